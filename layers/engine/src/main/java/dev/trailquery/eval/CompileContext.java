@@ -1,0 +1,29 @@
+package dev.trailquery.eval;
+
+import dev.trailquery.lang.QueryException;
+import dev.trailquery.lang.Span;
+import dev.trailquery.lang.ast.Expr;
+
+/** What a function or aggregate sees while it is being compiled. */
+public interface CompileContext {
+  /** The query text, for error messages. */
+  String source();
+
+  /** Compiles a sub-expression in the current scope. */
+  Evaluator compile(Expr expr);
+
+  /** An evaluator reading a field by name in the current scope, e.g. {@code @timestamp}. */
+  Evaluator field(String name);
+
+  /** The query's start time ({@code --start}), epoch ms; the time of the run when unbounded. */
+  long queryStartMillis();
+
+  /** The query's end time ({@code --end}), epoch ms; the time of the run when unbounded. */
+  long queryEndMillis();
+
+  /** The time the query started running, epoch ms ({@code now()}). */
+  long nowMillis();
+
+  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2003", "...")}. */
+  QueryException error(Span span, String code, String message);
+}

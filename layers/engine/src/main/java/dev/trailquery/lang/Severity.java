@@ -1,0 +1,6 @@
+package dev.trailquery.lang;
+
+public enum Severity {
+  ERROR,
+  WARNING
+}
