@@ -1,10 +1,317 @@
 package dev.trailquery.cli;
 
-/** Entry point of {@code ./trailquery}. */
+import dev.trailquery.Trailquery;
+import dev.trailquery.exec.Result;
+import dev.trailquery.exec.Scan;
+import dev.trailquery.exec.SkippedObject;
+import dev.trailquery.exec.TooManyGroupsException;
+import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.Parser;
+import dev.trailquery.lang.QueryException;
+import dev.trailquery.lang.ast.Query;
+import dev.trailquery.pack.QueryPack;
+import dev.trailquery.pack.SavedQuery;
+import dev.trailquery.plan.Plan;
+import dev.trailquery.plan.Planner;
+import dev.trailquery.store.ObjectRef;
+import dev.trailquery.store.ObjectSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Entry point of {@code ./trailquery}. Exit codes: 0 ok, 1 failed run, 2 bad query or usage. */
 public final class Main {
-  private Main() {}
+  static final String USAGE =
+      """
+      usage: trailquery <command> [options]
+
+        query [--start T] [--end T] [--format table|json|csv|ndjson] [--limit N] [--threads N]
+              (QUERY | --saved NAME | --file FILE) PATH...
+                         run a Logs Insights query over CloudTrail files, directories
+                         (recursive) and s3://bucket/prefix locations
+        check (QUERY | --saved NAME | --file FILE)
+                         validate a query: exit 0 when valid (warnings on stderr), 2 when not
+        demo [--format F] [PATH...]
+                         run the saved query pack on the bundled sample logs
+        saved [NAME]     list the saved queries, or show one (with its original if corrected)
+        record PTR       print the raw record an @ptr value points to
+        version          print the version
+
+      T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
+      seconds. --start is inclusive, --end exclusive. S3 uses the default AWS credential chain;
+      AWS_ENDPOINT_URL_S3 points it at an S3-compatible server.
+      """;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
-    System.out.println("trailquery");
+    PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    int code = new Main(out, err).run(Arrays.asList(args));
+    out.flush();
+    System.exit(code);
+  }
+
+  int run(List<String> argv) {
+    try {
+      if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
+        out.print(USAGE);
+        return argv.isEmpty() ? 2 : 0;
+      }
+      List<String> rest = argv.subList(1, argv.size());
+      return switch (argv.getFirst()) {
+        case "query" -> query(rest);
+        case "check" -> check(rest);
+        case "demo" -> demo(rest);
+        case "saved" -> saved(rest);
+        case "record" -> record(rest);
+        case "version", "--version" -> {
+          out.println("trailquery " + version());
+          yield 0;
+        }
+        default -> throw new UsageException("unknown command '" + argv.getFirst() + "'");
+      };
+    } catch (UsageException e) {
+      err.println("trailquery: " + e.getMessage());
+      err.println("run 'trailquery help' for usage");
+      return 2;
+    } catch (QueryException e) {
+      err.println(e.render());
+      return 2;
+    } catch (TooManyGroupsException e) {
+      err.println("trailquery: " + e.getMessage());
+      return 1;
+    } catch (IOException | UncheckedIOException e) {
+      err.println("trailquery: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      err.println("trailquery: internal error: " + e);
+      if (System.getenv("TRAILQUERY_DEBUG") != null) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(set TRAILQUERY_DEBUG=1 for details)");
+      }
+      return 1;
+    }
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  // ---- query / check ----
+
+  private static final Set<String> QUERY_OPTIONS =
+      Set.of("start", "end", "format", "limit", "threads", "saved", "file");
+
+  private int query(List<String> argv) throws IOException {
+    Args a = Args.parse(argv, QUERY_OPTIONS, Set.of());
+    List<String> positional = new ArrayList<>(a.positional);
+    String text = queryText(a, positional);
+    if (positional.isEmpty()) {
+      throw new UsageException("query needs at least one PATH (a file, a directory or s3://...)");
+    }
+    Output.Format format = Output.Format.parse(a.get("format"));
+    Instant now = Instant.now();
+    long start = a.get("start") == null ? Long.MIN_VALUE : Times.parseMillis(a.get("start"), now);
+    long end = a.get("end") == null ? Long.MAX_VALUE : Times.parseMillis(a.get("end"), now);
+    if (start >= end) {
+      throw new UsageException("--start must be before --end");
+    }
+    Integer limit = a.intOption("limit");
+    Plan plan =
+        Trailquery.compile(
+            text,
+            new Planner.Options(
+                start, end, now.toEpochMilli(), limit == null ? null : limit.longValue()));
+    List<ObjectSource> sources = Sources.open(positional);
+    int threads = a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
+    Result result = runWithProgress(plan, sources, threads);
+    printWarnings(text, result.warnings());
+    printSkipped(result.skipped(), result.statistics().objectsSkipped());
+    Output.write(result, format, out);
+    return 0;
+  }
+
+  private Result runWithProgress(Plan plan, List<ObjectSource> sources, int threads)
+      throws IOException {
+    List<Scan.Input> inputs = new ArrayList<>();
+    for (ObjectSource s : sources) {
+      for (ObjectRef ref : s.list()) {
+        inputs.add(new Scan.Input(s, ref));
+      }
+    }
+    boolean tty = "1".equals(System.getenv("TRAILQUERY_STDERR_TTY"));
+    try (Progress progress = tty ? new Progress(err, inputs.size()) : null) {
+      Scan.Listener listener = progress == null ? Scan.Listener.NONE : progress;
+      return Trailquery.runInputs(plan, inputs, threads, listener);
+    }
+  }
+
+  private String queryText(Args a, List<String> positional) throws IOException {
+    String saved = a.get("saved");
+    String file = a.get("file");
+    if (saved != null && file != null) {
+      throw new UsageException("give either --saved or --file, not both");
+    }
+    if (saved != null) {
+      return QueryPack.find(saved)
+          .map(SavedQuery::query)
+          .orElseThrow(
+              () ->
+                  new UsageException(
+                      "no saved query named '" + saved + "' (see 'trailquery saved')"));
+    }
+    if (file != null) {
+      return Files.readString(Path.of(file));
+    }
+    if (positional.isEmpty()) {
+      throw new UsageException("missing QUERY");
+    }
+    return positional.removeFirst();
+  }
+
+  private int check(List<String> argv) throws IOException {
+    Args a = Args.parse(argv, Set.of("saved", "file"), Set.of());
+    List<String> positional = new ArrayList<>(a.positional);
+    String text = queryText(a, positional);
+    if (!positional.isEmpty()) {
+      throw new UsageException("check takes one query; unexpected '" + positional.getFirst() + "'");
+    }
+    Query q = Parser.parse(text);
+    Plan plan = Planner.plan(q, Planner.Options.defaults());
+    printWarnings(text, plan.warnings());
+    err.println("ok: the query is valid" + (plan.warnings().isEmpty() ? "" : " (with warnings)"));
+    return 0;
+  }
+
+  private void printWarnings(String source, List<Diagnostic> warnings) {
+    for (Diagnostic d : warnings) {
+      err.println(d.render(source));
+    }
+  }
+
+  private void printSkipped(List<SkippedObject> skipped, long count) {
+    if (count == 0) {
+      return;
+    }
+    Map<dev.trailquery.read.ObjectResult.Status, Integer> byStatus =
+        new EnumMap<>(dev.trailquery.read.ObjectResult.Status.class);
+    skipped.forEach(s -> byStatus.merge(s.status(), 1, Integer::sum));
+    StringBuilder sb = new StringBuilder("trailquery: skipped " + count + " object(s):");
+    byStatus.forEach((k, v) -> sb.append(' ').append(v).append(' ').append(k.name().toLowerCase()));
+    err.println(sb);
+    for (SkippedObject s : skipped) {
+      if (s.error() != null) {
+        err.println(
+            "  "
+                + s.key()
+                + ": "
+                + s.status().name().toLowerCase()
+                + (s.records() > 0 ? " after " + s.records() + " records" : "")
+                + ": "
+                + s.error());
+      }
+    }
+  }
+
+  // ---- demo ----
+
+  private int demo(List<String> argv) throws IOException {
+    Args a = Args.parse(argv, Set.of("format"), Set.of());
+    Output.Format format = Output.Format.parse(a.get("format"));
+    List<String> paths = a.positional.isEmpty() ? List.of(Sources.sampleDir()) : a.positional;
+    List<ObjectSource> sources = Sources.open(paths);
+    out.println("trailquery demo: the saved query pack over " + String.join(", ", paths));
+    out.println();
+    long started = System.nanoTime();
+    long records = 0;
+    for (SavedQuery q : QueryPack.all()) {
+      Plan plan = Trailquery.compile(q.query(), Planner.Options.defaults());
+      Result r = Trailquery.run(plan, sources, Sources.threads(sources), Scan.Listener.NONE);
+      records = r.statistics().recordsScanned();
+      out.println("== " + q.name() + ": " + q.description());
+      out.println("   (" + q.source() + ")");
+      if (q.correction() != null) {
+        out.println("   corrected: " + q.correction());
+      }
+      for (String line : q.query().split("\n")) {
+        out.println("   " + line);
+      }
+      out.println();
+      Output.write(r, format, out);
+      out.println();
+    }
+    double secs = (System.nanoTime() - started) / 1e9;
+    out.printf(
+        "%d queries over %d records in %.2f s. Try: ./trailquery query 'stats count(*) by"
+            + " eventSource | sort count(*) desc' %s%n",
+        QueryPack.all().size(), records, secs, String.join(" ", paths));
+    return 0;
+  }
+
+  // ---- saved ----
+
+  private int saved(List<String> argv) {
+    Args a = Args.parse(argv, Set.of(), Set.of());
+    if (a.positional.isEmpty()) {
+      int w = QueryPack.all().stream().mapToInt(q -> q.name().length()).max().orElse(10);
+      for (SavedQuery q : QueryPack.all()) {
+        out.printf("%-" + w + "s  %s%n", q.name(), q.description());
+      }
+      return 0;
+    }
+    String name = a.positional.getFirst();
+    SavedQuery q =
+        QueryPack.find(name)
+            .orElseThrow(() -> new UsageException("no saved query named '" + name + "'"));
+    out.println("# " + q.name() + ": " + q.description());
+    out.println("# source: " + q.source());
+    if (q.correction() != null) {
+      out.println("# corrected: " + q.correction());
+      out.println("# original:");
+      for (String line : q.original().split("\n")) {
+        out.println("#   " + line);
+      }
+    }
+    out.println(q.query());
+    return 0;
+  }
+
+  // ---- record ----
+
+  private int record(List<String> argv) throws IOException {
+    Args a = Args.parse(argv, Set.of(), Set.of());
+    if (a.positional.size() != 1) {
+      throw new UsageException("record takes one @ptr value");
+    }
+    String[] parts = Scan.decodePointer(a.positional.getFirst());
+    if (parts == null) {
+      throw new UsageException("not an @ptr value: " + a.positional.getFirst());
+    }
+    String message = Sources.readRecord(parts[0], parts[1], Integer.parseInt(parts[2]));
+    if (message == null) {
+      err.println("trailquery: record not found (the object changed or is gone)");
+      return 1;
+    }
+    out.println(message);
+    return 0;
   }
 }

@@ -15,6 +15,11 @@ public interface CompileContext {
   /** An evaluator reading a field by name in the current scope, e.g. {@code @timestamp}. */
   Evaluator field(String name);
 
+  /** Like {@link #field(String)}, with where the name was written (for errors and warnings). */
+  default Evaluator field(String name, Span span) {
+    return field(name);
+  }
+
   /** The query's start time ({@code --start}), epoch ms; the time of the run when unbounded. */
   long queryStartMillis();
 

@@ -1,0 +1,173 @@
+package dev.trailquery.exec;
+
+import dev.trailquery.plan.Plan;
+import dev.trailquery.plan.RowOp;
+import dev.trailquery.read.CloudTrailReader;
+import dev.trailquery.read.ObjectResult;
+import dev.trailquery.store.ObjectRef;
+import dev.trailquery.store.ObjectSource;
+import dev.trailquery.value.Timestamp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs a plan's partial stage over objects. */
+public final class Scan {
+  /** Told about each object as it finishes (from any scanning thread). */
+  @FunctionalInterface
+  public interface Listener {
+    void objectDone(ObjectRef ref, ObjectResult result);
+
+    Listener NONE = (ref, result) -> {};
+  }
+
+  /** One object and the source it comes from. */
+  public record Input(ObjectSource source, ObjectRef ref) {}
+
+  private final Plan plan;
+  private final long maxDecodedBytes;
+
+  public Scan(Plan plan) {
+    this(plan, CloudTrailReader.DEFAULT_MAX_DECODED_BYTES);
+  }
+
+  public Scan(Plan plan, long maxDecodedBytes) {
+    this.plan = plan;
+    this.maxDecodedBytes = maxDecodedBytes;
+  }
+
+  /** A reader for one thread (readers are not shared between threads). */
+  public CloudTrailReader newReader() {
+    return new CloudTrailReader(plan.read(), maxDecodedBytes);
+  }
+
+  /**
+   * Reads one object into {@code state}. An object that cannot be opened or read counts as skipped,
+   * with the error.
+   */
+  public ObjectResult scanObject(
+      CloudTrailReader reader, ObjectSource source, ObjectRef ref, PartialState state) {
+    ObjectResult result;
+    try (InputStream in = source.open(ref)) {
+      result = scanStream(reader, in, ref.container(), ref.key(), state);
+    } catch (IOException e) {
+      result =
+          new ObjectResult(
+              ObjectResult.Status.CORRUPT, 0, 0, 0, new BitSet(), "could not read: " + e);
+    }
+    state.objectRead(ref.key(), result);
+    return result;
+  }
+
+  /** Reads one object's bytes into {@code state}, without recording the object's statistics. */
+  public ObjectResult scanStream(
+      CloudTrailReader reader, InputStream in, String container, String key, PartialState state) {
+    Plan.SystemSlots s = plan.slots();
+    List<RowOp> ops = plan.recordOps();
+    int nOps = ops.size();
+    RowOp[] opArray = ops.toArray(RowOp[]::new);
+    long start = plan.startMillis();
+    long end = plan.endMillis();
+    boolean bounded = start != Long.MIN_VALUE || end != Long.MAX_VALUE;
+    return reader.read(
+        in,
+        key,
+        (row, ts, message, index) -> {
+          if (bounded && (ts == Long.MIN_VALUE || ts < start || ts >= end)) {
+            return true;
+          }
+          row[s.timestamp()] = ts == Long.MIN_VALUE ? null : new Timestamp(ts);
+          if (s.message() >= 0) {
+            row[s.message()] = message;
+          }
+          row[s.logStream()] = key;
+          row[s.log()] = container;
+          row[s.index()] = index;
+          if (s.ptr() >= 0) {
+            row[s.ptr()] = pointer(container, key, index);
+          }
+          for (int i = 0; i < nOps; i++) {
+            if (!opArray[i].apply(row)) {
+              return true;
+            }
+          }
+          state.accept(row);
+          return true;
+        });
+  }
+
+  /** {@code @ptr}: where a record can be read again (see {@link #decodePointer}). */
+  public static String pointer(String container, String key, int index) {
+    String raw = (container == null ? "" : container) + "\n" + key + "\n" + index;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The container, key and record index a {@code @ptr} names; null if it is not a pointer. */
+  public static String[] decodePointer(String ptr) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(ptr), StandardCharsets.UTF_8);
+      String[] parts = raw.split("\n", -1);
+      if (parts.length != 3) {
+        return null;
+      }
+      Integer.parseInt(parts[2]);
+      return parts;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Scans every input with {@code threads} threads, each with its own partial state, and merges
+   * them. Objects are handed out in order, one at a time, so a slow object never stalls the rest.
+   */
+  public PartialState scanAll(List<Input> inputs, int threads, Listener listener) {
+    int n = Math.max(1, Math.min(threads, inputs.size()));
+    AtomicInteger next = new AtomicInteger();
+    if (n == 1) {
+      return worker(inputs, next, listener);
+    }
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(n, Thread.ofPlatform().daemon().factory())) {
+      List<Future<PartialState>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> worker(inputs, next, listener)));
+      }
+      PartialState merged = new PartialState(plan);
+      for (Future<PartialState> f : futures) {
+        merged.merge(f.get());
+      }
+      return merged;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("scan interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private PartialState worker(List<Input> inputs, AtomicInteger next, Listener listener) {
+    PartialState state = new PartialState(plan);
+    CloudTrailReader reader = newReader();
+    for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+      Input input = inputs.get(i);
+      ObjectResult result = scanObject(reader, input.source(), input.ref(), state);
+      listener.objectDone(input.ref(), result);
+    }
+    return state;
+  }
+}
