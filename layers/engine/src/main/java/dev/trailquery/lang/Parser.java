@@ -372,12 +372,11 @@ public final class Parser {
   private Expr parseOr() {
     int saved = depth;
     try {
-      Token first = peek();
-      deeper(first);
+      int start = peek().start();
       Expr left = parseAnd();
       while (peek().isKeyword("or")) {
         deeper(advance());
-        left = new Expr.Binary(BinaryOp.OR, left, parseAnd(), spanFrom(first.start()));
+        left = new Expr.Binary(BinaryOp.OR, left, parseAnd(), spanFrom(start));
       }
       return left;
     } finally {
@@ -668,10 +667,15 @@ public final class Parser {
         return parsePrimary();
       }
       case LPAREN -> {
-        advance();
-        Expr inner = parseExpr();
-        expect(Kind.RPAREN, "')'");
-        return inner;
+        int saved = depth;
+        try {
+          deeper(advance());
+          Expr inner = parseExpr();
+          expect(Kind.RPAREN, "')'");
+          return inner;
+        } finally {
+          depth = saved;
+        }
       }
       case NAME -> {
         if (t.isAnyKeyword()) {
@@ -689,7 +693,16 @@ public final class Parser {
 
   // call = name "(" [ "*" | expr { "," expr } ] ")"
   private Expr parseCall(Token name) {
-    advance(); // '('
+    int saved = depth;
+    try {
+      deeper(advance()); // '('
+      return parseArguments(name);
+    } finally {
+      depth = saved;
+    }
+  }
+
+  private Expr parseArguments(Token name) {
     List<Expr> args = new ArrayList<>();
     boolean star = false;
     if (peek().kind() == Kind.STAR && peek(1).kind() == Kind.RPAREN) {
