@@ -56,7 +56,7 @@ public final class Aggregates {
   public static BoundAggregate bind(Expr.Call call, CompileContext ctx) {
     Kind kind = BY_NAME.get(call.name().toLowerCase(Locale.ROOT));
     if (kind == null) {
-      throw ctx.error(call.span(), "TQ2001", "unknown aggregate '" + call.name() + "'");
+      throw ctx.error(call.span(), "TQ2301", "unknown aggregate '" + call.name() + "'");
     }
     List<Expr> args = call.args();
     for (Expr arg : args) {
@@ -71,7 +71,7 @@ public final class Aggregates {
         if (args.size() > 1) {
           throw ctx.error(
               call.span(),
-              "TQ2002",
+              "TQ2302",
               name
                   + " takes at most one argument: "
                   + name
@@ -86,16 +86,16 @@ public final class Aggregates {
       case PCT -> {
         String usage = name + " takes a field and a percentile between 0 and 100";
         if (call.star() || args.size() != 2) {
-          throw ctx.error(call.span(), "TQ2002", usage);
+          throw ctx.error(call.span(), "TQ2302", usage);
         }
         if (!(args.get(1) instanceof Expr.NumberLit p) || !(p.value() >= 0 && p.value() <= 100)) {
-          throw ctx.error(args.get(1).span(), "TQ2003", usage);
+          throw ctx.error(args.get(1).span(), "TQ2303", usage);
         }
         yield new BoundAggregate(new Percentile(p.value()), args.getFirst());
       }
       default -> {
         if (call.star() || args.size() != 1) {
-          throw ctx.error(call.span(), "TQ2002", name + " takes one argument: " + name + "(field)");
+          throw ctx.error(call.span(), "TQ2302", name + " takes one argument: " + name + "(field)");
         }
         yield new BoundAggregate(function(kind), args.getFirst());
       }
@@ -125,7 +125,7 @@ public final class Aggregates {
       case Expr.Call c -> {
         if (isAggregate(c.name())) {
           throw ctx.error(
-              c.span(), "TQ2004", "aggregate '" + c.name() + "' inside another aggregate");
+              c.span(), "TQ2304", "aggregate '" + c.name() + "' inside another aggregate");
         }
         for (Expr a : c.args()) {
           checkNoAggregate(a, ctx);

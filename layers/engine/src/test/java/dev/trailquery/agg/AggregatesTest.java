@@ -64,7 +64,7 @@ class AggregatesTest {
     assertThat(bind(call("COUNT", f)).argument()).isSameAs(f);
     assertError(
         call("count", field("a"), field("b")),
-        "TQ2002",
+        "TQ2302",
         "count takes at most one argument: count(*), count() or count(field)");
   }
 
@@ -78,10 +78,10 @@ class AggregatesTest {
       BoundAggregate b = bind(call(name, f));
       assertThat(b.argument()).isSameAs(f);
       assertThat(b.function().name()).isEqualTo(name);
-      assertError(call(name), "TQ2002", name + " takes one argument: " + name + "(field)");
-      assertError(star(name), "TQ2002", name + " takes one argument: " + name + "(field)");
+      assertError(call(name), "TQ2302", name + " takes one argument: " + name + "(field)");
+      assertError(star(name), "TQ2302", name + " takes one argument: " + name + "(field)");
       assertError(
-          call(name, f, field("y")), "TQ2002", name + " takes one argument: " + name + "(field)");
+          call(name, f, field("y")), "TQ2302", name + " takes one argument: " + name + "(field)");
     }
   }
 
@@ -102,17 +102,17 @@ class AggregatesTest {
     assertThat(bind(call("pct", field("x"), number(99.9))).function())
         .isEqualTo(new Percentile(99.9));
     String usage = "pct takes a field and a percentile between 0 and 100";
-    assertError(call("pct", field("x")), "TQ2002", usage);
-    assertError(call("pct", field("x"), number(50), number(1)), "TQ2002", usage);
-    assertError(star("pct"), "TQ2002", usage);
-    assertError(call("pct", field("x"), number(100.5)), "TQ2003", usage);
+    assertError(call("pct", field("x")), "TQ2302", usage);
+    assertError(call("pct", field("x"), number(50), number(1)), "TQ2302", usage);
+    assertError(star("pct"), "TQ2302", usage);
+    assertError(call("pct", field("x"), number(100.5)), "TQ2303", usage);
     assertError(
         call("pct", field("x"), new Expr.Unary(Expr.UnaryOp.NEG, number(5), AggTesting.SPAN)),
-        "TQ2003",
+        "TQ2303",
         usage);
     assertError(
-        call("pct", field("x"), new Expr.StringLit("50", AggTesting.SPAN)), "TQ2003", usage);
-    assertError(call("pct", field("x"), field("p")), "TQ2003", usage);
+        call("pct", field("x"), new Expr.StringLit("50", AggTesting.SPAN)), "TQ2303", usage);
+    assertError(call("pct", field("x"), field("p")), "TQ2303", usage);
   }
 
   @Test
@@ -128,11 +128,11 @@ class AggregatesTest {
 
   @Test
   void unknownAndNestedAggregatesAreErrors() {
-    assertError(call("median", field("x")), "TQ2001", "unknown aggregate 'median'");
+    assertError(call("median", field("x")), "TQ2301", "unknown aggregate 'median'");
     Expr nested = new Expr.Binary(Expr.BinaryOp.DIV, star("count"), number(2), AggTesting.SPAN);
-    assertError(call("sum", nested), "TQ2004", "aggregate 'count' inside another aggregate");
+    assertError(call("sum", nested), "TQ2304", "aggregate 'count' inside another aggregate");
     Expr inFunction = call("abs", call("max", field("x")));
-    assertError(call("avg", inFunction), "TQ2004", "aggregate 'max' inside another aggregate");
+    assertError(call("avg", inFunction), "TQ2304", "aggregate 'max' inside another aggregate");
   }
 
   @Test
