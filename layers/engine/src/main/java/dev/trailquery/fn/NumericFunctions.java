@@ -130,7 +130,7 @@ final class NumericFunctions {
     if (!Double.isFinite(x)) {
       return null;
     }
-    int d = (int) Math.clamp((long) digits, -400, 400);
+    int d = Math.clamp((long) digits, -400, 400);
     if (d >= 0 && x == Math.rint(x)) {
       return finite(x);
     }
