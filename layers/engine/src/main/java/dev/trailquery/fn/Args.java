@@ -12,13 +12,13 @@ final class Args {
   private Args() {}
 
   /** Wrong number of arguments (or {@code *} given to a scalar function). */
-  static final String ARITY = "TQ2002";
+  static final String ARITY = "TQ2202";
 
   /** An argument that must be a literal (a period, a regex, a string) is something else. */
-  static final String NOT_LITERAL = "TQ2003";
+  static final String NOT_LITERAL = "TQ2203";
 
   /** A literal argument is malformed: a bad regex, CIDR, date pattern, time zone or period. */
-  static final String BAD_LITERAL = "TQ2004";
+  static final String BAD_LITERAL = "TQ2204";
 
   /** The argument's text if it is a string literal, else null. */
   static String stringLit(Expr.Call call, int i) {

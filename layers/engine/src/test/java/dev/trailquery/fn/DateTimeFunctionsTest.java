@@ -83,21 +83,21 @@ class DateTimeFunctionsTest {
   @Test
   void binNeedsAPeriod() {
     Diagnostic d = error("bin", num(30));
-    assertThat(d.code()).isEqualTo("TQ2003");
+    assertThat(d.code()).isEqualTo("TQ2203");
     assertThat(d.span()).isEqualTo(argSpan(0));
     assertThat(d.message()).isEqualTo("bin needs a time period such as 5m or 1h");
 
     d = error("bin", field("x"));
-    assertThat(d.code()).isEqualTo("TQ2003");
+    assertThat(d.code()).isEqualTo("TQ2203");
     assertThat(d.span()).isEqualTo(argSpan(0));
 
     d = error("bin", period(5, "parsecs"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(0));
     assertThat(d.message()).contains("parsecs");
 
-    assertThat(error("bin", period(1.5, "h")).code()).isEqualTo("TQ2004");
-    assertThat(error("bin", period(0, "m")).code()).isEqualTo("TQ2004");
+    assertThat(error("bin", period(1.5, "h")).code()).isEqualTo("TQ2204");
+    assertThat(error("bin", period(0, "m")).code()).isEqualTo("TQ2204");
   }
 
   @Test
@@ -118,7 +118,7 @@ class DateTimeFunctionsTest {
   @Test
   void datefloorNeedsAPeriod() {
     Diagnostic d = error("datefloor", T, str("1h"));
-    assertThat(d.code()).isEqualTo("TQ2003");
+    assertThat(d.code()).isEqualTo("TQ2203");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message())
         .isEqualTo("datefloor needs a time period such as 5m or 1h as its second argument");
@@ -226,12 +226,12 @@ class DateTimeFunctionsTest {
   @Test
   void parseDateLiteralErrors() {
     Diagnostic d = error("parseDate", "x", str("yyyy-bb"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message()).startsWith("parseDate: invalid date pattern");
 
     d = error("parseDate", "x", str("yyyy"), str("Mars/Olympus"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(2));
     assertThat(d.message()).contains("unknown time zone 'Mars/Olympus'");
   }
@@ -287,16 +287,16 @@ class DateTimeFunctionsTest {
   @Test
   void formatDateLiteralErrorsAndBadPerRowFormats() {
     Diagnostic d = error("formatDate", T, str("%Y-%Q"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message()).contains("'%Q'");
 
     d = error("strftime", T, str("%Y %"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.message()).startsWith("strftime: ");
 
     d = error("formatDate", T, str("%Y"), str("Nowhere/Land"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(2));
 
     assertThat(eval("formatDate", T, "%Q")).isNull();

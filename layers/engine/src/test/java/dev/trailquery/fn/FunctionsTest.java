@@ -230,7 +230,7 @@ class FunctionsTest {
         args.add(str("x"));
       }
       Diagnostic d = error(Fx.call(name, args.toArray(Expr[]::new)));
-      assertThat(d.code()).as("%s with %d arguments", name, n).isEqualTo("TQ2002");
+      assertThat(d.code()).as("%s with %d arguments", name, n).isEqualTo("TQ2202");
       assertThat(d.span()).isEqualTo(CALL_SPAN);
       assertThat(d.message()).startsWith(name + " takes ").endsWith(", got " + n);
     }
@@ -263,7 +263,7 @@ class FunctionsTest {
   @Test
   void starIsOnlyForCount() {
     Diagnostic d = error(new Expr.Call("strlen", List.of(), true, CALL_SPAN));
-    assertThat(d.code()).isEqualTo("TQ2002");
+    assertThat(d.code()).isEqualTo("TQ2202");
     assertThat(d.span()).isEqualTo(CALL_SPAN);
     assertThat(d.message()).contains("strlen").contains("'*'");
   }

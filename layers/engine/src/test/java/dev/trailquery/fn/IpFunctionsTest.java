@@ -154,18 +154,18 @@ class IpFunctionsTest {
   void aLiteralCidrIsCheckedAtCompileTime() {
     for (String bad : new String[] {"10.0.0.0/33", "10.0.0.0", "banana", "10.0.0.0/", "::/129"}) {
       Diagnostic d = error("isIpInSubnet", "10.0.0.1", str(bad));
-      assertThat(d.code()).as(bad).isEqualTo("TQ2004");
+      assertThat(d.code()).as(bad).isEqualTo("TQ2204");
       assertThat(d.span()).isEqualTo(argSpan(1));
       assertThat(d.message()).contains("CIDR").contains(bad);
     }
     Diagnostic d = error("isIpv4InSubnet", "10.0.0.1", str("2001:db8::/32"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message())
         .isEqualTo(
             "isIpv4InSubnet needs an IPv4 CIDR such as \"192.0.2.0/24\", not \"2001:db8::/32\"");
     d = error("isIpv6InSubnet", "10.0.0.1", str("10.0.0.0/8"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.message()).contains("IPv6 CIDR such as \"2001:db8::/32\"");
   }
 

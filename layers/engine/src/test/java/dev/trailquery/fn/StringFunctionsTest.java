@@ -194,22 +194,22 @@ class StringFunctionsTest {
   @Test
   void regexReplaceNeedsALiteralValidRegex() {
     Diagnostic d = error("regexReplace", "abc", "[0-9]", "x");
-    assertThat(d.code()).isEqualTo("TQ2003");
+    assertThat(d.code()).isEqualTo("TQ2203");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message()).contains("regexReplace").contains("regex");
 
     d = error("regexReplace", "abc", re("(a"), str("x"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(1));
     assertThat(d.message()).isEqualTo("invalid regex: missing closing ): `(a`");
 
     d = error("regexReplace", "abc", re("(a)"), str("$2"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(2));
     assertThat(d.message()).contains("$2").contains("1 group");
 
     d = error("regexReplace", "abc", re("(a)"), str("${nope}"));
-    assertThat(d.code()).isEqualTo("TQ2004");
+    assertThat(d.code()).isEqualTo("TQ2204");
     assertThat(d.span()).isEqualTo(argSpan(2));
   }
 
