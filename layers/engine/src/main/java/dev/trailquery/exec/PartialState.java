@@ -10,6 +10,7 @@ import dev.trailquery.read.ObjectResult;
 import dev.trailquery.value.ValueCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
