@@ -29,6 +29,6 @@ public interface CompileContext {
   /** The time the query started running, epoch ms ({@code now()}). */
   long nowMillis();
 
-  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2003", "...")}. */
+  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2103", "...")}. */
   QueryException error(Span span, String code, String message);
 }

@@ -33,13 +33,13 @@ public final class ExprCompiler {
       case Expr.PeriodLit p ->
           throw ctx.error(
               p.span(),
-              "TQ2004",
+              "TQ2104",
               "a time period is only allowed as an argument of bin, datefloor or dateceil");
       case Expr.RegexLit r ->
           throw ctx.error(
-              r.span(), "TQ2005", "a regular expression is only allowed after like, =~ or parse");
+              r.span(), "TQ2105", "a regular expression is only allowed after like, =~ or parse");
       case Expr.ListLit l ->
-          throw ctx.error(l.span(), "TQ2006", "a list is only allowed after in or not in");
+          throw ctx.error(l.span(), "TQ2106", "a list is only allowed after in or not in");
       case Expr.FieldRef f -> ctx.field(f.name(), f.span());
       case Expr.Call c -> call(c);
       case Expr.Unary u -> unary(u);
@@ -57,16 +57,16 @@ public final class ExprCompiler {
     if (Aggregates.isAggregate(c.name())) {
       if (aggregates == null) {
         throw ctx.error(
-            c.span(), "TQ2007", c.name() + "() is an aggregate: it is only allowed in stats");
+            c.span(), "TQ2107", c.name() + "() is an aggregate: it is only allowed in stats");
       }
       return aggregates.apply(c);
     }
     FunctionDef def = Functions.lookup(c.name());
     if (def == null) {
-      throw ctx.error(c.span(), "TQ2002", "unknown function '" + c.name() + "'");
+      throw ctx.error(c.span(), "TQ2102", "unknown function '" + c.name() + "'");
     }
     if (c.star()) {
-      throw ctx.error(c.span(), "TQ2003", c.name() + "(*) is not allowed; only count(*)");
+      throw ctx.error(c.span(), "TQ2103", c.name() + "(*) is not allowed; only count(*)");
     }
     List<Evaluator> args = new ArrayList<>(c.args().size());
     for (Expr a : c.args()) {
@@ -175,7 +175,7 @@ public final class ExprCompiler {
       }
       default ->
           throw ctx.error(
-              l.pattern().span(), "TQ2008", "expected a string or a /regex/ after like");
+              l.pattern().span(), "TQ2108", "expected a string or a /regex/ after like");
     };
   }
 
@@ -184,7 +184,7 @@ public final class ExprCompiler {
     try {
       return Pattern.compile(r.pattern());
     } catch (PatternSyntaxException e) {
-      throw ctx.error(r.span(), "TQ2009", "invalid regular expression: " + e.getDescription());
+      throw ctx.error(r.span(), "TQ2109", "invalid regular expression: " + e.getDescription());
     }
   }
 
@@ -200,7 +200,7 @@ public final class ExprCompiler {
                 when u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.NumberLit n ->
                 -n.value();
             default ->
-                throw ctx.error(item.span(), "TQ2006", "a list may only hold strings and numbers");
+                throw ctx.error(item.span(), "TQ2106", "a list may only hold strings and numbers");
           });
     }
     Object[] list = items.toArray();

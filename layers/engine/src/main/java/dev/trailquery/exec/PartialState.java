@@ -7,8 +7,10 @@ import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.StatsSpec;
 import dev.trailquery.plan.Terminal;
 import dev.trailquery.read.ObjectResult;
+import dev.trailquery.value.ValueCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
@@ -229,17 +231,17 @@ public final class PartialState {
           new long[] {
             recordsScanned, recordsMatched, bytesScanned, bytesRead, objectsScanned, objectsSkipped
           }) {
-        ValueIO.writeVarLong(out, v);
+        ValueCodec.writeVarLong(out, v);
       }
       byte[] seen = seenPaths.toByteArray();
-      ValueIO.writeVarLong(out, seen.length);
+      ValueCodec.writeVarLong(out, seen.length);
       out.write(seen);
-      ValueIO.writeVarLong(out, skipped.size());
+      ValueCodec.writeVarLong(out, skipped.size());
       for (SkippedObject s : skipped) {
-        ValueIO.writeValue(out, s.key());
+        ValueCodec.write(out, s.key());
         out.writeByte(s.status().ordinal());
-        ValueIO.writeVarLong(out, s.records());
-        ValueIO.writeValue(out, s.error());
+        ValueCodec.writeVarLong(out, s.records());
+        ValueCodec.write(out, s.error());
       }
       if (top != null) {
         writeRows(out, top.rows());
@@ -255,8 +257,8 @@ public final class PartialState {
 
   private void writeRows(DataOutput out, List<Object[]> rows) throws IOException {
     int width = plan.read().rowWidth();
-    ValueIO.writeVarLong(out, rows.size());
-    ValueIO.writeVarLong(out, width);
+    ValueCodec.writeVarLong(out, rows.size());
+    ValueCodec.writeVarLong(out, width);
     int index = plan.slots().index();
     for (Object[] row : rows) {
       for (int i = 0; i < width; i++) {
@@ -264,16 +266,16 @@ public final class PartialState {
         if (i == index) {
           v = v == null ? null : ((Number) v).doubleValue();
         }
-        ValueIO.writeValue(out, v);
+        ValueCodec.write(out, v);
       }
     }
   }
 
   private void writeGroups(DataOutput out) throws IOException {
-    ValueIO.writeVarLong(out, groups.size());
+    ValueCodec.writeVarLong(out, groups.size());
     for (Map.Entry<GroupKey, Accumulator[]> e : groups.entrySet()) {
       for (Object v : e.getKey().values()) {
-        ValueIO.writeValue(out, v);
+        ValueCodec.write(out, v);
       }
       for (Accumulator a : e.getValue()) {
         a.write(out);
@@ -307,30 +309,30 @@ public final class PartialState {
     if (kind != expected) {
       throw new IOException("partial state kind " + kind + ", expected " + expected);
     }
-    s.recordsScanned = ValueIO.readVarLong(in);
-    s.recordsMatched = ValueIO.readVarLong(in);
-    s.bytesScanned = ValueIO.readVarLong(in);
-    s.bytesRead = ValueIO.readVarLong(in);
-    s.objectsScanned = ValueIO.readVarLong(in);
-    s.objectsSkipped = ValueIO.readVarLong(in);
-    byte[] seen = new byte[ValueIO.readCount(in, 1 << 20, "seen-path byte")];
+    s.recordsScanned = ValueCodec.readVarLong(in);
+    s.recordsMatched = ValueCodec.readVarLong(in);
+    s.bytesScanned = ValueCodec.readVarLong(in);
+    s.bytesRead = ValueCodec.readVarLong(in);
+    s.objectsScanned = ValueCodec.readVarLong(in);
+    s.objectsSkipped = ValueCodec.readVarLong(in);
+    byte[] seen = new byte[readCount(in, 1 << 20, "seen-path byte")];
     in.readFully(seen);
     s.seenPaths.or(BitSet.valueOf(seen));
-    int nSkipped = ValueIO.readCount(in, MAX_LISTED_SKIPS, "skipped object");
+    int nSkipped = readCount(in, MAX_LISTED_SKIPS, "skipped object");
     ObjectResult.Status[] statuses = ObjectResult.Status.values();
     for (int i = 0; i < nSkipped; i++) {
-      String key = (String) ValueIO.readValue(in);
+      String key = (String) ValueCodec.read(in);
       int st = in.readUnsignedByte();
       if (st >= statuses.length) {
         throw new IOException("unknown object status " + st);
       }
-      long records = ValueIO.readVarLong(in);
-      String error = (String) ValueIO.readValue(in);
+      long records = ValueCodec.readVarLong(in);
+      String error = (String) ValueCodec.read(in);
       s.skipped.add(new SkippedObject(key, statuses[st], records, error));
     }
     if (s.top != null) {
-      int n = ValueIO.readCount(in, Integer.MAX_VALUE - 8, "row");
-      int width = ValueIO.readCount(in, 1 << 16, "column");
+      int n = readCount(in, Integer.MAX_VALUE - 8, "row");
+      int width = readCount(in, 1 << 16, "column");
       if (width != plan.read().rowWidth()) {
         throw new IOException("row width " + width + ", expected " + plan.read().rowWidth());
       }
@@ -338,7 +340,7 @@ public final class PartialState {
       for (int r = 0; r < n; r++) {
         Object[] row = new Object[width];
         for (int i = 0; i < width; i++) {
-          row[i] = ValueIO.readValue(in);
+          row[i] = ValueCodec.read(in);
         }
         if (row[index] instanceof Double d) {
           row[index] = d.intValue();
@@ -346,13 +348,13 @@ public final class PartialState {
         s.top.offer(row);
       }
     } else {
-      int n = ValueIO.readCount(in, MAX_GROUPS, "group");
+      int n = readCount(in, MAX_GROUPS, "group");
       int keyWidth = s.stats.groupBy().length;
       BoundAggregate[] aggs = s.stats.aggregates();
       for (int g = 0; g < n; g++) {
         Object[] key = new Object[keyWidth];
         for (int i = 0; i < keyWidth; i++) {
-          key[i] = ValueIO.readValue(in);
+          key[i] = ValueCodec.read(in);
         }
         Accumulator[] accs = new Accumulator[aggs.length];
         for (int i = 0; i < aggs.length; i++) {
@@ -365,5 +367,13 @@ public final class PartialState {
       throw new IOException(in.available() + " unexpected bytes after the partial state");
     }
     return s;
+  }
+
+  private static int readCount(DataInput in, int max, String what) throws IOException {
+    long n = ValueCodec.readVarLong(in);
+    if (n < 0 || n > max) {
+      throw new IOException(what + " count " + n + " exceeds " + max);
+    }
+    return (int) n;
   }
 }

@@ -241,7 +241,7 @@ public final class Planner {
       if (literals.length - 1 != slots.length) {
         throw ctx.error(
             p.span(),
-            "TQ2011",
+            "TQ2111",
             "the pattern has "
                 + (literals.length - 1)
                 + " '*' but "
@@ -360,7 +360,7 @@ public final class Planner {
   private Function<Expr.Call, Evaluator> nestedAggregate(Ctx ctx) {
     return call -> {
       throw ctx.error(
-          call.span(), "TQ2012", "an aggregate cannot be nested inside another aggregate");
+          call.span(), "TQ2112", "an aggregate cannot be nested inside another aggregate");
     };
   }
 
@@ -393,7 +393,7 @@ public final class Planner {
       if (slot < 0) {
         throw error(
             span,
-            "TQ2010",
+            "TQ2110",
             "'"
                 + name
                 + "' does not exist after stats; available: "
