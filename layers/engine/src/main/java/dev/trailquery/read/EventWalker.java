@@ -205,17 +205,17 @@ final class EventWalker {
   }
 
   private void walkArray(PathTrie.Node n, Object[] row) throws IOException {
-    PathTrie.Node[] byIndex = n.byIndex;
+    int[] indexes = n.indexes;
+    int next = 0; // the next wanted position in indexes (ascending)
     int i = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      PathTrie.Node c = i < byIndex.length ? byIndex[i] : null;
-      i++;
-      if (c != null) {
-        value(c, t, row);
+      if (next < indexes.length && indexes[next] == i) {
+        value(n.byIndex[next++], t, row);
       } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
         p.skipChildren();
       }
+      i++;
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.trailquery.read;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The requested paths as a trie over JSON keys, built once per reader. The root also carries the
@@ -56,7 +56,10 @@ final class PathTrie {
     /** Children by JSON key (interned); null when none are requested. */
     Map<String, Node> children;
 
-    /** Children by array index (from numeric keys); empty when none. */
+    /** Array indexes with children (from numeric keys), ascending; empty when none. */
+    int[] indexes = NO_SLOTS;
+
+    /** The child for each of {@link #indexes}. */
     Node[] byIndex = NO_NODES;
 
     /** Row slots that receive this node's value; empty when the node is only a way through. */
@@ -112,31 +115,31 @@ final class PathTrie {
     return new PathTrie(root);
   }
 
-  /** Fills {@link Node#byIndex} from canonical non-negative integer keys, recursively. */
+  /** Fills {@link Node#indexes} and {@link Node#byIndex} from numeric keys, recursively. */
   private static void index(Node n) {
     if (n.children == null) {
       return;
     }
-    List<Node> byIndex = new ArrayList<>();
+    TreeMap<Integer, Node> byIndex = new TreeMap<>();
     for (Map.Entry<String, Node> e : n.children.entrySet()) {
       int i = arrayIndex(e.getKey());
       if (i >= 0) {
-        while (byIndex.size() <= i) {
-          byIndex.add(null);
-        }
-        byIndex.set(i, e.getValue());
+        byIndex.put(i, e.getValue());
       }
       index(e.getValue());
     }
     if (!byIndex.isEmpty()) {
-      n.byIndex = byIndex.toArray(NO_NODES);
+      n.indexes = byIndex.keySet().stream().mapToInt(Integer::intValue).toArray();
+      n.byIndex = byIndex.values().toArray(NO_NODES);
     }
   }
 
-  /** {@code "0"} … {@code "9999"} → the index; anything else (incl. {@code "01"}) → -1. */
+  /**
+   * A canonical non-negative decimal below 10^9 → its value; anything else (even {@code 01}) → -1.
+   */
   static int arrayIndex(String s) {
     int n = s.length();
-    if (n == 0 || n > 4 || (n > 1 && s.charAt(0) == '0')) {
+    if (n == 0 || n > 9 || (n > 1 && s.charAt(0) == '0')) {
       return -1;
     }
     int v = 0;
