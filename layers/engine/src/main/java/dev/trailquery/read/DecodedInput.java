@@ -18,13 +18,17 @@ final class DecodedInput extends InputStream implements TextSource {
     }
   }
 
-  static final int INITIAL_CAPACITY = 128 * 1024;
+  /** Small objects (most CloudTrail files are a few KB) never need more. */
+  static final int INITIAL_CAPACITY = 16 * 1024;
+
+  /** Large objects grow the buffer to this, so that dropping old bytes moves few of them. */
+  static final int STEADY_CAPACITY = 128 * 1024;
 
   /**
    * Bytes kept behind the last byte handed to the parser: the parser's own buffer (8000 bytes in
    * Jackson) holds the token it just returned, whose start {@link #retain} may still ask for.
    */
-  static final int KEEP_BEHIND = 32 * 1024;
+  static final int KEEP_BEHIND = 16 * 1024;
 
   private final InputStream src;
   private final long maxDecoded;
@@ -72,10 +76,12 @@ final class DecodedInput extends InputStream implements TextSource {
         pos++;
       }
       if (pos < len) {
-        skipped += pos;
-        System.arraycopy(buf, pos, buf, 0, len - pos);
-        len -= pos;
-        pos = 0;
+        if (pos > 0) {
+          skipped += pos;
+          System.arraycopy(buf, pos, buf, 0, len - pos);
+          len -= pos;
+          pos = 0;
+        }
         return buf[0] & 0xff;
       }
       skipped += len;
@@ -149,7 +155,10 @@ final class DecodedInput extends InputStream implements TextSource {
     return true;
   }
 
-  /** Drops bytes no longer needed, or grows the buffer when retained bytes fill it. */
+  /**
+   * Drops bytes no longer needed; grows the buffer up to {@link #STEADY_CAPACITY}, or beyond while
+   * retained bytes fill it (up to the record limit).
+   */
   private void makeRoom() throws TooLargeException {
     long keepFrom = base + pos - KEEP_BEHIND;
     if (retainDepth > 0 && retainFrom < keepFrom) {
@@ -162,13 +171,13 @@ final class DecodedInput extends InputStream implements TextSource {
       pos -= drop;
       base += drop;
     }
-    if (len == buf.length) {
+    if (buf.length < STEADY_CAPACITY || buf.length - len < buf.length / 2) {
       long retained = retainDepth > 0 ? base + len - retainFrom : 0;
       if (retained > maxRetained) {
         throw new TooLargeException(
             "a record's JSON text exceeds " + maxRetained + " bytes (at byte " + retainFrom + ")");
       }
-      buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxRetained + 2L * KEEP_BEHIND));
+      buf = Arrays.copyOf(buf, buf.length * 2);
     }
   }
 
