@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * Where objects come from: a local directory or file, an S3 prefix. Implementations must be safe
- * to {@link #open} from several threads at once.
+ * Where objects come from: a local directory or file, an S3 prefix. Implementations must be safe to
+ * {@link #open} from several threads at once.
  */
 public interface ObjectSource {
   /** Every object under this source, in a stable order (by key). */
