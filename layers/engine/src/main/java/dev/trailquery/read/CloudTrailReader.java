@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -83,6 +84,8 @@ public final class CloudTrailReader {
           .build();
 
   private static final String DIGEST_NAME = "CloudTrail-Digest";
+
+  private static final Pattern SOURCE_NOTE = Pattern.compile("Source: REDACTED \\([^)]*\\); ");
 
   private final ReadRequest request;
   private final long maxDecodedBytes;
@@ -295,10 +298,14 @@ public final class CloudTrailReader {
       return " at byte " + (offset + decoded.skipped()) + " (record " + records + ")";
     }
 
+    /** Jackson's message, first line, without its note that the source is not shown. */
     private static String brief(JsonProcessingException e) {
-      String m = e.getOriginalMessage();
-      int nl = m == null ? -1 : m.indexOf('\n');
-      return nl < 0 ? String.valueOf(m) : m.substring(0, nl);
+      String m = String.valueOf(e.getOriginalMessage());
+      int nl = m.indexOf('\n');
+      if (nl >= 0) {
+        m = m.substring(0, nl);
+      }
+      return SOURCE_NOTE.matcher(m).replaceAll("");
     }
 
     /** The parser is at START_OBJECT of a value where an event may be. */
