@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Command-line arguments: {@code --name value}, {@code --name=value}, {@code --flag}, positionals. */
+/**
+ * Command-line arguments: {@code --name value}, {@code --name=value}, {@code --flag}, positionals.
+ */
 final class Args {
   final List<String> positional = new ArrayList<>();
   private final Map<String, String> options = new HashMap<>();

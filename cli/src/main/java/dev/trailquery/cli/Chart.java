@@ -20,17 +20,20 @@ final class Chart {
 
   static void draw(Result r, PrintStream out) {
     int time = -1;
+    int times = 0;
     int value = -1;
     int others = 0;
     for (int i = 0; i < r.fields().size(); i++) {
-      Kind k = kind(r, i);
-      switch (k) {
-        case TIME -> time = time < 0 ? i : -2;
+      switch (kind(r, i)) {
+        case TIME -> {
+          time = i;
+          times++;
+        }
         case NUMBER -> value = value < 0 ? i : value;
-        case OTHER -> others++;
+        default -> others++;
       }
     }
-    if (time < 0 || value < 0 || others > 0 || r.rows().size() < 2) {
+    if (times != 1 || value < 0 || others > 0 || r.rows().size() < 2) {
       return;
     }
     final int t = time;

@@ -142,7 +142,8 @@ public final class Main {
             new Planner.Options(
                 start, end, now.toEpochMilli(), limit == null ? null : limit.longValue()));
     List<ObjectSource> sources = Sources.open(positional);
-    int threads = a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
+    int threads =
+        a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
     Result result = runWithProgress(plan, sources, threads);
     printWarnings(text, result.warnings());
     printSkipped(result.skipped(), result.statistics().objectsSkipped());

@@ -34,7 +34,8 @@ final class Output {
         case "csv" -> CSV;
         case "ndjson", "jsonl" -> NDJSON;
         default ->
-            throw new UsageException("unknown --format '" + s + "': use table, json, csv or ndjson");
+            throw new UsageException(
+                "unknown --format '" + s + "': use table, json, csv or ndjson");
       };
     }
   }
@@ -231,6 +232,11 @@ final class Output {
         }
       }
     }
+    int end = sb.length();
+    while (end > 0 && sb.charAt(end - 1) == ' ') {
+      end--;
+    }
+    sb.setLength(end);
     sb.append('\n');
   }
 

@@ -69,7 +69,9 @@ final class Sources {
       throw new IOException("the bundled samples are missing: " + dir);
     }
     Path cwd = Path.of("").toAbsolutePath();
-    return dir.toAbsolutePath().startsWith(cwd) ? cwd.relativize(dir.toAbsolutePath()).toString() : dir.toString();
+    return dir.toAbsolutePath().startsWith(cwd)
+        ? cwd.relativize(dir.toAbsolutePath()).toString()
+        : dir.toString();
   }
 
   /** The JSON of record {@code index} of an object, or null if it has no such record. */

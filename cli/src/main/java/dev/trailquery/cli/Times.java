@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Times on the command line: ISO-8601 ({@code 2026-11-01}, {@code 2026-11-01T10:00},
- * {@code 2026-11-01T10:00:00Z}, with an offset; no zone means UTC), relative to now ({@code -2h},
- * {@code -30m}, {@code -7d}, {@code -1w}), {@code now}, or epoch seconds.
+ * Times on the command line: ISO-8601 ({@code 2026-11-01}, {@code 2026-11-01T10:00}, {@code
+ * 2026-11-01T10:00:00Z}, with an offset; no zone means UTC), relative to now ({@code -2h}, {@code
+ * -30m}, {@code -7d}, {@code -1w}), {@code now}, or epoch seconds.
  */
 final class Times {
   private static final Pattern RELATIVE = Pattern.compile("-(\\d+)(s|m|h|d|w)");

@@ -100,7 +100,12 @@ class MainTest {
   @Test
   void csvAndNdjsonFormats() {
     Run csv =
-        run("query", "--format", "csv", "fields eventName | sort eventName asc | limit 2", FIXTURES);
+        run(
+            "query",
+            "--format",
+            "csv",
+            "fields eventName | sort eventName asc | limit 2",
+            FIXTURES);
     assertThat(csv.code()).as(csv.err()).isZero();
     assertThat(csv.out()).isEqualTo("eventName\r\nConsoleLogin\r\nConsoleLogin\r\n");
     Run nd =
@@ -137,10 +142,7 @@ class MainTest {
     assertThat(r.err()).contains("line 3, column 43: unexpected ')'");
     assertThat(r.err())
         .contains(
-            "  | and errorMessage = \"Failed authentication\")\n"
-                + "  | "
-                + " ".repeat(42)
-                + "^");
+            "  | and errorMessage = \"Failed authentication\")\n" + "  | " + " ".repeat(42) + "^");
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
