@@ -247,13 +247,16 @@ public final class CloudTrailReader {
       } catch (JsonProcessingException e) {
         return result(ObjectResult.Status.CORRUPT, "invalid JSON" + where(e) + ": " + brief(e));
       } catch (IOException e) {
-        String what = gzip ? "corrupt or truncated gzip" : "unreadable input";
+        // the decompressor's (the caller's stream's own failures are SourceExceptions)
+        long d = decoded == null ? 0 : decoded.decoded();
         return result(
             ObjectResult.Status.CORRUPT,
-            what
+            (gzip ? "corrupt or truncated gzip" : "unreadable input")
                 + " after "
                 + raw.count
-                + " compressed bytes"
+                + " compressed / "
+                + d
+                + " decoded bytes"
                 + where()
                 + ": "
                 + e.getClass().getSimpleName()
