@@ -1,6 +1,6 @@
 package dev.trailquery.read;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -77,17 +77,17 @@ public final class CloudTrailReader {
   /** The deepest nesting of objects and arrays accepted. */
   public static final int MAX_NESTING_DEPTH = 200;
 
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_NESTING_DEPTH)
-                  .maxStringLength(MAX_STRING_LENGTH)
-                  .maxNumberLength(1000)
-                  .maxNameLength(64 * 1024)
-                  .build())
-          .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-          .build();
+  private static final SkippingParser.Factory FACTORY =
+      new SkippingParser.Factory(
+          new JsonFactoryBuilder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxStringLength(MAX_STRING_LENGTH)
+                      .maxNumberLength(1000)
+                      .maxNameLength(64 * 1024)
+                      .build())
+              .disable(StreamReadFeature.AUTO_CLOSE_SOURCE));
 
   private static final String DIGEST_NAME = "CloudTrail-Digest";
 
@@ -231,7 +231,7 @@ public final class CloudTrailReader {
         if (head.length == 2 && head[1] == 0) {
           return result(ObjectResult.Status.FOREIGN, "not UTF-8 JSON (UTF-16 or UTF-32 text?)");
         }
-        p = FACTORY.createParser(decoded);
+        p = FACTORY.createSkippingParser(decoded);
         walker = new EventWalker(trie, p, decoded);
         JsonToken t;
         while (!stop && (t = p.nextToken()) != null) {
@@ -422,7 +422,7 @@ public final class CloudTrailReader {
         error = "not CloudTrail: the first record is " + what + ", not an object";
         stop = true;
       } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        walker.p.skipChildren();
+        walker.skip();
       }
     }
 

@@ -25,10 +25,11 @@ final class DecodedInput extends InputStream implements TextSource {
   static final int STEADY_CAPACITY = 128 * 1024;
 
   /**
-   * Bytes kept behind the last byte handed to the parser: the parser's own buffer (8000 bytes in
-   * Jackson) holds the token it just returned, whose start {@link #retain} may still ask for.
+   * Bytes kept behind the last byte handed to the parser: the parser's own buffer ({@link
+   * SkippingParser#BUFFER_SIZE}) holds the token it just returned, whose start {@link #retain} may
+   * still ask for.
    */
-  static final int KEEP_BEHIND = 16 * 1024;
+  static final int KEEP_BEHIND = SkippingParser.BUFFER_SIZE + 16 * 1024;
 
   private final InputStream src;
   private final long maxDecoded;

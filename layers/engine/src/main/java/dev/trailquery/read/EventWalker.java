@@ -70,7 +70,7 @@ final class EventWalker {
       JsonToken t = p.nextToken();
       if (n == null) {
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-          p.skipChildren();
+          skip();
         }
         continue;
       }
@@ -112,12 +112,24 @@ final class EventWalker {
     return END;
   }
 
+  /**
+   * Skips the object or array the parser is at (byte-level when the parser can, see {@link
+   * SkippingParser}).
+   */
+  void skip() throws IOException {
+    if (p instanceof SkippingParser s) {
+      s.skipSubtree();
+    } else {
+      p.skipChildren();
+    }
+  }
+
   /** Skips the rest of the current object, up to and including its END_OBJECT. */
   void skipRest() throws IOException {
     while (p.nextFieldName() != null) {
       JsonToken t = p.nextToken();
       if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        p.skipChildren();
+        skip();
       }
     }
   }
@@ -130,7 +142,7 @@ final class EventWalker {
         boolean descend = object ? n.children != null : n.byIndex.length > 0;
         if (!n.isTarget()) {
           if (!descend) {
-            p.skipChildren();
+            skip();
           } else if (object) {
             walkObject(n, row);
           } else {
@@ -141,7 +153,7 @@ final class EventWalker {
         long start = tokenStart();
         text.retain(start);
         if (!descend) {
-          p.skipChildren();
+          skip();
         } else if (object) {
           walkObject(n, row);
         } else {
@@ -201,7 +213,7 @@ final class EventWalker {
       if (c != null) {
         value(c, t, row);
       } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        p.skipChildren();
+        skip();
       }
     }
   }
@@ -215,7 +227,7 @@ final class EventWalker {
       if (next < indexes.length && indexes[next] == i) {
         value(n.byIndex[next++], t, row);
       } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        p.skipChildren();
+        skip();
       }
       i++;
     }

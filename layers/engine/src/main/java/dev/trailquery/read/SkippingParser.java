@@ -1,0 +1,401 @@
+package dev.trailquery.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Jackson's UTF-8 stream parser with a byte-level {@link #skipSubtree}: an object or array the plan
+ * does not need is stepped over by scanning its bytes for the matching bracket, without tokenizing
+ * it (no field-name decoding or symbol-table lookups, no number parsing, no events per token).
+ * Profiling the reader showed most of its time in exactly that work inside {@code skipChildren()}.
+ *
+ * <p>The scan validates what it steps over with the grammar Jackson enforces under the reader's
+ * settings (structure, string escapes, control characters, UTF-8 sequences as Jackson checks them,
+ * number syntax, literals, nesting depth), and whenever it meets anything else — a byte Jackson
+ * would reject or treat specially, a subtree longer than the buffer, the end of the input — it
+ * leaves the parser where it was and lets Jackson's own {@code skipChildren()} do the work. So the
+ * outcome, including every error and its byte offset, is Jackson's; only the speed differs.
+ */
+final class SkippingParser extends UTF8StreamJsonParser {
+  /** The parser's input buffer: subtrees up to this size are skipped at byte level. */
+  static final int BUFFER_SIZE = 32 * 1024;
+
+  /** Nesting the byte scan follows; deeper subtrees go to Jackson. */
+  private static final int MAX_SCAN_DEPTH = 64;
+
+  // scan states
+  private static final int VALUE = 0; // a value must follow
+  private static final int VALUE_OR_CLOSE = 1; // just after '['
+  private static final int KEY = 2; // a key must follow (after ',' in an object)
+  private static final int KEY_OR_CLOSE = 3; // just after '{'
+  private static final int COLON = 4; // after a key
+  private static final int AFTER_VALUE = 5; // ',' or the container's end
+
+  /** {@link #scan}: the subtree goes on past the bytes in the buffer. */
+  private static final int MORE = -2;
+
+  private final int maxDepth;
+
+  private SkippingParser(
+      IOContext ctxt,
+      int features,
+      InputStream in,
+      ByteQuadsCanonicalizer sym,
+      byte[] buffer,
+      int maxDepth) {
+    super(ctxt, features, in, null, sym, buffer, 0, 0, 0, false);
+    this.maxDepth = maxDepth;
+  }
+
+  /** A factory whose {@link #createSkippingParser} makes these parsers. */
+  static final class Factory extends JsonFactory {
+    private static final long serialVersionUID = 1L;
+
+    Factory(JsonFactoryBuilder b) {
+      super(b);
+    }
+
+    /**
+     * A parser over UTF-8 JSON (the caller has ruled out other encodings and skipped a byte-order
+     * mark).
+     */
+    SkippingParser createSkippingParser(InputStream in) {
+      IOContext ctxt = _createContext(_createContentReference(in), false);
+      return new SkippingParser(
+          ctxt,
+          _parserFeatures,
+          in,
+          _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
+          new byte[BUFFER_SIZE],
+          streamReadConstraints().getMaxNestingDepth());
+    }
+  }
+
+  /**
+   * Skips the object or array whose start the parser just returned, up to its end token (which
+   * becomes the current token), like {@link #skipChildren()}.
+   */
+  void skipSubtree() throws IOException {
+    JsonToken t = _currToken;
+    if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+      return;
+    }
+    if (_parsingContext.getNestingDepth() + MAX_SCAN_DEPTH < maxDepth) {
+      boolean object = t == JsonToken.START_OBJECT;
+      int close = scan(object);
+      while (close == MORE && readMore()) {
+        close = scan(object);
+      }
+      if (close >= 0) {
+        _inputPtr = close; // at the matching bracket: Jackson reads it as the end of an empty one
+        JsonToken end = nextToken();
+        if (end != (object ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
+          throw new IllegalStateException("reader bug: byte skip ended at " + end);
+        }
+        return;
+      }
+    }
+    skipChildren();
+  }
+
+  /**
+   * Moves the unread bytes to the front of the buffer (the first time) and reads once more behind
+   * them, as Jackson would to go on (reading no further ahead, so that a broken input fails where
+   * Jackson's own skip would); false when the buffer is full of the subtree or the input ended.
+   */
+  private boolean readMore() throws IOException {
+    int start = _inputPtr;
+    if (_inputStream == null) {
+      return false;
+    }
+    if (start > 0) {
+      int n = _inputEnd - start;
+      System.arraycopy(_inputBuffer, start, _inputBuffer, 0, n);
+      _currInputProcessed += start;
+      _currInputRowStart -= start;
+      _nameStartOffset -= start;
+      _inputPtr = 0;
+      _inputEnd = n;
+    }
+    if (_inputEnd == _inputBuffer.length) {
+      return false;
+    }
+    int r = _inputStream.read(_inputBuffer, _inputEnd, _inputBuffer.length - _inputEnd);
+    if (r <= 0) {
+      return false;
+    }
+    _inputEnd += r;
+    return true;
+  }
+
+  /**
+   * Scans from {@code _inputPtr} (just after the opening bracket) to the matching closing bracket
+   * and returns its index; {@link #MORE} when the buffer ends first (or inside a token), -1 when
+   * the subtree holds anything the scan leaves to Jackson. Counts the lines it passes, for
+   * Jackson's locations.
+   */
+  private int scan(boolean object) {
+    final byte[] b = _inputBuffer;
+    final int end = _inputEnd;
+    int i = _inputPtr;
+    long stack = object ? 1 : 0; // bit d: the container at depth d is an object
+    int depth = 0;
+    int state = object ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+    int rows = 0;
+    int rowStart = 0;
+    while (i < end) {
+      int c = b[i];
+      switch (c) {
+        case ' ', '\t', '\r' -> i++;
+        case '\n' -> {
+          rows++;
+          rowStart = ++i;
+        }
+        case '"' -> {
+          if (state == COLON || state == AFTER_VALUE) {
+            return -1;
+          }
+          i = string(b, i + 1, end);
+          if (i < 0) {
+            return i;
+          }
+          state = state == KEY || state == KEY_OR_CLOSE ? COLON : AFTER_VALUE;
+        }
+        case ':' -> {
+          if (state != COLON) {
+            return -1;
+          }
+          state = VALUE;
+          i++;
+        }
+        case ',' -> {
+          if (state != AFTER_VALUE) {
+            return -1;
+          }
+          state = (stack & (1L << depth)) != 0 ? KEY : VALUE;
+          i++;
+        }
+        case '{', '[' -> {
+          if (state != VALUE && state != VALUE_OR_CLOSE) {
+            return -1;
+          }
+          if (++depth >= MAX_SCAN_DEPTH) {
+            return -1;
+          }
+          if (c == '{') {
+            stack |= 1L << depth;
+            state = KEY_OR_CLOSE;
+          } else {
+            stack &= ~(1L << depth);
+            state = VALUE_OR_CLOSE;
+          }
+          i++;
+        }
+        case '}', ']' -> {
+          boolean inObject = (stack & (1L << depth)) != 0;
+          if (inObject != (c == '}')) {
+            return -1;
+          }
+          if (state != AFTER_VALUE && state != (inObject ? KEY_OR_CLOSE : VALUE_OR_CLOSE)) {
+            return -1;
+          }
+          if (depth == 0) {
+            if (rows > 0) {
+              _currInputRow += rows;
+              _currInputRowStart = rowStart;
+            }
+            return i;
+          }
+          depth--;
+          state = AFTER_VALUE;
+          i++;
+        }
+        case 't' -> {
+          if (state != VALUE && state != VALUE_OR_CLOSE) {
+            return -1;
+          }
+          if (i + 4 > end) {
+            return MORE;
+          }
+          if (b[i + 1] != 'r' || b[i + 2] != 'u' || b[i + 3] != 'e') {
+            return -1;
+          }
+          i += 4;
+          state = AFTER_VALUE;
+        }
+        case 'f' -> {
+          if (state != VALUE && state != VALUE_OR_CLOSE) {
+            return -1;
+          }
+          if (i + 5 > end) {
+            return MORE;
+          }
+          if (b[i + 1] != 'a' || b[i + 2] != 'l' || b[i + 3] != 's' || b[i + 4] != 'e') {
+            return -1;
+          }
+          i += 5;
+          state = AFTER_VALUE;
+        }
+        case 'n' -> {
+          if (state != VALUE && state != VALUE_OR_CLOSE) {
+            return -1;
+          }
+          if (i + 4 > end) {
+            return MORE;
+          }
+          if (b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
+            return -1;
+          }
+          i += 4;
+          state = AFTER_VALUE;
+        }
+        default -> {
+          if ((c >= '0' && c <= '9') || c == '-') {
+            if (state != VALUE && state != VALUE_OR_CLOSE) {
+              return -1;
+            }
+            i = number(b, i, end);
+            if (i < 0) {
+              return i;
+            }
+            state = AFTER_VALUE;
+          } else {
+            return -1;
+          }
+        }
+      }
+    }
+    return MORE;
+  }
+
+  /**
+   * The index after the closing quote of the string whose content starts at {@code i}; {@link
+   * #MORE} when it does not end in the buffer, -1 when it holds what Jackson rejects (control
+   * characters, bad escapes, malformed UTF-8 as Jackson checks it).
+   */
+  private static int string(byte[] b, int i, int end) {
+    while (i < end) {
+      int c = b[i];
+      if (c == '"') {
+        return i + 1;
+      }
+      if (c >= 0x20 && c != '\\') {
+        i++;
+        continue;
+      }
+      if (c == '\\') {
+        if (i + 1 >= end) {
+          return MORE;
+        }
+        int e = b[i + 1];
+        switch (e) {
+          case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
+          case 'u' -> {
+            if (i + 6 > end) {
+              return MORE;
+            }
+            for (int k = i + 2; k < i + 6; k++) {
+              if (!isHex(b[k])) {
+                return -1;
+              }
+            }
+            i += 6;
+          }
+          default -> {
+            return -1;
+          }
+        }
+        continue;
+      }
+      if (c >= 0) {
+        return -1; // a control character
+      }
+      // a multi-byte UTF-8 sequence: Jackson checks the lead byte and the continuation bytes
+      int u = c & 0xff;
+      int more;
+      if ((u & 0xE0) == 0xC0) {
+        more = 1;
+      } else if ((u & 0xF0) == 0xE0) {
+        more = 2;
+      } else if ((u & 0xF8) == 0xF0) {
+        more = 3;
+      } else {
+        return -1;
+      }
+      if (i + 1 + more > end) {
+        return MORE;
+      }
+      for (int k = 1; k <= more; k++) {
+        if ((b[i + k] & 0xC0) != 0x80) {
+          return -1;
+        }
+      }
+      i += 1 + more;
+    }
+    return MORE;
+  }
+
+  private static boolean isHex(byte c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  /**
+   * The index after the JSON number starting at {@code i} ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?
+   * ([eE][+-]?[0-9]+)?}); {@link #MORE} when the buffer ends first, -1 when malformed or long.
+   */
+  private static int number(byte[] b, int i, int end) {
+    int start = i;
+    if (b[i] == '-') {
+      i++;
+    }
+    if (i >= end) {
+      return MORE;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+    } else {
+      return -1;
+    }
+    if (i < end && b[i] == '.') {
+      i++;
+      int d = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == d) {
+        return i >= end ? MORE : -1;
+      }
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int d = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == d) {
+        return i >= end ? MORE : -1;
+      }
+    }
+    // the number must end inside the buffer, and stay far below Jackson's length limit
+    if (i - start > 100) {
+      return -1;
+    }
+    if (i >= end) {
+      return MORE;
+    }
+    return i;
+  }
+}
