@@ -45,6 +45,10 @@ final class EventWalker {
   }
 
   final JsonParser p;
+
+  /** {@link #p} when it can skip at byte level, else null. */
+  private final SkippingParser fast;
+
   final TextSource text;
   private final PathTrie.Node root;
 
@@ -52,6 +56,7 @@ final class EventWalker {
     this.root = trie.root;
     this.p = p;
     this.text = text;
+    this.fast = p instanceof SkippingParser s ? s : null;
   }
 
   /** Byte offset of the current token. */
@@ -65,7 +70,13 @@ final class EventWalker {
    */
   int walkRoot(Rec rec, int flags) throws IOException {
     String name;
-    while ((name = p.nextFieldName()) != null) {
+    while (true) {
+      if (fast != null) {
+        fast.skipFields(root.keys);
+      }
+      if ((name = p.nextFieldName()) == null) {
+        break;
+      }
       PathTrie.Node n = root.children.get(name);
       JsonToken t = p.nextToken();
       if (n == null) {
@@ -117,8 +128,8 @@ final class EventWalker {
    * SkippingParser}).
    */
   void skip() throws IOException {
-    if (p instanceof SkippingParser s) {
-      s.skipSubtree();
+    if (fast != null) {
+      fast.skipSubtree();
     } else {
       p.skipChildren();
     }
@@ -126,7 +137,13 @@ final class EventWalker {
 
   /** Skips the rest of the current object, up to and including its END_OBJECT. */
   void skipRest() throws IOException {
-    while (p.nextFieldName() != null) {
+    while (true) {
+      if (fast != null) {
+        fast.skipFields(SkippingParser.Keys.NONE);
+      }
+      if (p.nextFieldName() == null) {
+        break;
+      }
       JsonToken t = p.nextToken();
       if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
         skip();
@@ -207,7 +224,13 @@ final class EventWalker {
 
   private void walkObject(PathTrie.Node n, Object[] row) throws IOException {
     String name;
-    while ((name = p.nextFieldName()) != null) {
+    while (true) {
+      if (fast != null) {
+        fast.skipFields(n.keys);
+      }
+      if ((name = p.nextFieldName()) == null) {
+        break;
+      }
       PathTrie.Node c = n.children.get(name);
       JsonToken t = p.nextToken();
       if (c != null) {

@@ -68,6 +68,9 @@ final class PathTrie {
     /** Root-level flags; 0 elsewhere. */
     int special;
 
+    /** The keys of {@link #children} as bytes, for {@link SkippingParser#skipFields}. */
+    SkippingParser.Keys keys = SkippingParser.Keys.NONE;
+
     Node child(String key) {
       if (children == null) {
         children = new HashMap<>();
@@ -120,6 +123,7 @@ final class PathTrie {
     if (n.children == null) {
       return;
     }
+    n.keys = new SkippingParser.Keys(n.children.keySet());
     TreeMap<Integer, Node> byIndex = new TreeMap<>();
     for (Map.Entry<String, Node> e : n.children.entrySet()) {
       int i = arrayIndex(e.getKey());

@@ -42,6 +42,11 @@ final class SkippingParser extends UTF8StreamJsonParser {
 
   private final int maxDepth;
 
+  /** Lines passed by the last successful {@link #scan}, and the index where the last one began. */
+  private int scanRows;
+
+  private int scanRowStart;
+
   private SkippingParser(
       IOContext ctxt,
       int features,
@@ -88,11 +93,15 @@ final class SkippingParser extends UTF8StreamJsonParser {
     }
     if (_parsingContext.getNestingDepth() + MAX_SCAN_DEPTH < maxDepth) {
       boolean object = t == JsonToken.START_OBJECT;
-      int close = scan(object);
+      int close = scan(_inputPtr, object);
       while (close == MORE && readMore()) {
-        close = scan(object);
+        close = scan(_inputPtr, object);
       }
       if (close >= 0) {
+        if (scanRows > 0) {
+          _currInputRow += scanRows;
+          _currInputRowStart = scanRowStart;
+        }
         _inputPtr = close; // at the matching bracket: Jackson reads it as the end of an empty one
         JsonToken end = nextToken();
         if (end != (object ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
@@ -102,6 +111,222 @@ final class SkippingParser extends UTF8StreamJsonParser {
       }
     }
     skipChildren();
+  }
+
+  /**
+   * Inside an object, steps over the fields whose keys are not in {@code wanted}, key and value, at
+   * byte level, and leaves the parser before the next wanted field (or the object's end) for {@link
+   * #nextFieldName()} to read. The parser must be at the object's START_OBJECT or just past the
+   * value of one of its fields. Stops early — at a point from which Jackson's own reading gives
+   * exactly what it would have given from the start — at anything unusual: a key with escapes,
+   * control characters or non-ASCII bytes, a value the byte scan leaves to Jackson, the end of the
+   * buffer.
+   */
+  void skipFields(Keys wanted) throws IOException {
+    JsonToken t = _currToken;
+    if (t == JsonToken.FIELD_NAME) {
+      return; // (its value may be pending: Jackson has seen its first byte)
+    }
+    if (_tokenIncomplete) {
+      _skipString(); // the value string the walker did not read
+    }
+    if (!_parsingContext.inObject()
+        || _parsingContext.getNestingDepth() + MAX_SCAN_DEPTH >= maxDepth) {
+      return;
+    }
+    // first: Jackson has read no field of this object yet, so it will not expect a comma
+    final boolean first = t == JsonToken.START_OBJECT;
+    final byte[] b = _inputBuffer;
+    final int end = _inputEnd;
+    int i = _inputPtr;
+    int safe = i; // where Jackson can take over
+    int rows = 0;
+    int rowStart = 0;
+    int safeRows = 0;
+    int safeRowStart = 0;
+    boolean afterValue = !first;
+    while (true) {
+      while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r')) {
+        if (b[i] == '\n') {
+          rows++;
+          rowStart = i + 1;
+        }
+        i++;
+      }
+      if (i >= end) {
+        break;
+      }
+      if (afterValue) {
+        if (b[i] == '}') {
+          safe = i;
+          safeRows = rows;
+          safeRowStart = rowStart;
+          break;
+        }
+        if (b[i] != ',') {
+          break;
+        }
+        i++;
+        while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r')) {
+          if (b[i] == '\n') {
+            rows++;
+            rowStart = i + 1;
+          }
+          i++;
+        }
+        if (i >= end || b[i] != '"') {
+          break;
+        }
+        if (first) {
+          safe = i; // Jackson, having read no field, expects a key without a comma
+          safeRows = rows;
+          safeRowStart = rowStart;
+        }
+      } else if (b[i] != '"') {
+        break; // '}' of an empty object, or something for Jackson to report
+      }
+      // a key: ASCII without escapes or control characters, else Jackson reads it
+      int ks = i + 1;
+      int k = ks;
+      while (k < end) {
+        byte c = b[k];
+        if (c == '"' || c == '\\' || c < 0x20) { // control characters and non-ASCII too
+          break;
+        }
+        k++;
+      }
+      if (k >= end || b[k] != '"' || wanted.contains(b, ks, k)) {
+        break;
+      }
+      i = k + 1;
+      while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r')) {
+        if (b[i] == '\n') {
+          rows++;
+          rowStart = i + 1;
+        }
+        i++;
+      }
+      if (i >= end || b[i] != ':') {
+        break;
+      }
+      i++;
+      while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r')) {
+        if (b[i] == '\n') {
+          rows++;
+          rowStart = i + 1;
+        }
+        i++;
+      }
+      if (i >= end) {
+        break;
+      }
+      int v = value(b, i, end);
+      if (v < 0) {
+        break;
+      }
+      if (scanRows > 0) {
+        rows += scanRows;
+        rowStart = scanRowStart;
+      }
+      i = v;
+      afterValue = true;
+      if (!first) {
+        safe = i; // just past a value: Jackson expects a comma or the object's end
+        safeRows = rows;
+        safeRowStart = rowStart;
+      }
+    }
+    if (safe != _inputPtr) {
+      if (safeRows > 0) {
+        _currInputRow += safeRows;
+        _currInputRowStart = safeRowStart;
+      }
+      _inputPtr = safe;
+    }
+  }
+
+  /**
+   * The index after the scalar, object or array starting at {@code i}, or negative (see {@link
+   * #scan}); lines passed inside an object or array are in {@link #scanRows}.
+   */
+  private int value(byte[] b, int i, int end) {
+    scanRows = 0;
+    int c = b[i];
+    switch (c) {
+      case '"' -> {
+        return string(b, i + 1, end);
+      }
+      case '{', '[' -> {
+        int close = scan(i + 1, c == '{');
+        return close < 0 ? close : close + 1;
+      }
+      case 't', 'n' -> {
+        if (i + 4 > end) {
+          return MORE;
+        }
+        boolean ok =
+            c == 't'
+                ? b[i + 1] == 'r' && b[i + 2] == 'u' && b[i + 3] == 'e'
+                : b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l';
+        return ok ? i + 4 : -1;
+      }
+      case 'f' -> {
+        if (i + 5 > end) {
+          return MORE;
+        }
+        return b[i + 1] == 'a' && b[i + 2] == 'l' && b[i + 3] == 's' && b[i + 4] == 'e'
+            ? i + 5
+            : -1;
+      }
+      default -> {
+        return (c >= '0' && c <= '9') || c == '-' ? number(b, i, end) : -1;
+      }
+    }
+  }
+
+  /** Object keys, matched on their UTF-8 bytes without decoding them. */
+  static final class Keys {
+    static final Keys NONE = new Keys(java.util.List.of());
+
+    private final byte[][] table;
+    private final int mask;
+
+    Keys(java.util.Collection<String> keys) {
+      int size = Integer.highestOneBit(Math.max(4, keys.size() * 4) - 1) << 1;
+      table = new byte[size][];
+      mask = size - 1;
+      for (String k : keys) {
+        byte[] kb = k.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int h = hash(kb, 0, kb.length) & mask;
+        while (table[h] != null) {
+          h = (h + 1) & mask;
+        }
+        table[h] = kb;
+      }
+    }
+
+    private static int hash(byte[] b, int from, int to) {
+      int n = to - from;
+      int h = n * 31;
+      if (n > 0) {
+        h = h * 31 + b[from];
+        h = h * 31 + b[to - 1];
+        h = h * 31 + b[from + (n >> 1)];
+      }
+      return h ^ (h >>> 7);
+    }
+
+    boolean contains(byte[] b, int from, int to) {
+      int h = hash(b, from, to) & mask;
+      byte[] k;
+      while ((k = table[h]) != null) {
+        if (java.util.Arrays.equals(k, 0, k.length, b, from, to)) {
+          return true;
+        }
+        h = (h + 1) & mask;
+      }
+      return false;
+    }
   }
 
   /**
@@ -135,20 +360,21 @@ final class SkippingParser extends UTF8StreamJsonParser {
   }
 
   /**
-   * Scans from {@code _inputPtr} (just after the opening bracket) to the matching closing bracket
-   * and returns its index; {@link #MORE} when the buffer ends first (or inside a token), -1 when
-   * the subtree holds anything the scan leaves to Jackson. Counts the lines it passes, for
-   * Jackson's locations.
+   * Scans from {@code from} (just after an opening bracket) to the matching closing bracket and
+   * returns its index; {@link #MORE} when the buffer ends first (or inside a token), -1 when the
+   * subtree holds anything the scan leaves to Jackson. Counts the lines it passes in {@link
+   * #scanRows} (and where the last began in {@link #scanRowStart}), for Jackson's locations.
    */
-  private int scan(boolean object) {
+  private int scan(int from, boolean object) {
     final byte[] b = _inputBuffer;
     final int end = _inputEnd;
-    int i = _inputPtr;
+    int i = from;
     long stack = object ? 1 : 0; // bit d: the container at depth d is an object
     int depth = 0;
     int state = object ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
     int rows = 0;
     int rowStart = 0;
+    scanRows = 0;
     while (i < end) {
       int c = b[i];
       switch (c) {
@@ -206,10 +432,8 @@ final class SkippingParser extends UTF8StreamJsonParser {
             return -1;
           }
           if (depth == 0) {
-            if (rows > 0) {
-              _currInputRow += rows;
-              _currInputRowStart = rowStart;
-            }
+            scanRows = rows;
+            scanRowStart = rowStart;
             return i;
           }
           depth--;
