@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Jackson's UTF-8 stream parser with a byte-level {@link #skipSubtree}: an object or array the plan
@@ -77,8 +80,29 @@ final class SkippingParser extends UTF8StreamJsonParser {
           _parserFeatures,
           in,
           _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
-          new byte[BUFFER_SIZE],
+          buffer(),
           streamReadConstraints().getMaxNestingDepth());
+    }
+  }
+
+  /** A buffer kept per thread between parsers (most objects are small: zeroing 32 KiB shows). */
+  private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
+
+  private static byte[] buffer() {
+    byte[] b = SPARE.get();
+    if (b == null) {
+      return new byte[BUFFER_SIZE];
+    }
+    SPARE.remove(); // not shared: a nested parser on this thread allocates its own
+    return b;
+  }
+
+  @Override
+  protected void _releaseBuffers() throws IOException {
+    byte[] b = _inputBuffer;
+    super._releaseBuffers();
+    if (b != null && b.length == BUFFER_SIZE) {
+      SPARE.set(b);
     }
   }
 
@@ -505,6 +529,18 @@ final class SkippingParser extends UTF8StreamJsonParser {
    */
   private static int string(byte[] b, int i, int end) {
     while (i < end) {
+      // eight bytes at a time up to the first that needs a look: '"', '\\', < 0x20 or >= 0x80
+      while (i + 8 <= end) {
+        long m = special((long) LONGS.get(b, i));
+        if (m != 0) {
+          i += Long.numberOfTrailingZeros(m) >>> 3;
+          break;
+        }
+        i += 8;
+      }
+      if (i >= end) {
+        return MORE;
+      }
       int c = b[i];
       if (c == '"') {
         return i + 1;
@@ -563,6 +599,22 @@ final class SkippingParser extends UTF8StreamJsonParser {
       i += 1 + more;
     }
     return MORE;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The high bit of each byte of {@code w} (little-endian) that is '"', '\\', below 0x20 or 0x80
+   * and above; bits above the lowest may be spurious, the lowest is exact.
+   */
+  private static long special(long w) {
+    long q = w ^ 0x2222222222222222L;
+    long e = w ^ 0x5C5C5C5C5C5C5C5CL;
+    return (((q - ONES) & ~q) | ((e - ONES) & ~e) | (w - 0x2020202020202020L) | w) & HIGHS;
   }
 
   private static boolean isHex(byte c) {
