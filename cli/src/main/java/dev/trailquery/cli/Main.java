@@ -265,8 +265,8 @@ public final class Main {
     }
     double secs = (System.nanoTime() - started) / 1e9;
     out.printf(
-        "%d queries over %d records in %.2f s. Try: ./trailquery query 'stats count(*) by"
-            + " eventSource | sort count(*) desc' %s%n",
+        "%d queries over %d records in %.2f s. Try: ./trailquery query 'stats count(*) as n by"
+            + " eventSource | sort n desc' %s%n",
         QueryPack.all().size(), records, secs, String.join(" ", paths));
     return 0;
   }

@@ -96,7 +96,7 @@ public final class Finisher {
           Object[] key = new Object[d.slots().length];
           boolean missing = false;
           for (int i = 0; i < key.length; i++) {
-            key[i] = row[d.slots()[i]];
+            key[i] = GroupKey.canonical(row[d.slots()[i]]);
             missing |= key[i] == null;
           }
           if (missing || seen.add(new GroupKey(key))) {
@@ -111,7 +111,7 @@ public final class Finisher {
         for (Object[] row : rows) {
           Object[] key = new Object[spec.groupBy().length];
           for (int i = 0; i < key.length; i++) {
-            key[i] = spec.groupBy()[i].eval(row);
+            key[i] = GroupKey.canonical(spec.groupBy()[i].eval(row));
           }
           Accumulator[] accs =
               groups.computeIfAbsent(new GroupKey(key), k -> newAccumulators(spec));

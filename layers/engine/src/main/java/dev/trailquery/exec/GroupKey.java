@@ -4,6 +4,15 @@ import java.util.Arrays;
 
 /** The values of a group's {@code by} expressions, compared by value. */
 public record GroupKey(Object[] values) {
+  /**
+   * The value a group is keyed by. Logs Insights groups by the value as shown (every value is text
+   * in its results), so the JSON number {@code 100} and the string {@code "100"} are one group: a
+   * number becomes its text. Timestamps ({@code bin()}) and booleans keep their type.
+   */
+  public static Object canonical(Object v) {
+    return v instanceof Double d ? dev.trailquery.value.Values.formatNumber(d) : v;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof GroupKey k && Arrays.equals(values, k.values);

@@ -106,7 +106,7 @@ public final class PartialState {
     }
     Object[] key = new Object[stats.groupBy().length];
     for (int i = 0; i < key.length; i++) {
-      key[i] = stats.groupBy()[i].eval(row);
+      key[i] = GroupKey.canonical(stats.groupBy()[i].eval(row));
     }
     GroupKey gk = new GroupKey(key);
     Accumulator[] accs = groups.get(gk);

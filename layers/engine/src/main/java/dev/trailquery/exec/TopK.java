@@ -86,7 +86,7 @@ final class TopK {
       if (v == null) {
         return null;
       }
-      values[i] = v;
+      values[i] = GroupKey.canonical(v);
     }
     return new GroupKey(values);
   }

@@ -31,6 +31,33 @@ import java.util.Objects;
  * stats, TQ2004 empty query; TQ3001 {@code *} compared with {@code =}, TQ3002 unquoted DNS name.
  */
 public final class Parser {
+  /** Logs Insights commands that trailquery recognises but does not run. */
+  private static final java.util.Set<String> UNSUPPORTED =
+      java.util.Set.of(
+          "pattern",
+          "anomaly",
+          "diff",
+          "unmask",
+          "filterindex",
+          "source",
+          "unnest",
+          "lookup",
+          "join",
+          "expand",
+          "addtotals",
+          "accum",
+          "autoregress",
+          "filldown",
+          "fillmissing",
+          "logcompare",
+          "cidrlookup",
+          "outlier",
+          "appendcols",
+          "sessionize",
+          "countfrequent",
+          "relevantfields",
+          "estimate");
+
   /** Longest query accepted, in characters. */
   public static final int MAX_LENGTH = 100_000;
 
@@ -152,7 +179,12 @@ public final class Parser {
       default ->
           throw error(
               "TQ1002",
-              "unknown command '" + word.text() + "'; expected one of " + COMMANDS,
+              UNSUPPORTED.contains(lower)
+                  ? "'"
+                      + word.text()
+                      + "' is a Logs Insights command trailquery does not support; supported: "
+                      + COMMANDS
+                  : "unknown command '" + word.text() + "'; expected one of " + COMMANDS,
               word.span());
     }
     int start = word.start();

@@ -51,12 +51,18 @@ import java.util.zip.GZIPInputStream;
  *   <li>OK otherwise, including an empty array or {@code {"Records":[]}} (0 records).
  * </ul>
  *
- * <p>Values: JSON strings are {@code String}; numbers {@code Double}, except integer literals of
- * more than 15 digits, which stay the {@code String} of their digits; {@code true}/{@code false}
- * are {@code Boolean}; JSON {@code null} is missing ({@code null}, and does not count as seen); an
- * object or array is its compact JSON text. Non-object elements where events are expected are
- * skipped (after the first record). A thread may use one reader for many objects; several threads
- * may share one.
+ * <p>Paths are dotted; a numeric segment matches an array index or a key of that name; a segment
+ * {@code @@x} matches the key {@code @x}. Values: JSON strings are {@code String}; numbers {@code
+ * Double}, except integer literals of more than 15 digits, which stay the {@code String} of their
+ * digits; {@code true}/{@code false} are {@code Boolean}; JSON {@code null} is missing ({@code
+ * null}, and does not count as seen); an object or array is its compact JSON text (its children
+ * may be requested too). With duplicate keys the last occurrence wins. The timestamp is {@code
+ * eventTime} (else a top-level {@code @timestamp} string) in epoch ms, {@code Long.MIN_VALUE} when
+ * neither parses. The message is the record's own bytes with the whitespace between tokens removed
+ * (escapes as written); for a LookupEvents record, the embedded event's. Non-object elements where
+ * events are expected are skipped after the first record (and not counted in the index).
+ *
+ * <p>A reader is immutable: one may serve many objects and threads at once.
  */
 public final class CloudTrailReader {
   /** Default cap on decompressed bytes per object: 1 GiB. */
@@ -211,7 +217,8 @@ public final class CloudTrailReader {
         }
         peek.unread(magic, 0, n);
         gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-        InputStream src = gzip ? new GZIPInputStream(peek, 64 * 1024) : peek;
+        // a small input buffer: most objects are a few KB, and a big one costs ~10 us per object
+        InputStream src = gzip ? new GZIPInputStream(peek, 8 * 1024) : peek;
         decoded = new DecodedInput(src, maxDecodedBytes, MAX_RECORD_TEXT_BYTES);
         int first = decoded.sniff();
         if (first < 0) {
@@ -246,13 +253,16 @@ public final class CloudTrailReader {
       } catch (JsonProcessingException e) {
         return result(ObjectResult.Status.CORRUPT, "invalid JSON" + where(e) + ": " + brief(e));
       } catch (IOException e) {
-        String what = gzip ? "corrupt or truncated gzip" : "unreadable input";
+        // the decompressor's (the caller's stream's own failures are SourceExceptions)
+        long d = decoded == null ? 0 : decoded.decoded();
         return result(
             ObjectResult.Status.CORRUPT,
-            what
+            (gzip ? "corrupt or truncated gzip" : "unreadable input")
                 + " after "
                 + raw.count
-                + " compressed bytes"
+                + " compressed / "
+                + d
+                + " decoded bytes"
                 + where()
                 + ": "
                 + e.getClass().getSimpleName()

@@ -36,7 +36,14 @@ final class DecodedInput extends InputStream implements TextSource {
 
   private long decoded;
   private long skipped;
-  private byte[] buf = new byte[INITIAL_CAPACITY];
+
+  /** A buffer kept per thread between objects, so that a big one is not grown again each time. */
+  private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
+
+  /** The largest buffer kept for the next object. */
+  static final int MAX_SPARE = 1 << 20;
+
+  private byte[] buf;
   private long base;
   private int len;
   private int pos;
@@ -48,6 +55,13 @@ final class DecodedInput extends InputStream implements TextSource {
     this.src = src;
     this.maxDecoded = maxDecoded;
     this.maxRetained = maxRetained;
+    byte[] spare = SPARE.get();
+    if (spare != null) {
+      SPARE.remove(); // not shared: a nested read on this thread allocates its own
+      buf = spare;
+    } else {
+      buf = new byte[INITIAL_CAPACITY];
+    }
   }
 
   /** Bytes decoded from the source so far. */
@@ -212,8 +226,13 @@ final class DecodedInput extends InputStream implements TextSource {
     return TextSource.compact(buf, i, j - i);
   }
 
+  /** Closes the decompressor (never the caller's stream) and keeps the buffer for reuse. */
   @Override
   public void close() throws IOException {
+    if (buf != null && buf.length <= MAX_SPARE) {
+      SPARE.set(buf);
+    }
+    buf = null;
     src.close();
   }
 }

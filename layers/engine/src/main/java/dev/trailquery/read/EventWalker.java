@@ -177,7 +177,9 @@ final class EventWalker {
         }
       }
       default -> {
-        // JSON null reads as missing
+        if (n.isTarget()) {
+          set(n, row, null); // JSON null reads as missing (and a later duplicate key wins)
+        }
       }
     }
   }

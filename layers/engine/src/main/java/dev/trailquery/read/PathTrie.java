@@ -87,7 +87,7 @@ final class PathTrie {
   }
 
   /**
-   * Builds the trie of {@code paths} (dotted; a segment {@code @@x} also reaches the key {@code
+   * Builds the trie of {@code paths} (dotted; a segment {@code @@x} reaches the key {@code
    * @x}, as Logs Insights renames JSON keys starting with {@code @}).
    */
   static PathTrie build(List<String> paths, int[] slots) {

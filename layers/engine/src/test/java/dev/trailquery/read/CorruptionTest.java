@@ -154,7 +154,10 @@ class CorruptionTest {
       for (int i = 0; i < want; i++) {
         assertThat(r.got().get(i).row()[0]).isEqualTo("Event" + i);
       }
-      assertThat(r.result().error()).contains("gzip").contains("record " + want);
+      assertThat(r.result().error())
+          .contains("gzip")
+          .contains("record " + want)
+          .contains(cut.length + " compressed / " + available + " decoded bytes");
       assertThat(r.result().bytesRead()).isEqualTo(cut.length);
     }
   }

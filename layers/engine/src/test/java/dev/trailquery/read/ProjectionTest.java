@@ -150,6 +150,13 @@ class ProjectionTest {
   }
 
   @Test
+  void duplicateKeysTheLastOccurrenceWins() {
+    CloudTrailReader r = reader(false, "a", "b");
+    Object[] row = only(r, "{\"eventName\":\"x\",\"a\":1,\"b\":null,\"a\":null,\"b\":2}");
+    assertThat(row).containsExactly(null, 2.0);
+  }
+
+  @Test
   void pathsIntoScalarsOrMissingParentsAreMissing() {
     CloudTrailReader r = reader(false, "eventName.x", "nope.x", "requestParameters.a.b");
     Object[] row = only(r, "{\"eventName\":\"x\",\"requestParameters\":{\"a\":\"flat\"}}");
