@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -147,17 +146,10 @@ public final class LocalCatalog implements ObjectCatalog {
   }
 
   private static boolean hidden(Path p) {
-    Path name = p.getFileName();
-    return name != null && name.toString().startsWith(".");
+    return LocalFileSource.hidden(p);
   }
 
   private static boolean skipped(Path file) {
-    String name = file.getFileName().toString();
-    String lower = name.toLowerCase(Locale.ROOT);
-    return name.startsWith(".")
-        || lower.endsWith(".md")
-        || lower.startsWith("license")
-        || lower.startsWith("licence")
-        || lower.startsWith("notice");
+    return LocalFileSource.skipped(file);
   }
 }
