@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The ingest commands of {@code ./trailquery}: {@code local-init}, {@code invoke ingest}, {@code
- * subscribe}, {@code subscriptions}, {@code results}. All read the same environment as the
- * handlers ({@code TRAILQUERY_*} tables, {@code TRAILQUERY_BUCKET}, {@code AWS_ENDPOINT_URL_*}).
+ * subscribe}, {@code subscriptions}, {@code results}. All read the same environment as the handlers
+ * ({@code TRAILQUERY_*} tables, {@code TRAILQUERY_BUCKET}, {@code AWS_ENDPOINT_URL_*}).
  */
 final class IngestCommands {
   static final String USAGE =
@@ -98,21 +98,27 @@ final class IngestCommands {
     JsonNode event = JSON.readTree(Files.readString(Path.of(a.positional.get(1))));
     JsonNode response =
         switch (a.positional.getFirst()) {
-          case "ingest" -> new IngestHandler(IngestConfig.fromEnv(err), AwsClients.s3(), AwsClients.dynamo()).handle(event);
+          case "ingest" ->
+              new IngestHandler(IngestConfig.fromEnv(err), AwsClients.s3(), AwsClients.dynamo())
+                  .handle(event);
           default ->
-              throw new UsageException("unknown function '" + a.positional.getFirst() + "' (ingest)");
+              throw new UsageException(
+                  "unknown function '" + a.positional.getFirst() + "' (ingest)");
         };
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response));
     return 0;
   }
 
   static int subscribe(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("bin", "rows", "retention-days", "backfill-from"), Set.of("replace"));
+    Args a =
+        Args.parse(
+            argv, Set.of("bin", "rows", "retention-days", "backfill-from"), Set.of("replace"));
     if (a.positional.size() != 2) {
       throw new UsageException("usage: subscribe NAME 'QUERY' [--bin 1h] [--backfill-from T]");
     }
     Instant now = Instant.now();
-    Long from = a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
+    Long from =
+        a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
     Subscription s;
     try {
       s =
@@ -130,9 +136,17 @@ final class IngestCommands {
     try (DynamoDbClient db = AwsClients.dynamo()) {
       SubscriptionStore store = new SubscriptionStore(db, Tables.subscriptionsName(), 0);
       if (!store.put(s, a.flag("replace"))) {
-        throw new UsageException("a subscription named '" + s.name() + "' exists (--replace to replace it)");
+        throw new UsageException(
+            "a subscription named '" + s.name() + "' exists (--replace to replace it)");
       }
-      err.println("trailquery: subscribed " + s.name() + " (" + s.describeKind() + ", bin " + s.bin() + ")");
+      err.println(
+          "trailquery: subscribed "
+              + s.name()
+              + " ("
+              + s.describeKind()
+              + ", bin "
+              + s.bin()
+              + ")");
       if (from != null) {
         try (S3Client s3 = AwsClients.s3()) {
           IngestConfig config = IngestConfig.fromEnv(err);
@@ -190,7 +204,10 @@ final class IngestCommands {
       Subscription s =
           new SubscriptionStore(db, Tables.subscriptionsName(), 0)
               .get(a.positional.getFirst())
-              .orElseThrow(() -> new UsageException("no subscription named '" + a.positional.getFirst() + "'"));
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "no subscription named '" + a.positional.getFirst() + "'"));
       Results results =
           new Results(new ResultStore(db, Tables.resultsName(), ResultStore.DEFAULT_PART_BYTES));
       if (!a.flag("per-bin")) {
@@ -200,8 +217,14 @@ final class IngestCommands {
       for (Results.Bin bin : results.perBin(s, start, end)) {
         Result r = bin.result();
         if (format == Output.Format.TABLE) {
-          out.println("== bin " + new dev.trailquery.value.Timestamp(bin.start()).render()
-              + " (" + r.statistics().recordsScanned() + " records, " + r.statistics().recordsMatched() + " matched)");
+          out.println(
+              "== bin "
+                  + new dev.trailquery.value.Timestamp(bin.start()).render()
+                  + " ("
+                  + r.statistics().recordsScanned()
+                  + " records, "
+                  + r.statistics().recordsMatched()
+                  + " matched)");
         }
         Output.write(r, format, out);
       }
