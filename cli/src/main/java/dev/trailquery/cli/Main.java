@@ -73,7 +73,7 @@ public final class Main {
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE);
+        out.print(USAGE + IngestCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());
@@ -84,6 +84,11 @@ public final class Main {
         case "saved" -> saved(rest);
         case "record" -> record(rest);
         case "serve" -> ServeCommand.run(rest, out, err);
+        case "local-init" -> IngestCommands.localInit(rest, out, err);
+        case "invoke" -> IngestCommands.invoke(rest, out, err);
+        case "subscribe" -> IngestCommands.subscribe(rest, out, err);
+        case "subscriptions" -> IngestCommands.subscriptions(rest, out, err);
+        case "results" -> IngestCommands.results(rest, out, err);
         case "version", "--version" -> {
           out.println("trailquery " + version());
           yield 0;

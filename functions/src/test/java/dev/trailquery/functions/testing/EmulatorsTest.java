@@ -43,6 +43,7 @@ class EmulatorsTest {
                           .attributeName("pk")
                           .keyType(KeyType.HASH)
                           .build()));
+      db.waiter().waitUntilTableExists(b -> b.tableName("emulators-test"));
       db.putItem(
           b ->
               b.tableName("emulators-test")
