@@ -101,6 +101,21 @@ final class NagRules {
                     + " by the account owner if wanted.")),
         true);
 
+    if (cfg.createApiGatewayLogsRole()) {
+      NagSuppressions.addResourceSuppressions(
+          stack.api().getNode().findChild("CloudWatchRole"),
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM4",
+                  "Only with -c createApiGatewayLogsRole=true: the region-wide role API Gateway"
+                      + " assumes to write execution and access logs of every API in the account"
+                      + " needs AmazonAPIGatewayPushToCloudWatchLogs (log groups it writes are"
+                      + " named by API Gateway at run time).",
+                  "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                      + "AmazonAPIGatewayPushToCloudWatchLogs")),
+          false);
+    }
+
     // SnapStart runs on the published version each alias points at (never on $LATEST).
     for (TrailqueryStack.Fn fn : stack.functions().values()) {
       Annotations.of(fn.function())

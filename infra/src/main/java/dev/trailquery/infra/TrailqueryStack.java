@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -19,8 +21,7 @@ import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
-import software.amazon.awscdk.services.cloudtrail.ReadWriteType;
-import software.amazon.awscdk.services.cloudtrail.Trail;
+import software.amazon.awscdk.services.cloudtrail.CfnTrail;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -102,7 +103,7 @@ public final class TrailqueryStack extends Stack {
   private final TrailqueryConfig config;
   private final IBucket trailBucket;
   private final Bucket demoTrailBucket;
-  private final Trail demoTrail;
+  private final CfnTrail demoTrail;
   private final Bucket resultsBucket;
   private final Queue ingestQueue;
   private final Queue deadLetterQueue;
@@ -138,15 +139,51 @@ public final class TrailqueryStack extends Stack {
                       LifecycleRule.builder().id("expire").expiration(Duration.days(90)).build()))
               .removalPolicy(RemovalPolicy.RETAIN)
               .build();
+      // CDK's Trail construct would write the bucket policy without aws:SourceArn (confused-deputy
+      // protection); this one names the trail, so CloudTrail may write here for this trail only.
+      String trailName = getStackName() + "-demo";
+      String trailArn =
+          formatArn(
+              ArnComponents.builder()
+                  .service("cloudtrail")
+                  .resource("trail")
+                  .resourceName(trailName)
+                  .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                  .build());
+      ServicePrincipal cloudtrail = new ServicePrincipal("cloudtrail.amazonaws.com");
+      demoTrailBucket.addToResourcePolicy(
+          PolicyStatement.Builder.create()
+              .sid("CloudTrailAclCheck")
+              .effect(Effect.ALLOW)
+              .principals(List.of(cloudtrail))
+              .actions(List.of("s3:GetBucketAcl"))
+              .resources(List.of(demoTrailBucket.getBucketArn()))
+              .conditions(Map.of("StringEquals", Map.of("aws:SourceArn", trailArn)))
+              .build());
+      demoTrailBucket.addToResourcePolicy(
+          PolicyStatement.Builder.create()
+              .sid("CloudTrailWrite")
+              .effect(Effect.ALLOW)
+              .principals(List.of(cloudtrail))
+              .actions(List.of("s3:PutObject"))
+              .resources(
+                  List.of(demoTrailBucket.arnForObjects(Contract.AWS_LOGS + getAccount() + "/*")))
+              .conditions(
+                  Map.of(
+                      "StringEquals",
+                      Map.of(
+                          "aws:SourceArn", trailArn, "s3:x-amz-acl", "bucket-owner-full-control")))
+              .build());
       demoTrail =
-          Trail.Builder.create(this, "DemoTrail")
-              .bucket(demoTrailBucket)
+          CfnTrail.Builder.create(this, "DemoTrail")
+              .trailName(trailName)
+              .s3BucketName(demoTrailBucket.getBucketName())
+              .isLogging(true)
               .isMultiRegionTrail(false)
               .includeGlobalServiceEvents(true)
-              .managementEvents(ReadWriteType.ALL)
-              .enableFileValidation(true)
-              .sendToCloudWatchLogs(false)
+              .enableLogFileValidation(true)
               .build();
+      demoTrail.getNode().addDependency(demoTrailBucket.getPolicy());
       trailBucket = demoTrailBucket;
     } else {
       demoTrailBucket = null;
@@ -604,7 +641,7 @@ public final class TrailqueryStack extends Stack {
   }
 
   /** The demo trail, or null with an existing trail. */
-  public Trail demoTrail() {
+  public CfnTrail demoTrail() {
     return demoTrail;
   }
 
