@@ -314,4 +314,44 @@ class SubscriptionRoutesTest {
     assertThat(api.handle(new ApiRequest("DELETE", "/subscriptions/g", null, null)).status())
         .isEqualTo(200);
   }
+
+  @Test
+  void theIngestFunctionRunsABackfillEventLikeTheApiSendsIt() throws Exception {
+    PrintStream log = new PrintStream(new ByteArrayOutputStream());
+    IngestConfig config = IngestConfig.fromEnv(env::get, log);
+    IngestHandler ingest = new IngestHandler(config, s3, db);
+    dev.trailquery.functions.store.Subscription sub =
+        dev.trailquery.functions.store.Subscription.create(
+            "by-event-" + RUN,
+            "stats count(*) as n by eventName",
+            "1d",
+            null,
+            null,
+            System.currentTimeMillis(),
+            START);
+    ingest.ingestor().subscriptions().put(sub, false);
+    JsonNode r = ingest.handle(IngestHandler.backfillEvent(sub, BUCKET, ""));
+    assertThat(r.get("processed").asInt()).as(r.toString()).isEqualTo(keys.size());
+    Result merged =
+        new dev.trailquery.functions.store.Results(
+                new dev.trailquery.functions.store.ResultStore(
+                    db, config.resultsTable(), config.partBytes()))
+            .merged(sub, Long.MIN_VALUE, Long.MAX_VALUE);
+    Result one = reference("stats count(*) as n by eventName");
+    assertThat(rows(merged)).isEqualTo(rows(one));
+    // A replaced (or deleted) subscription is not backfilled under its old id.
+    dev.trailquery.functions.store.Subscription replaced =
+        dev.trailquery.functions.store.Subscription.create(
+            sub.name(),
+            "stats count(*) as n by eventName",
+            "1h",
+            null,
+            null,
+            System.currentTimeMillis() + 1,
+            START);
+    ingest.ingestor().subscriptions().put(replaced, true);
+    JsonNode stale = ingest.handle(IngestHandler.backfillEvent(sub, BUCKET, ""));
+    assertThat(stale.get("error").asText()).contains("replaced");
+    ingest.ingestor().subscriptions().delete(sub.name());
+  }
 }
