@@ -12,12 +12,15 @@ import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
+import dev.trailquery.value.Timestamp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -44,22 +47,95 @@ final class IngestCommands {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** What the commands read instead of the process environment and the SDK's default clients. */
+  private record Environment(Map<String, String> vars, S3Client s3, DynamoDbClient db) {}
+
+  private static Environment environment;
+
   private IngestCommands() {}
 
+  /**
+   * Tests point the commands at S3- and DynamoDB-compatible servers without touching the process
+   * environment: {@code vars} replaces it (the {@code TRAILQUERY_*} and {@code AWS_*} variables),
+   * the clients are used as given and never closed. Null restores the defaults.
+   */
+  static synchronized void useEnvironment(
+      Map<String, String> vars, S3Client s3, DynamoDbClient db) {
+    environment = vars == null ? null : new Environment(Map.copyOf(vars), s3, db);
+  }
+
+  private static synchronized Environment environment() {
+    return environment;
+  }
+
+  /** A variable of the environment (or of the test's replacement). */
+  static String env(String name) {
+    Environment e = environment();
+    return e == null ? System.getenv(name) : e.vars().get(name);
+  }
+
+  /** The SDK clients of one command; closes them only when it created them. */
+  private static final class Clients implements AutoCloseable {
+    private final Environment given = environment();
+    private S3Client s3;
+    private DynamoDbClient db;
+
+    S3Client s3() {
+      if (s3 == null) {
+        s3 = given != null ? given.s3() : AwsClients.s3();
+      }
+      return s3;
+    }
+
+    DynamoDbClient db() {
+      if (db == null) {
+        db = given != null ? given.db() : AwsClients.dynamo();
+      }
+      return db;
+    }
+
+    @Override
+    public void close() {
+      if (given == null) {
+        if (s3 != null) {
+          s3.close();
+        }
+        if (db != null) {
+          db.close();
+        }
+      }
+    }
+  }
+
   static String bucket() {
-    String b = System.getenv("TRAILQUERY_BUCKET");
+    String b = env("TRAILQUERY_BUCKET");
     return b == null || b.isBlank() ? "trailquery-cloudtrail" : b;
+  }
+
+  private static String subscriptionsTable() {
+    return Tables.subscriptionsName(IngestCommands::env);
+  }
+
+  private static String resultsTable() {
+    return Tables.resultsName(IngestCommands::env);
+  }
+
+  private static IngestConfig config(PrintStream log) {
+    return IngestConfig.fromEnv(IngestCommands::env, log);
   }
 
   static int localInit(List<String> argv, PrintStream out, PrintStream err) {
     Args.parse(argv, Set.of(), Set.of());
-    String subs = Tables.subscriptionsName();
-    String results = Tables.resultsName();
+    String subs = subscriptionsTable();
+    String results = resultsTable();
+    String queries = Tables.queriesName(IngestCommands::env);
     String bucket = bucket();
-    try (DynamoDbClient db = AwsClients.dynamo();
-        S3Client s3 = AwsClients.s3()) {
+    try (Clients clients = new Clients()) {
+      DynamoDbClient db = clients.db();
+      S3Client s3 = clients.s3();
       boolean a = Tables.createIfMissing(db, Tables.subscriptions(subs));
       boolean b = Tables.createIfMissing(db, Tables.results(results));
+      boolean q = Tables.createIfMissing(db, Tables.queries(queries));
       boolean c = false;
       try {
         s3.headBucket(r -> r.bucket(bucket));
@@ -74,12 +150,15 @@ final class IngestCommands {
               + ", "
               + results
               + (b ? " (created)" : " (exists)")
+              + ", "
+              + queries
+              + (q ? " (created)" : " (exists)")
               + "; bucket "
               + bucket
               + (c ? " (created)" : " (exists)"));
     }
     for (String name : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_REGION")) {
-      String v = System.getenv(name);
+      String v = env(name);
       if (v != null) {
         out.println("export " + name + "=" + v);
       }
@@ -87,6 +166,11 @@ final class IngestCommands {
     out.println("export " + Tables.ENV_SUBSCRIPTIONS + "=" + subs);
     out.println("export " + Tables.ENV_RESULTS + "=" + results);
     out.println("export TRAILQUERY_BUCKET=" + bucket);
+    // The query API (serve with AWS endpoints, AwsApi): its table, and the same trail bucket.
+    out.println("export " + Tables.ENV_QUERIES + "=" + queries);
+    String trail = env("TRAILQUERY_TRAIL_BUCKET");
+    out.println(
+        "export TRAILQUERY_TRAIL_BUCKET=" + (trail == null || trail.isBlank() ? bucket : trail));
     return 0;
   }
 
@@ -96,15 +180,17 @@ final class IngestCommands {
       throw new UsageException("usage: invoke FUNCTION EVENT.json");
     }
     JsonNode event = JSON.readTree(Files.readString(Path.of(a.positional.get(1))));
-    JsonNode response =
-        switch (a.positional.getFirst()) {
-          case "ingest" ->
-              new IngestHandler(IngestConfig.fromEnv(err), AwsClients.s3(), AwsClients.dynamo())
-                  .handle(event);
-          default ->
-              throw new UsageException(
-                  "unknown function '" + a.positional.getFirst() + "' (ingest)");
-        };
+    JsonNode response;
+    try (Clients clients = new Clients()) {
+      response =
+          switch (a.positional.getFirst()) {
+            case "ingest" ->
+                new IngestHandler(config(err), clients.s3(), clients.db()).handle(event);
+            default ->
+                throw new UsageException(
+                    "unknown function '" + a.positional.getFirst() + "' (ingest)");
+          };
+    }
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response));
     return 0;
   }
@@ -133,8 +219,9 @@ final class IngestCommands {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    try (DynamoDbClient db = AwsClients.dynamo()) {
-      SubscriptionStore store = new SubscriptionStore(db, Tables.subscriptionsName(), 0);
+    try (Clients clients = new Clients()) {
+      DynamoDbClient db = clients.db();
+      SubscriptionStore store = new SubscriptionStore(db, subscriptionsTable(), 0);
       if (!store.put(s, a.flag("replace"))) {
         throw new UsageException(
             "a subscription named '" + s.name() + "' exists (--replace to replace it)");
@@ -148,8 +235,9 @@ final class IngestCommands {
               + s.bin()
               + ")");
       if (from != null) {
-        try (S3Client s3 = AwsClients.s3()) {
-          IngestConfig config = IngestConfig.fromEnv(err);
+        {
+          S3Client s3 = clients.s3();
+          IngestConfig config = config(err);
           var ingestor = new IngestHandler(config, s3, db).ingestor();
           Backfill.Report r;
           try {
@@ -174,8 +262,8 @@ final class IngestCommands {
 
   static int subscriptions(List<String> argv, PrintStream out, PrintStream err) {
     Args.parse(argv, Set.of(), Set.of());
-    try (DynamoDbClient db = AwsClients.dynamo()) {
-      for (Subscription s : new SubscriptionStore(db, Tables.subscriptionsName(), 0).list()) {
+    try (Clients clients = new Clients()) {
+      for (Subscription s : new SubscriptionStore(clients.db(), subscriptionsTable(), 0).list()) {
         out.println(
             s.name()
                 + "\tbin "
@@ -200,35 +288,68 @@ final class IngestCommands {
     Instant now = Instant.now();
     long start = a.get("start") == null ? Long.MIN_VALUE : Times.parseMillis(a.get("start"), now);
     long end = a.get("end") == null ? Long.MAX_VALUE : Times.parseMillis(a.get("end"), now);
-    try (DynamoDbClient db = AwsClients.dynamo()) {
+    try (Clients clients = new Clients()) {
+      DynamoDbClient db = clients.db();
       Subscription s =
-          new SubscriptionStore(db, Tables.subscriptionsName(), 0)
+          new SubscriptionStore(db, subscriptionsTable(), 0)
               .get(a.positional.getFirst())
               .orElseThrow(
                   () ->
                       new UsageException(
                           "no subscription named '" + a.positional.getFirst() + "'"));
       Results results =
-          new Results(new ResultStore(db, Tables.resultsName(), ResultStore.DEFAULT_PART_BYTES));
+          new Results(new ResultStore(db, resultsTable(), ResultStore.DEFAULT_PART_BYTES));
       if (!a.flag("per-bin")) {
         Output.write(results.merged(s, start, end), format, out);
         return 0;
       }
-      for (Results.Bin bin : results.perBin(s, start, end)) {
+      Results.Series series = results.series(s, start, end);
+      if (format != Output.Format.TABLE) {
+        Output.write(perBin(series), format, out);
+        return 0;
+      }
+      for (Results.Bin bin : series.bins()) {
         Result r = bin.result();
-        if (format == Output.Format.TABLE) {
-          out.println(
-              "== bin "
-                  + new dev.trailquery.value.Timestamp(bin.start()).render()
-                  + " ("
-                  + r.statistics().recordsScanned()
-                  + " records, "
-                  + r.statistics().recordsMatched()
-                  + " matched)");
-        }
+        out.println(
+            "== bin "
+                + new Timestamp(bin.start()).render()
+                + " ("
+                + r.statistics().recordsScanned()
+                + " records, "
+                + r.statistics().recordsMatched()
+                + " matched)");
         Output.write(r, format, out);
+      }
+      if (series.bins().isEmpty()) {
+        out.println("(no bins)");
       }
     }
     return 0;
   }
+
+  /**
+   * A time series as ONE result, so that {@code --per-bin --format json|csv|ndjson} is one
+   * document: a first column {@value #BIN_FIELD} (the bin's start; {@code @bin} if the query has a
+   * field named so) followed by the query's fields, the bins newest first, each bin's rows in the
+   * query's order; statistics of the whole range.
+   */
+  static Result perBin(Results.Series series) {
+    String binField = series.fields().contains(BIN_FIELD) ? "@" + BIN_FIELD : BIN_FIELD;
+    List<String> fields = new ArrayList<>();
+    fields.add(binField);
+    fields.addAll(series.fields());
+    List<Object[]> rows = new ArrayList<>();
+    for (Results.Bin bin : series.bins()) {
+      Timestamp start = new Timestamp(bin.start());
+      for (Object[] row : bin.result().rows()) {
+        Object[] r = new Object[row.length + 1];
+        r[0] = start;
+        System.arraycopy(row, 0, r, 1, row.length);
+        rows.add(r);
+      }
+    }
+    return new Result(fields, rows, series.statistics(), List.of(), List.of());
+  }
+
+  static final String BIN_FIELD = "bin";
 }

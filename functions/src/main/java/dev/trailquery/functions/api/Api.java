@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  *       statistics, ...}}
  *   <li>{@code DELETE /queries/{id}} stops a query; {@code GET /queries} lists recent ones
  *   <li>{@code PUT|GET|DELETE /saved-queries/{name}}, {@code GET /saved-queries}
- *   <li>{@code /subscriptions...}: 501 until the ingest work provides them
+ *   <li>{@code PUT|GET|DELETE /subscriptions/{name}}, {@code GET /subscriptions}, {@code GET
+ *       /subscriptions/{name}/results} ({@link SubscriptionApi}) — over the ingest path's DynamoDB
+ *       tables; 501 where there are none (the embedded default of {@code serve})
  * </ul>
  *
  * Errors are {@code {"error": {"code", "message", "line"?, "column"?}}} with a 4xx status (5xx only
@@ -42,6 +44,7 @@ public final class Api {
   private final Launcher launcher;
   private final LongSupplier clock;
   private final Supplier<String> ids;
+  private final SubscriptionApi subscriptions;
 
   public Api(QueryStore queries, SavedQueryStore saved, Launcher launcher, LongSupplier clock) {
     this(queries, saved, launcher, clock, () -> UUID.randomUUID().toString());
@@ -53,11 +56,26 @@ public final class Api {
       Launcher launcher,
       LongSupplier clock,
       Supplier<String> ids) {
+    this(queries, saved, launcher, clock, ids, null);
+  }
+
+  /**
+   * @param subscriptions the {@code /subscriptions} routes, or null where there are no ingest
+   *     tables (they answer 501)
+   */
+  public Api(
+      QueryStore queries,
+      SavedQueryStore saved,
+      Launcher launcher,
+      LongSupplier clock,
+      Supplier<String> ids,
+      SubscriptionApi subscriptions) {
     this.queries = queries;
     this.saved = saved;
     this.launcher = launcher;
     this.clock = clock;
     this.ids = ids;
+    this.subscriptions = subscriptions;
   }
 
   /** Handles one request; never throws. */
@@ -113,12 +131,17 @@ public final class Api {
           default -> throw notAllowed(method, path, "GET, PUT, DELETE");
         };
       }
-      case "subscriptions" ->
+      case "subscriptions" -> {
+        if (subscriptions == null) {
           throw new ApiException(
               501,
               "NotImplemented",
-              "subscriptions are not available in this build yet: they come with the ingest"
-                  + " Lambda (subscribed queries kept up to date in DynamoDB)");
+              "subscriptions need the ingest path's DynamoDB tables, which this server has not:"
+                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
+                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
+        }
+        return subscriptions.route(method, seg, req.query(), req.body());
+      }
       default -> {}
     }
     throw ApiException.notFound("no route " + method + " " + path);

@@ -1,6 +1,12 @@
 package dev.trailquery.functions.api;
 
 import dev.trailquery.functions.aws.AwsClients;
+import dev.trailquery.functions.ingest.IngestConfig;
+import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.store.ResultStore;
+import dev.trailquery.functions.store.Results;
+import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.functions.store.Tables;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,6 +29,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@code TRAILQUERY_WORKER_FUNCTION}: the worker Lambda; unset = threads of this process
  *   <li>{@code TRAILQUERY_COORDINATOR_FUNCTION}: the coordinator Lambda, invoked asynchronously;
  *       unset = a thread of this process
+ *   <li>{@code TRAILQUERY_SUBSCRIPTIONS_TABLE}, {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's
+ *       tables, for the {@code /subscriptions} routes (501 without them); {@code
+ *       TRAILQUERY_INGEST_FUNCTION}: the ingest Lambda that runs backfills asked for in Lambda
  *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
  *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
  *       much later than the range a file's name time may be)
@@ -56,11 +65,16 @@ public final class AwsApi {
   }
 
   public static AwsApi from(Map<String, String> env) {
+    return from(
+        env,
+        AwsClients.s3(),
+        DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+  }
+
+  /** The API over the given clients (tests point them at local servers). */
+  public static AwsApi from(Map<String, String> env, S3Client s3, DynamoDbClient ddb) {
     String table = required(env, "TRAILQUERY_QUERIES_TABLE");
     String bucket = required(env, "TRAILQUERY_TRAIL_BUCKET");
-    S3Client s3 = AwsClients.s3();
-    DynamoDbClient ddb =
-        DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     QueryStore store =
         new DynamoQueryStore(
             ddb,
@@ -100,14 +114,73 @@ public final class AwsApi {
                             .invocationType(InvocationType.EVENT)
                             .payload(SdkBytes.fromUtf8String("{\"queryId\":\"" + id + "\"}")))
             : Launcher.threads(coordinator::run);
+    SavedQueryStore saved = new DynamoSavedQueryStore(ddb, table);
     Api api =
         new Api(
             store,
-            new DynamoSavedQueryStore(ddb, table),
+            saved,
             launcher,
             System::currentTimeMillis,
-            () -> QueryIds.next(System.currentTimeMillis()));
+            () -> QueryIds.next(System.currentTimeMillis()),
+            subscriptions(env, s3, ddb, saved, bucket, lambda));
     return new AwsApi(api, coordinator);
+  }
+
+  /**
+   * The {@code /subscriptions} routes when {@code TRAILQUERY_SUBSCRIPTIONS_TABLE} is set (with
+   * {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's tables), else null (501). A {@code
+   * backfillFrom} runs on a thread of this process ({@code serve}); in Lambda it is handed to the
+   * ingest function ({@code TRAILQUERY_INGEST_FUNCTION}, invoked asynchronously with a {@code
+   * backfill} event), and refused when that is not set.
+   */
+  static SubscriptionApi subscriptions(
+      Map<String, String> env,
+      S3Client s3,
+      DynamoDbClient ddb,
+      SavedQueryStore saved,
+      String bucket,
+      LambdaClient lambda) {
+    String subsTable = env.get(Tables.ENV_SUBSCRIPTIONS);
+    if (subsTable == null || subsTable.isBlank()) {
+      return null;
+    }
+    IngestConfig config = IngestConfig.fromEnv(env::get, System.out);
+    SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, 0);
+    Results results =
+        new Results(new ResultStore(ddb, config.resultsTable(), ResultStore.DEFAULT_PART_BYTES));
+    String prefix = env.getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
+    String ingestFunction = env.get("TRAILQUERY_INGEST_FUNCTION");
+    SubscriptionApi.Backfiller backfiller;
+    if (ingestFunction != null && !ingestFunction.isBlank()) {
+      LambdaClient client =
+          lambda != null
+              ? lambda
+              : LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+      backfiller =
+          sub -> {
+            client.invoke(
+                b ->
+                    b.functionName(ingestFunction)
+                        .invocationType(InvocationType.EVENT)
+                        .payload(
+                            SdkBytes.fromUtf8String(
+                                IngestHandler.backfillEvent(sub, bucket, prefix).toString())));
+            return "started by the ingest function " + ingestFunction;
+          };
+    } else if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null) {
+      backfiller = null; // a thread would be frozen with the Lambda after the response
+    } else {
+      IngestHandler ingest = new IngestHandler(config, s3, ddb);
+      backfiller =
+          sub -> {
+            Thread.ofPlatform()
+                .daemon()
+                .name("tq-backfill-" + sub.name())
+                .start(() -> ingest.backfill(sub, bucket, prefix));
+            return "started in this process";
+          };
+    }
+    return new SubscriptionApi(subs, results, saved, backfiller, System::currentTimeMillis);
   }
 
   private static String required(Map<String, String> env, String name) {

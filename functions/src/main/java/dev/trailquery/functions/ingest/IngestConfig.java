@@ -4,6 +4,7 @@ import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Tables;
 import dev.trailquery.read.CloudTrailReader;
 import java.io.PrintStream;
+import java.util.function.Function;
 
 /**
  * How the ingest handler runs. The no-argument handler reads it from the environment ({@link
@@ -31,12 +32,17 @@ public record IngestConfig(
   }
 
   public static IngestConfig fromEnv(PrintStream log) {
+    return fromEnv(System::getenv, log);
+  }
+
+  /** From the variables {@code env} gives (the process environment, or a test's map). */
+  public static IngestConfig fromEnv(Function<String, String> env, PrintStream log) {
     return new IngestConfig(
-        Tables.subscriptionsName(),
-        Tables.resultsName(),
-        1000L * longEnv("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", 60),
-        (int) longEnv("TRAILQUERY_PART_BYTES", ResultStore.DEFAULT_PART_BYTES),
-        longEnv("TRAILQUERY_MAX_OBJECT_BYTES", CloudTrailReader.DEFAULT_MAX_DECODED_BYTES),
+        Tables.subscriptionsName(env),
+        Tables.resultsName(env),
+        1000L * longEnv(env, "TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", 60),
+        (int) longEnv(env, "TRAILQUERY_PART_BYTES", ResultStore.DEFAULT_PART_BYTES),
+        longEnv(env, "TRAILQUERY_MAX_OBJECT_BYTES", CloudTrailReader.DEFAULT_MAX_DECODED_BYTES),
         log);
   }
 
@@ -61,8 +67,8 @@ public record IngestConfig(
         subscriptionsTable, resultsTable, millis, partBytes, maxDecodedBytes, log);
   }
 
-  private static long longEnv(String name, long fallback) {
-    String v = System.getenv(name);
+  private static long longEnv(Function<String, String> env, String name, long fallback) {
+    String v = env.apply(name);
     if (v == null || v.isBlank()) {
       return fallback;
     }

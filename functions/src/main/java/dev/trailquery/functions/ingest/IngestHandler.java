@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.store.ResultStore;
+import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class IngestHandler implements RequestStreamHandler {
 
   private final Ingestor ingestor;
   private final IngestConfig config;
+  private final S3Client s3;
 
   /** Lambda's constructor: everything from the environment. */
   public IngestHandler() {
@@ -45,6 +47,7 @@ public final class IngestHandler implements RequestStreamHandler {
 
   public IngestHandler(IngestConfig config, S3Client s3, DynamoDbClient db) {
     this.config = config;
+    this.s3 = s3;
     this.ingestor =
         new Ingestor(
             s3,
@@ -68,8 +71,78 @@ public final class IngestHandler implements RequestStreamHandler {
   /** One S3 object named by an event. */
   public record Notice(String bucket, String key, long size) {}
 
+  /**
+   * The event that asks this function to backfill a subscription (what the query API sends for a
+   * {@code PUT /subscriptions/{name}} with {@code backfillFrom}): {@code {"backfill": {"name",
+   * "id", "bucket", "prefix"}}}.
+   */
+  public static ObjectNode backfillEvent(Subscription s, String bucket, String prefix) {
+    ObjectNode event = JSON.createObjectNode();
+    event
+        .putObject("backfill")
+        .put("name", s.name())
+        .put("id", s.id())
+        .put("bucket", bucket)
+        .put("prefix", prefix == null ? "" : prefix);
+    return event;
+  }
+
+  /**
+   * Backfills a subscription over the bucket's objects delivered from its {@code
+   * backfillFromMillis} on ({@link Backfill}: waits the subscription cache lifetime first). Logs
+   * one JSON line with what it did; never throws.
+   */
+  public ObjectNode backfill(Subscription s, String bucket, String prefix) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("backfill", s.name());
+    if (s.backfillFromMillis() == null) {
+      out.put("error", "the subscription has no backfillFrom");
+      return out;
+    }
+    try {
+      Backfill.Report r =
+          Backfill.run(
+              ingestor,
+              s3,
+              bucket,
+              prefix,
+              List.of(s),
+              s.backfillFromMillis(),
+              config.cacheMillis(),
+              8);
+      out.put("listed", r.listed());
+      out.put("processed", r.processed());
+      out.put("skipped", r.skipped());
+      out.put("records", r.records());
+      log("INFO", "backfill of " + s.name() + ": " + out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.put("error", "interrupted");
+    } catch (RuntimeException e) {
+      out.put("error", e.toString());
+      log("ERROR", "backfill of " + s.name() + " failed: " + e);
+    }
+    return out;
+  }
+
+  private JsonNode backfill(JsonNode request) {
+    String name = request.path("name").asText();
+    Subscription s = ingestor.subscriptions().get(name).orElse(null);
+    if (s == null || !s.id().equals(request.path("id").asText())) {
+      ObjectNode out = JSON.createObjectNode();
+      out.put("backfill", name);
+      out.put("error", "the subscription is gone or was replaced; nothing to backfill");
+      log("WARN", "backfill of " + name + ": the subscription is gone or was replaced");
+      return out;
+    }
+    return backfill(s, request.path("bucket").asText(), request.path("prefix").asText(""));
+  }
+
   /** Handles one event; the response is what Lambda returns. */
   public JsonNode handle(JsonNode event) {
+    if (event.has("backfill")) {
+      return backfill(event.get("backfill"));
+    }
     Metrics metrics = new Metrics();
     try {
       JsonNode records = event.path("Records");

@@ -64,13 +64,30 @@ public final class Results {
 
   /** Bins newest first, each finished on its own; only bins with records are listed. */
   public List<Bin> perBin(Subscription s, long start, long end) throws IOException {
+    return series(s, start, end).bins();
+  }
+
+  /**
+   * A time series: the bins (as {@link #perBin}), the fields every bin's result has (also when
+   * there is no bin), and the statistics of the whole range (as {@link #merged} gives them).
+   */
+  public record Series(List<String> fields, List<Bin> bins, Statistics statistics) {}
+
+  public Series series(Subscription s, long start, long end) throws IOException {
     Gathered g = gather(s, start, end);
     List<Bin> out = new ArrayList<>();
+    long records = 0;
+    long matched = 0;
     for (Map.Entry<Long, long[]> e : g.records().reversed().entrySet()) {
       PartialState p = g.states().getOrDefault(e.getKey(), new PartialState(g.plan()));
-      out.add(new Bin(e.getKey(), withStatistics(Finisher.finish(p), e.getValue()[0], 0, 0, 0)));
+      Result r = withStatistics(Finisher.finish(p), e.getValue()[0], 0, 0, 0);
+      records += r.statistics().recordsScanned();
+      matched += r.statistics().recordsMatched();
+      out.add(new Bin(e.getKey(), r));
     }
-    return out;
+    List<String> fields = Finisher.finish(new PartialState(g.plan())).fields();
+    return new Series(
+        fields, out, new Statistics(records, matched, g.bytes(), 0, g.objects(), g.skipped()));
   }
 
   private static Result withStatistics(

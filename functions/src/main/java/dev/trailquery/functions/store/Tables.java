@@ -2,6 +2,7 @@ package dev.trailquery.functions.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -36,8 +37,12 @@ public final class Tables {
   /** Environment variable naming the results table. */
   public static final String ENV_RESULTS = "TRAILQUERY_RESULTS_TABLE";
 
+  /** Environment variable naming the query API's table (queries and saved queries). */
+  public static final String ENV_QUERIES = "TRAILQUERY_QUERIES_TABLE";
+
   public static final String DEFAULT_SUBSCRIPTIONS = "trailquery-subscriptions";
   public static final String DEFAULT_RESULTS = "trailquery-results";
+  public static final String DEFAULT_QUERIES = "trailquery-queries";
 
   private Tables() {}
 
@@ -77,16 +82,36 @@ public final class Tables {
     return new Definition(name, PK, SK, TTL);
   }
 
+  /**
+   * The query API's table (queries and saved queries, {@code DynamoQueryStore}): the same key
+   * schema as the results table.
+   */
+  public static Definition queries(String name) {
+    return new Definition(name, PK, SK, TTL);
+  }
+
   public static String subscriptionsName() {
-    return envOr(ENV_SUBSCRIPTIONS, DEFAULT_SUBSCRIPTIONS);
+    return subscriptionsName(System::getenv);
   }
 
   public static String resultsName() {
-    return envOr(ENV_RESULTS, DEFAULT_RESULTS);
+    return resultsName(System::getenv);
   }
 
-  static String envOr(String name, String fallback) {
-    String v = System.getenv(name);
+  public static String subscriptionsName(Function<String, String> env) {
+    return envOr(env, ENV_SUBSCRIPTIONS, DEFAULT_SUBSCRIPTIONS);
+  }
+
+  public static String resultsName(Function<String, String> env) {
+    return envOr(env, ENV_RESULTS, DEFAULT_RESULTS);
+  }
+
+  public static String queriesName(Function<String, String> env) {
+    return envOr(env, ENV_QUERIES, DEFAULT_QUERIES);
+  }
+
+  static String envOr(Function<String, String> env, String name, String fallback) {
+    String v = env.apply(name);
     return v == null || v.isBlank() ? fallback : v;
   }
 
