@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The ingest commands of {@code ./trailquery}: {@code local-init}, {@code invoke ingest}, {@code
  * subscribe}, {@code subscriptions}, {@code results}. All read the same environment as the handlers
- * ({@code TRAILQUERY_*} tables, {@code TRAILQUERY_BUCKET}, {@code AWS_ENDPOINT_URL_*}).
+ * ({@code TRAILQUERY_*} tables, {@code TRAILQUERY_TRAIL_BUCKET}, {@code AWS_ENDPOINT_URL_*}).
  */
 final class IngestCommands {
   static final String USAGE =
@@ -107,8 +107,9 @@ final class IngestCommands {
     }
   }
 
+  /** The trail bucket: {@code TRAILQUERY_TRAIL_BUCKET}, as the Lambda functions read it. */
   static String bucket() {
-    String b = env("TRAILQUERY_BUCKET");
+    String b = env("TRAILQUERY_TRAIL_BUCKET");
     return b == null || b.isBlank() ? "trailquery-cloudtrail" : b;
   }
 
@@ -165,12 +166,9 @@ final class IngestCommands {
     }
     out.println("export " + Tables.ENV_SUBSCRIPTIONS + "=" + subs);
     out.println("export " + Tables.ENV_RESULTS + "=" + results);
-    out.println("export TRAILQUERY_BUCKET=" + bucket);
-    // The query API (serve with AWS endpoints, AwsApi): its table, and the same trail bucket.
+    out.println("export TRAILQUERY_TRAIL_BUCKET=" + bucket);
+    // The query API (serve with AWS endpoints, AwsApi): its table.
     out.println("export " + Tables.ENV_QUERIES + "=" + queries);
-    String trail = env("TRAILQUERY_TRAIL_BUCKET");
-    out.println(
-        "export TRAILQUERY_TRAIL_BUCKET=" + (trail == null || trail.isBlank() ? bucket : trail));
     return 0;
   }
 

@@ -72,7 +72,7 @@ class IngestCommandsTest {
     env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN);
     env.put("TRAILQUERY_RESULTS_TABLE", "results-" + RUN);
     env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN);
-    env.put("TRAILQUERY_BUCKET", BUCKET);
+    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     // No Lambda shares this process's subscription cache: a backfill need not wait for it.
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     IngestCommands.useEnvironment(env, s3, db);
@@ -183,7 +183,7 @@ class IngestCommandsTest {
         .containsEntry("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN)
         .containsEntry("TRAILQUERY_RESULTS_TABLE", "results-" + RUN)
         .containsEntry("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN)
-        .containsEntry("TRAILQUERY_BUCKET", BUCKET)
+        .containsEntry("TRAILQUERY_TRAIL_BUCKET", BUCKET)
         .containsEntry("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     assertThat(r.err()).contains("(created)");
     for (String t : List.of("subs-", "results-", "queries-")) {

@@ -37,6 +37,10 @@ public final class Contract {
   public static final String ENV_RESULTS_PREFIX = "TRAILQUERY_RESULTS_PREFIX";
   public static final String ENV_WORKER_FUNCTION = "TRAILQUERY_WORKER_FUNCTION";
   public static final String ENV_COORDINATOR_FUNCTION = "TRAILQUERY_COORDINATOR_FUNCTION";
+
+  /** The ingest Lambda the API sends backfill requests to (subscriptions with backfillFrom). */
+  public static final String ENV_INGEST_FUNCTION = "TRAILQUERY_INGEST_FUNCTION";
+
   public static final String ENV_MAX_WORKERS = "TRAILQUERY_MAX_WORKERS";
   public static final String ENV_QUERY_TIMEOUT_SECONDS = "TRAILQUERY_QUERY_TIMEOUT_SECONDS";
   public static final String ENV_SUBSCRIPTIONS_TABLE = "TRAILQUERY_SUBSCRIPTIONS_TABLE";

@@ -328,6 +328,7 @@ public final class TrailqueryStack extends Stack {
 
     Map<String, String> apiEnv = new LinkedHashMap<>(queryEnv);
     apiEnv.put(Contract.ENV_COORDINATOR_FUNCTION, coordinator.alias().getFunctionArn());
+    apiEnv.put(Contract.ENV_INGEST_FUNCTION, ingest.alias().getFunctionArn());
     apiEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
     apiEnv.put(Contract.ENV_AGGREGATES_TABLE, aggregatesTable.getTableName());
     apiEnv.put(
@@ -357,7 +358,11 @@ public final class TrailqueryStack extends Stack {
     ingest
         .role()
         .addToPrincipalPolicy(
-            allow(List.of("dynamodb:Scan"), List.of(subscriptionsTable.getTableArn())));
+            allow(
+                List.of("dynamodb:GetItem", "dynamodb:Scan"),
+                List.of(subscriptionsTable.getTableArn())));
+    // ingest also runs backfills: it lists the trail's prefix for the objects of the range
+    ingest.role().addToPrincipalPolicy(listTrailPrefix(trailBucket, config));
     ingest
         .role()
         .addToPrincipalPolicy(
@@ -367,16 +372,7 @@ public final class TrailqueryStack extends Stack {
     // worker: read the trail's log objects
     worker.role().addToPrincipalPolicy(allow(List.of("s3:GetObject"), List.of(logsObjects)));
     // coordinator: list the trail's prefixes, run the query's state, invoke workers
-    coordinator
-        .role()
-        .addToPrincipalPolicy(
-            PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(List.of("s3:ListBucket"))
-                .resources(List.of(trailBucket.getBucketArn()))
-                .conditions(
-                    Map.of("StringLike", Map.of("s3:prefix", List.of(config.logsPrefix() + "*"))))
-                .build());
+    coordinator.role().addToPrincipalPolicy(listTrailPrefix(trailBucket, config));
     coordinator
         .role()
         .addToPrincipalPolicy(
@@ -409,6 +405,10 @@ public final class TrailqueryStack extends Stack {
         .role()
         .addToPrincipalPolicy(
             allow(List.of("lambda:InvokeFunction"), List.of(coordinator.alias().getFunctionArn())));
+    apiFn
+        .role()
+        .addToPrincipalPolicy(
+            allow(List.of("lambda:InvokeFunction"), List.of(ingest.alias().getFunctionArn())));
     apiFn
         .role()
         .addToPrincipalPolicy(
@@ -701,5 +701,15 @@ public final class TrailqueryStack extends Stack {
 
   public List<Alarm> alarms() {
     return alarms;
+  }
+
+  /** {@code s3:ListBucket} on the trail bucket, only for keys under the trail's log prefix. */
+  private static PolicyStatement listTrailPrefix(IBucket trailBucket, TrailqueryConfig config) {
+    return PolicyStatement.Builder.create()
+        .effect(Effect.ALLOW)
+        .actions(List.of("s3:ListBucket"))
+        .resources(List.of(trailBucket.getBucketArn()))
+        .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(config.logsPrefix() + "*"))))
+        .build();
   }
 }

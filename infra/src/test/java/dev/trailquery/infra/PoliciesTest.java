@@ -61,10 +61,16 @@ class PoliciesTest {
             allow(
                 List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
                 arn(id(stack.ingestQueue()))),
-            allow(List.of("dynamodb:Scan"), arn(id(stack.subscriptionsTable()))),
+            allow(
+                List.of("dynamodb:GetItem", "dynamodb:Scan"), arn(id(stack.subscriptionsTable()))),
             allow(
                 List.of("dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:Query"),
                 arn(id(stack.aggregatesTable()))),
+            // backfill lists the trail's prefix
+            allowIf(
+                List.of("s3:ListBucket"),
+                Map.of("StringLike", Map.of("s3:prefix", List.of("org/AWSLogs/*"))),
+                s3Arn("acme-cloudtrail")),
             kmsDecrypt());
   }
 
@@ -106,6 +112,8 @@ class PoliciesTest {
                 arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject"), queryResults()),
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Coordinator").alias()))),
+            // backfills run in the ingest function
+            allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Ingest").alias()))),
             allow(
                 List.of(
                     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"),

@@ -146,6 +146,7 @@ class ResourcesTest {
     coordinator.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> api = new LinkedHashMap<>(query);
     api.put("TRAILQUERY_COORDINATOR_FUNCTION", ref(id(stack.fn("Coordinator").alias())));
+    api.put("TRAILQUERY_INGEST_FUNCTION", ref(id(stack.fn("Ingest").alias())));
     api.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
     api.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     api.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
