@@ -184,13 +184,44 @@ final class IngestCommands {
           switch (a.positional.getFirst()) {
             case "ingest" ->
                 new IngestHandler(config(err), clients.s3(), clients.db()).handle(event);
+            case "api" -> invokeApi(event, clients);
+            case "worker" -> invokeWorker(event, clients);
             default ->
                 throw new UsageException(
-                    "unknown function '" + a.positional.getFirst() + "' (ingest)");
+                    "unknown function '"
+                        + a.positional.getFirst()
+                        + "': use ingest, api or worker");
           };
     }
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response));
     return 0;
+  }
+
+  /**
+   * The API Gateway handler on an API Gateway proxy event (events/api/), wired like the deployed
+   * function from the environment that {@code local-init} prints; its response as Lambda returns
+   * it.
+   */
+  private static JsonNode invokeApi(JsonNode event, Clients clients) throws IOException {
+    Map<String, String> vars = new java.util.HashMap<>(System.getenv());
+    Environment given = environment();
+    if (given != null) {
+      vars = new java.util.HashMap<>(given.vars());
+    }
+    var request =
+        JSON.treeToValue(
+            event, com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.class);
+    var api = dev.trailquery.functions.api.AwsApi.from(vars, clients.s3(), clients.db()).api();
+    var response = new dev.trailquery.functions.api.ApiHandler(api).handleRequest(request, null);
+    return JSON.valueToTree(response);
+  }
+
+  /** The fan-out worker on a worker request ({@code {"container", "keys", ...}}). */
+  private static JsonNode invokeWorker(JsonNode event, Clients clients) throws IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    new dev.trailquery.functions.api.WorkerHandler(clients.s3())
+        .handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+    return JSON.readTree(out.toByteArray());
   }
 
   static int subscribe(List<String> argv, PrintStream out, PrintStream err) throws IOException {

@@ -321,4 +321,53 @@ class IngestCommandsTest {
     MainTest.Run f = MainTest.run("invoke", "nope", "x.json");
     assertThat(f.code()).isNotZero();
   }
+
+  @Test
+  @Order(8)
+  void invokeApiRunsTheApiGatewayHandlerOnAnEventFile() throws IOException {
+    // local-init (order 1) created the query API's table; the pack's saved queries are built in.
+    MainTest.Run r = ok("invoke", "api", "../events/api/list-saved-queries.json");
+    JsonNode response = MainTest.JSON.readTree(r.out());
+    assertThat(response.get("statusCode").asInt()).isEqualTo(200);
+    JsonNode body = MainTest.JSON.readTree(response.get("body").asText());
+    assertThat(body.toString()).contains("cis-3.3-root-account-usage");
+  }
+
+  @Test
+  @Order(9)
+  void invokeWorkerReturnsAPartialStateThatFinishesToTheOnePassAnswer() throws Exception {
+    String query = "stats count(*) as n by eventName";
+    var request = MainTest.JSON.createObjectNode();
+    request.put("queryString", query);
+    request.put("container", BUCKET);
+    request.put("nowMillis", 0);
+    var objects = request.putArray("objects");
+    for (String key : keys) {
+      objects.addArray().add(key).add(sizes.get(key));
+    }
+    Path event = tmp.resolve("worker.json");
+    Files.writeString(event, request.toString());
+    JsonNode response = MainTest.JSON.readTree(ok("invoke", "worker", event.toString()).out());
+    byte[] state = java.util.Base64.getDecoder().decode(response.get("state").asText());
+    var plan =
+        dev.trailquery.Trailquery.compile(
+            query,
+            new dev.trailquery.plan.Planner.Options(Long.MIN_VALUE, Long.MAX_VALUE, 0, null));
+    var result =
+        dev.trailquery.exec.Finisher.finish(
+            dev.trailquery.exec.PartialState.fromBytes(plan, state));
+    // The independent reference: the CLI's own query over the same S3 objects.
+    JsonNode expected =
+        MainTest.JSON.readTree(
+            ok("query", "--format", "json", query, "s3://" + BUCKET + "/" + ACCOUNT_PREFIX).out());
+    assertThat(result.rows()).hasSize(expected.get("rows").size());
+    assertThat(result.statistics().recordsScanned())
+        .isEqualTo(expected.get("statistics").get("recordsScanned").asLong());
+    for (int i = 0; i < result.rows().size(); i++) {
+      assertThat(result.rows().get(i)[0])
+          .isEqualTo(expected.get("rows").get(i).get("eventName").asText());
+      assertThat(((Double) result.rows().get(i)[1]).longValue())
+          .isEqualTo(expected.get("rows").get(i).get("n").asLong());
+    }
+  }
 }

@@ -17,13 +17,30 @@ import software.amazon.awssdk.services.s3.S3Client;
  * "millis": n}}.
  */
 public final class WorkerHandler implements RequestStreamHandler {
-  private static S3Client s3;
+  private static S3Client shared;
 
-  private static synchronized S3Client s3() {
-    if (s3 == null) {
-      s3 = AwsClients.s3();
+  private final S3Client client;
+
+  /** Built from the Lambda environment. */
+  public WorkerHandler() {
+    this(null);
+  }
+
+  /** With a given S3 client ({@code ./trailquery invoke worker}, tests). */
+  public WorkerHandler(S3Client client) {
+    this.client = client;
+  }
+
+  private S3Client s3() {
+    if (client != null) {
+      return client;
     }
-    return s3;
+    synchronized (WorkerHandler.class) {
+      if (shared == null) {
+        shared = AwsClients.s3();
+      }
+      return shared;
+    }
   }
 
   @Override
