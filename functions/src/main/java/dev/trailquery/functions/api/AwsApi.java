@@ -9,6 +9,7 @@ import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -73,6 +74,12 @@ public final class AwsApi {
 
   /** The API over the given clients (tests point them at local servers). */
   public static AwsApi from(Map<String, String> env, S3Client s3, DynamoDbClient ddb) {
+    return from(env, s3, ddb, () -> QueryIds.next(System.currentTimeMillis()));
+  }
+
+  /** The same with the query ids given (tests replay events that name a fixed id). */
+  static AwsApi from(
+      Map<String, String> env, S3Client s3, DynamoDbClient ddb, Supplier<String> queryIds) {
     String table = required(env, "TRAILQUERY_QUERIES_TABLE");
     String bucket = required(env, "TRAILQUERY_TRAIL_BUCKET");
     QueryStore store =
@@ -121,7 +128,7 @@ public final class AwsApi {
             saved,
             launcher,
             System::currentTimeMillis,
-            () -> QueryIds.next(System.currentTimeMillis()),
+            queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
     return new AwsApi(api, coordinator);
   }
