@@ -45,6 +45,8 @@ public final class Main {
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
+        serve [--port 8080] [--logs DIR] [--workers N]
+                         the query API over HTTP (POST /queries, GET /queries/ID, ...)
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
@@ -71,7 +73,7 @@ public final class Main {
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE);
+        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());
@@ -81,6 +83,14 @@ public final class Main {
         case "demo" -> demo(rest);
         case "saved" -> saved(rest);
         case "record" -> record(rest);
+        case "serve" -> ServeCommand.run(rest, out, err);
+        case "local-init" -> IngestCommands.localInit(rest, out, err);
+        case "invoke" -> IngestCommands.invoke(rest, out, err);
+        case "subscribe" -> IngestCommands.subscribe(rest, out, err);
+        case "subscriptions" -> IngestCommands.subscriptions(rest, out, err);
+        case "results" -> IngestCommands.results(rest, out, err);
+        case "test-pattern" -> PatternCommands.testPattern(rest, out, err);
+        case "watch-pack" -> PatternCommands.watchPack(rest, out);
         case "version", "--version" -> {
           out.println("trailquery " + version());
           yield 0;
@@ -262,8 +272,8 @@ public final class Main {
     }
     double secs = (System.nanoTime() - started) / 1e9;
     out.printf(
-        "%d queries over %d records in %.2f s. Try: ./trailquery query 'stats count(*) by"
-            + " eventSource | sort count(*) desc' %s%n",
+        "%d queries over %d records in %.2f s. Try: ./trailquery query 'stats count(*) as n by"
+            + " eventSource | sort n desc' %s%n",
         QueryPack.all().size(), records, secs, String.join(" ", paths));
     return 0;
   }

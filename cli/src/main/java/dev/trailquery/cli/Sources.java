@@ -24,6 +24,11 @@ final class Sources {
 
   private Sources() {}
 
+  /** Tests point the CLI at an S3-compatible server without touching the environment. */
+  static synchronized void useS3Client(S3Client client) {
+    s3 = client;
+  }
+
   static synchronized S3Client s3() {
     if (s3 == null) {
       s3 = AwsClients.s3();

@@ -3,6 +3,7 @@ package dev.trailquery.functions.aws;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -23,5 +24,12 @@ public final class AwsClients {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .build();
+  }
+
+  /**
+   * DynamoDB; {@code AWS_ENDPOINT_URL_DYNAMODB} (or {@code AWS_ENDPOINT_URL}) sets the endpoint.
+   */
+  public static DynamoDbClient dynamo() {
+    return DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 }

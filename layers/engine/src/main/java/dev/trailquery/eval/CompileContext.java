@@ -20,6 +20,14 @@ public interface CompileContext {
     return field(name);
   }
 
+  /**
+   * A column already named by this expression's text, if any: after {@code stats count(*)}, the
+   * expression {@code count(*)} in a later command reads that column. Null when there is none.
+   */
+  default Evaluator existingColumn(Expr expr) {
+    return null;
+  }
+
   /** The query's start time ({@code --start}), epoch ms; the time of the run when unbounded. */
   long queryStartMillis();
 

@@ -27,6 +27,12 @@ public final class ExprCompiler {
   }
 
   public Evaluator compile(Expr expr) {
+    if (expr instanceof Expr.Call || expr instanceof Expr.Binary || expr instanceof Expr.Unary) {
+      Evaluator column = ctx.existingColumn(expr);
+      if (column != null) {
+        return column;
+      }
+    }
     return switch (expr) {
       case Expr.StringLit s -> constant(s.value());
       case Expr.NumberLit n -> constant(n.value());

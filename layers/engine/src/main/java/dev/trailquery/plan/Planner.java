@@ -422,6 +422,15 @@ public final class Planner {
     }
 
     @Override
+    public Evaluator existingColumn(Expr expr) {
+      if (scope.isRecordScope()) {
+        return null;
+      }
+      int slot = scope.find(expr.span().text(source).strip());
+      return slot < 0 ? null : row -> row[slot];
+    }
+
+    @Override
     public long queryStartMillis() {
       return options.startMillis() == Long.MIN_VALUE ? options.nowMillis() : options.startMillis();
     }

@@ -91,12 +91,14 @@ public final class LocalFileSource implements ObjectSource {
     return Files.newInputStream(Path.of(ref.key()));
   }
 
-  private static boolean hidden(Path p) {
+  /** Whether a path's own name is hidden (starts with a dot). */
+  public static boolean hidden(Path p) {
     Path name = p.getFileName();
     return name != null && name.toString().startsWith(".");
   }
 
-  private static boolean skipped(Path file) {
+  /** Whether a file is documentation or licence text rather than logs (or hidden). */
+  public static boolean skipped(Path file) {
     String name = file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
     return name.startsWith(".")

@@ -1,0 +1,173 @@
+package dev.trailquery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.metricfilter.MetricPattern;
+import dev.trailquery.pack.WatchPack;
+import dev.trailquery.read.CloudTrailReader;
+import dev.trailquery.read.ReadRequest;
+import dev.trailquery.store.ObjectRef;
+import dev.trailquery.store.ObjectSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code test-pattern} (which events a metric-filter pattern matches, like TestMetricFilter) and
+ * {@code watch-pack} (the shipped metric filters and Contributor Insights rules).
+ */
+final class PatternCommands {
+  static final String USAGE =
+      """
+        test-pattern [--format text|json] [--limit N] (PATTERN | --filter NAME) PATH...
+                         show the events a metric-filter pattern matches; json prints
+                         {"matched": N, "scanned": M, "events": [the first N matches]}
+        watch-pack [NAME]
+                         list the shipped metric filters and Contributor Insights rules, or
+                         show one
+      """;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private PatternCommands() {}
+
+  static int testPattern(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+    Args a = Args.parse(argv, Set.of("format", "limit", "filter"), Set.of());
+    List<String> positional = new ArrayList<>(a.positional);
+    String text;
+    if (a.get("filter") != null) {
+      String name = a.get("filter");
+      text =
+          WatchPack.get()
+              .metricFilter(name)
+              .orElseThrow(
+                  () ->
+                      new UsageException("no metric filter named '" + name + "' (see watch-pack)"))
+              .filter()
+              .pattern()
+              .text();
+    } else {
+      if (positional.isEmpty()) {
+        throw new UsageException("missing PATTERN");
+      }
+      text = positional.removeFirst();
+    }
+    if (positional.isEmpty()) {
+      throw new UsageException("test-pattern needs at least one PATH");
+    }
+    String format = a.get("format") == null ? "text" : a.get("format");
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new UsageException("--format must be text or json");
+    }
+    Integer limitOpt = a.intOption("limit");
+    int limit = limitOpt == null ? 50 : limitOpt;
+    MetricPattern pattern = MetricPattern.compile(text);
+    CloudTrailReader reader = new CloudTrailReader(new ReadRequest(List.of(), new int[0], 0, true));
+    long[] counts = new long[2];
+    List<String> matches = new ArrayList<>();
+    List<String> where = new ArrayList<>();
+    for (ObjectSource source : Sources.open(positional)) {
+      for (ObjectRef ref : source.list()) {
+        try (InputStream in = source.open(ref)) {
+          reader.read(
+              in,
+              ref.key(),
+              (row, ts, message, index) -> {
+                counts[0]++;
+                if (message != null && pattern.matches(message)) {
+                  if (counts[1]++ < limit) {
+                    matches.add(message);
+                    where.add(ref.key() + "#" + index);
+                  }
+                }
+                return true;
+              });
+        }
+      }
+    }
+    if (format.equals("json")) {
+      ObjectNode o = MAPPER.createObjectNode();
+      o.put("pattern", text);
+      o.put("matched", counts[1]);
+      o.put("scanned", counts[0]);
+      ArrayNode events = o.putArray("events");
+      for (String m : matches) {
+        events.add(MAPPER.readTree(m));
+      }
+      out.println(MAPPER.writeValueAsString(o));
+    } else {
+      for (int i = 0; i < matches.size(); i++) {
+        JsonNode n = MAPPER.readTree(matches.get(i));
+        out.printf(
+            "%s  %s  %s  %s  %s%n",
+            n.path("eventTime").asText("-"),
+            n.path("eventSource").asText("-"),
+            n.path("eventName").asText("-"),
+            n.path("userIdentity")
+                .path("arn")
+                .asText(n.path("userIdentity").path("type").asText("-")),
+            where.get(i));
+      }
+      out.printf(
+          "%d of %d events match%s%n",
+          counts[1],
+          counts[0],
+          counts[1] > matches.size() ? " (first " + matches.size() + " shown)" : "");
+    }
+    return 0;
+  }
+
+  static int watchPack(List<String> argv, PrintStream out) {
+    Args a = Args.parse(argv, Set.of(), Set.of());
+    WatchPack pack = WatchPack.get();
+    if (a.positional.isEmpty()) {
+      int w = 0;
+      for (var f : pack.metricFilters()) {
+        w = Math.max(w, f.name().length());
+      }
+      for (var r : pack.rules()) {
+        w = Math.max(w, r.name().length());
+      }
+      out.println("metric filters:");
+      for (var f : pack.metricFilters()) {
+        out.printf("  %-" + w + "s  %s%n", f.name(), f.description());
+      }
+      out.println("contributor insights rules:");
+      for (var r : pack.rules()) {
+        out.printf("  %-" + w + "s  %s%n", r.name(), r.description());
+      }
+      return 0;
+    }
+    String name = a.positional.getFirst();
+    var f = pack.metricFilter(name);
+    if (f.isPresent()) {
+      var mf = f.get().filter();
+      out.println("# " + f.get().name() + ": " + f.get().description());
+      out.println("# source: " + f.get().source());
+      out.println(
+          "# metric: "
+              + mf.metricNamespace()
+              + "/"
+              + mf.metricName()
+              + " value "
+              + mf.metricValue()
+              + (mf.defaultValue() != null ? " default " + mf.defaultValue() : ""));
+      out.println(mf.pattern().text());
+      return 0;
+    }
+    var r =
+        pack.rule(name)
+            .orElseThrow(() -> new UsageException("no metric filter or rule named '" + name + "'"));
+    out.println("# " + r.name() + ": " + r.description());
+    out.println("# source: " + r.source());
+    out.println(r.json());
+    out.println("# as a Logs Insights query:");
+    out.println(dev.trailquery.contributor.RuleCompiler.topContributors(r.rule(), 10));
+    return 0;
+  }
+}

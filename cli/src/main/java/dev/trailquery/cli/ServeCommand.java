@@ -1,0 +1,191 @@
+package dev.trailquery.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.trailquery.functions.api.Api;
+import dev.trailquery.functions.api.ApiRequest;
+import dev.trailquery.functions.api.ApiResponse;
+import dev.trailquery.functions.api.AwsApi;
+import dev.trailquery.functions.api.EmbeddedApi;
+import dev.trailquery.functions.api.FanoutConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N]}: the query
+ * API's routes over HTTP (the JDK's built-in server). With no {@code AWS_ENDPOINT_URL*} set it runs
+ * the embedded default — queries in memory, logs from a local directory (the bundled samples unless
+ * {@code --logs}), workers as threads; with one set it uses those servers and the {@code
+ * TRAILQUERY_*} environment the deployed stack uses (see {@code AwsApi}).
+ */
+final class ServeCommand {
+  static final int MAX_BODY = 1 << 20;
+
+  /** A running server. */
+  static final class Server implements AutoCloseable {
+    private final HttpServer http;
+    private final ExecutorService pool;
+    private final AutoCloseable owned;
+
+    Server(HttpServer http, ExecutorService pool, AutoCloseable owned) {
+      this.http = http;
+      this.pool = pool;
+      this.owned = owned;
+    }
+
+    int port() {
+      return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+      pool.shutdownNow();
+      if (owned != null) {
+        try {
+          owned.close();
+        } catch (Exception ignored) {
+          // closing
+        }
+      }
+    }
+  }
+
+  private ServeCommand() {}
+
+  static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+    Args a = Args.parse(argv, Set.of("port", "host", "logs", "workers"), Set.of());
+    if (!a.positional.isEmpty()) {
+      throw new UsageException(
+          "serve takes no arguments; unexpected '" + a.positional.getFirst() + "'");
+    }
+    int port = a.get("port") == null ? 8080 : portOption(a.get("port"));
+    String host = a.get("host") == null ? "127.0.0.1" : a.get("host");
+    Server server;
+    String mode;
+    if (awsEndpointConfigured(System.getenv())) {
+      if (a.get("logs") != null) {
+        throw new UsageException(
+            "--logs is for the embedded mode; with AWS_ENDPOINT_URL_* set the logs come from"
+                + " TRAILQUERY_TRAIL_BUCKET");
+      }
+      AwsApi aws;
+      try {
+        aws = AwsApi.fromEnvironment();
+      } catch (IllegalStateException e) {
+        throw new UsageException(
+            e.getMessage() + " (AWS endpoints are set; run './trailquery local-init' first)");
+      }
+      server = start(aws.api(), host, port, null);
+      mode = "AWS endpoints (" + System.getenv().getOrDefault("TRAILQUERY_TRAIL_BUCKET", "") + ")";
+    } else {
+      Path logs = Path.of(a.get("logs") != null ? a.get("logs") : Sources.sampleDir());
+      if (!Files.exists(logs)) {
+        throw new IOException("no such file or directory: " + logs);
+      }
+      Integer workers = a.intOption("workers");
+      int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+      EmbeddedApi embedded = new EmbeddedApi(logs, FanoutConfig.local(w));
+      server = start(embedded.api(), host, port, embedded);
+      mode = "embedded: logs in " + logs + ", " + w + " worker threads, queries in memory";
+    }
+    err.println(
+        "trailquery serve: http://" + host + ":" + server.port() + "/queries (" + mode + ")");
+    err.println("  POST /queries {queryString, startTime, endTime}; Ctrl-C stops");
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.close();
+    }
+    return 0;
+  }
+
+  static boolean awsEndpointConfigured(Map<String, String> env) {
+    return env.keySet().stream().anyMatch(k -> k.startsWith("AWS_ENDPOINT_URL"));
+  }
+
+  private static int portOption(String v) {
+    try {
+      int p = Integer.parseInt(v);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--port needs a port number (0-65535), got '" + v + "'");
+    }
+  }
+
+  /** Starts serving {@code api}; port 0 picks a free port. */
+  static Server start(Api api, String host, int port, AutoCloseable owned) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("tq-http-", 0).factory());
+    http.setExecutor(pool);
+    http.createContext("/", ex -> handle(api, ex));
+    http.start();
+    return new Server(http, pool, owned);
+  }
+
+  private static void handle(Api api, HttpExchange ex) throws IOException {
+    try (ex) {
+      ApiResponse r;
+      byte[] body = readBody(ex.getRequestBody());
+      if (body == null) {
+        r =
+            new ApiResponse(
+                413,
+                "{\"error\":{\"code\":\"PayloadTooLarge\",\"message\":\"the body"
+                    + " is over 1 MiB\"}}");
+      } else {
+        r =
+            api.handle(
+                new ApiRequest(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    query(ex.getRequestURI().getRawQuery()),
+                    body.length == 0 ? null : new String(body, StandardCharsets.UTF_8)));
+      }
+      byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", ApiResponse.CONTENT_TYPE);
+      ex.sendResponseHeaders(r.status(), bytes.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(bytes);
+      }
+    }
+  }
+
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] b = in.readNBytes(MAX_BODY + 1);
+    return b.length > MAX_BODY ? null : b;
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String part : raw.split("&")) {
+      int eq = part.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(k, v);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.trailquery.functions.api;
+
+/**
+ * A request the API refuses, rendered as {@code {"error": {"code", "message", "line"?, "column"?}}}
+ * with an HTTP status.
+ *
+ * @param status the HTTP status (4xx for the caller's mistakes)
+ * @param code a stable code: {@code MalformedQuery}, {@code InvalidParameter}, {@code NotFound},
+ *     {@code MethodNotAllowed}, {@code NotImplemented}...
+ * @param line 1-based line of a query error, or 0
+ * @param column 1-based column of a query error, or 0
+ */
+public final class ApiException extends RuntimeException {
+  private final int status;
+  private final String code;
+  private final int line;
+  private final int column;
+
+  public ApiException(int status, String code, String message) {
+    this(status, code, message, 0, 0);
+  }
+
+  public ApiException(int status, String code, String message, int line, int column) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.line = line;
+    this.column = column;
+  }
+
+  public static ApiException invalid(String message) {
+    return new ApiException(400, "InvalidParameter", message);
+  }
+
+  public static ApiException notFound(String message) {
+    return new ApiException(404, "NotFound", message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  public int column() {
+    return column;
+  }
+}

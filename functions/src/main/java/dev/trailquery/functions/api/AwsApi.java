@@ -1,0 +1,216 @@
+package dev.trailquery.functions.api;
+
+import dev.trailquery.functions.aws.AwsClients;
+import dev.trailquery.functions.ingest.IngestConfig;
+import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.store.ResultStore;
+import dev.trailquery.functions.store.Results;
+import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.functions.store.Tables;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The API wired to AWS services from environment variables — in Lambda, and in {@code ./trailquery
+ * serve} when {@code AWS_ENDPOINT_URL_*} points at local servers:
+ *
+ * <ul>
+ *   <li>{@code TRAILQUERY_QUERIES_TABLE} (required): DynamoDB table of queries and saved queries
+ *       (string keys {@code pk}, {@code sk}; TTL attribute {@code ttl})
+ *   <li>{@code TRAILQUERY_TRAIL_BUCKET} (required), {@code TRAILQUERY_TRAIL_PREFIX}: where the
+ *       trail writes ({@code s3://bucket/[prefix/]AWSLogs/...})
+ *   <li>{@code TRAILQUERY_RESULTS_BUCKET}, {@code TRAILQUERY_RESULTS_PREFIX}: results over 350 KB
+ *   <li>{@code TRAILQUERY_WORKER_FUNCTION}: the worker Lambda; unset = threads of this process
+ *   <li>{@code TRAILQUERY_COORDINATOR_FUNCTION}: the coordinator Lambda, invoked asynchronously;
+ *       unset = a thread of this process
+ *   <li>{@code TRAILQUERY_SUBSCRIPTIONS_TABLE}, {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's
+ *       tables, for the {@code /subscriptions} routes (501 without them); {@code
+ *       TRAILQUERY_INGEST_FUNCTION}: the ingest Lambda that runs backfills asked for in Lambda
+ *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
+ *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
+ *       much later than the range a file's name time may be)
+ * </ul>
+ */
+public final class AwsApi {
+  private static AwsApi instance;
+
+  private final Api api;
+  private final Coordinator coordinator;
+
+  private AwsApi(Api api, Coordinator coordinator) {
+    this.api = api;
+    this.coordinator = coordinator;
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  /** The process-wide instance built from {@link System#getenv()}. */
+  public static synchronized AwsApi fromEnvironment() {
+    if (instance == null) {
+      instance = from(System.getenv());
+    }
+    return instance;
+  }
+
+  public static AwsApi from(Map<String, String> env) {
+    return from(
+        env,
+        AwsClients.s3(),
+        DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+  }
+
+  /** The API over the given clients (tests point them at local servers). */
+  public static AwsApi from(Map<String, String> env, S3Client s3, DynamoDbClient ddb) {
+    return from(env, s3, ddb, () -> QueryIds.next(System.currentTimeMillis()));
+  }
+
+  /** The same with the query ids given (tests replay events that name a fixed id). */
+  static AwsApi from(
+      Map<String, String> env, S3Client s3, DynamoDbClient ddb, Supplier<String> queryIds) {
+    String table = required(env, "TRAILQUERY_QUERIES_TABLE");
+    String bucket = required(env, "TRAILQUERY_TRAIL_BUCKET");
+    QueryStore store =
+        new DynamoQueryStore(
+            ddb,
+            table,
+            s3,
+            env.get("TRAILQUERY_RESULTS_BUCKET"),
+            env.getOrDefault("TRAILQUERY_RESULTS_PREFIX", "query-results/"),
+            System::currentTimeMillis);
+    TrailLayout layout =
+        new TrailLayout(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(number(env, "TRAILQUERY_DELIVERY_DELAY_MINUTES", 60)),
+            16,
+            System::currentTimeMillis);
+    S3Catalog catalog = new S3Catalog(s3, bucket, env.get("TRAILQUERY_TRAIL_PREFIX"), layout);
+    FanoutConfig config =
+        FanoutConfig.lambda()
+            .withWorkers((int) number(env, "TRAILQUERY_MAX_WORKERS", 64))
+            .withParallelism((int) number(env, "TRAILQUERY_WORKER_PARALLELISM", 32))
+            .withTimeout(Duration.ofSeconds(number(env, "TRAILQUERY_QUERY_TIMEOUT_SECONDS", 900)));
+    String worker = env.get("TRAILQUERY_WORKER_FUNCTION");
+    String coordinatorFunction = env.get("TRAILQUERY_COORDINATOR_FUNCTION");
+    LambdaClient lambda =
+        worker != null || coordinatorFunction != null
+            ? LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()
+            : null;
+    Invoker invoker =
+        worker != null ? new LambdaInvoker(lambda, worker) : new ThreadInvoker(catalog.source());
+    Coordinator coordinator =
+        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
+    Launcher launcher =
+        coordinatorFunction != null
+            ? id ->
+                lambda.invoke(
+                    b ->
+                        b.functionName(coordinatorFunction)
+                            .invocationType(InvocationType.EVENT)
+                            .payload(SdkBytes.fromUtf8String("{\"queryId\":\"" + id + "\"}")))
+            : Launcher.threads(coordinator::run);
+    SavedQueryStore saved = new DynamoSavedQueryStore(ddb, table);
+    Api api =
+        new Api(
+            store,
+            saved,
+            launcher,
+            System::currentTimeMillis,
+            queryIds,
+            subscriptions(env, s3, ddb, saved, bucket, lambda));
+    return new AwsApi(api, coordinator);
+  }
+
+  /**
+   * The {@code /subscriptions} routes when {@code TRAILQUERY_SUBSCRIPTIONS_TABLE} is set (with
+   * {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's tables), else null (501). A {@code
+   * backfillFrom} runs on a thread of this process ({@code serve}); in Lambda it is handed to the
+   * ingest function ({@code TRAILQUERY_INGEST_FUNCTION}, invoked asynchronously with a {@code
+   * backfill} event), and refused when that is not set.
+   */
+  static SubscriptionApi subscriptions(
+      Map<String, String> env,
+      S3Client s3,
+      DynamoDbClient ddb,
+      SavedQueryStore saved,
+      String bucket,
+      LambdaClient lambda) {
+    String subsTable = env.get(Tables.ENV_SUBSCRIPTIONS);
+    if (subsTable == null || subsTable.isBlank()) {
+      return null;
+    }
+    IngestConfig config = IngestConfig.fromEnv(env::get, System.out);
+    SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, 0);
+    Results results =
+        new Results(new ResultStore(ddb, config.resultsTable(), ResultStore.DEFAULT_PART_BYTES));
+    String prefix = env.getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
+    String ingestFunction = env.get("TRAILQUERY_INGEST_FUNCTION");
+    SubscriptionApi.Backfiller backfiller;
+    if (ingestFunction != null && !ingestFunction.isBlank()) {
+      LambdaClient client =
+          lambda != null
+              ? lambda
+              : LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+      backfiller =
+          sub -> {
+            client.invoke(
+                b ->
+                    b.functionName(ingestFunction)
+                        .invocationType(InvocationType.EVENT)
+                        .payload(
+                            SdkBytes.fromUtf8String(
+                                IngestHandler.backfillEvent(sub, bucket, prefix).toString())));
+            return "started by the ingest function " + ingestFunction;
+          };
+    } else if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null) {
+      backfiller = null; // a thread would be frozen with the Lambda after the response
+    } else {
+      IngestHandler ingest = new IngestHandler(config, s3, ddb);
+      backfiller =
+          sub -> {
+            Thread.ofPlatform()
+                .daemon()
+                .name("tq-backfill-" + sub.name())
+                .start(() -> ingest.backfill(sub, bucket, prefix));
+            return "started in this process";
+          };
+    }
+    return new SubscriptionApi(subs, results, saved, backfiller, System::currentTimeMillis);
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set");
+    }
+    return v;
+  }
+
+  private static long number(Map<String, String> env, String name, long dflt) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(name + " must be a positive whole number, got '" + v + "'");
+    }
+  }
+}

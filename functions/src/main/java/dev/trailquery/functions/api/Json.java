@@ -1,0 +1,39 @@
+package dev.trailquery.functions.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The one Jackson mapper of the API code. */
+public final class Json {
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private Json() {}
+
+  /** Parses a request body; a body that is not JSON is a 400. */
+  public static JsonNode parseBody(String body) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.invalid("a JSON body is required");
+    }
+    try {
+      return MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw ApiException.invalid(
+          "the body is not valid JSON"
+              + (loc == null
+                  ? ""
+                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+    }
+  }
+
+  public static String write(Object node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

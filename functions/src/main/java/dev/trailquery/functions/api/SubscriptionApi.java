@@ -1,0 +1,340 @@
+package dev.trailquery.functions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.exec.Result;
+import dev.trailquery.exec.Statistics;
+import dev.trailquery.functions.store.Results;
+import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.QueryException;
+import dev.trailquery.pack.QueryPack;
+import dev.trailquery.pack.SavedQuery;
+import dev.trailquery.value.Timestamp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code /subscriptions} routes of the query API, over the ingest path's DynamoDB tables (the
+ * {@link SubscriptionStore} the ingest Lambda reads, and the {@link Results} reader):
+ *
+ * <ul>
+ *   <li>{@code PUT /subscriptions/{name}} {@code {queryString | savedQuery, bin?, backfillFrom?,
+ *       rowsPerBin?, retentionDays?}} → 200 the subscription. The same definition again changes
+ *       nothing; another one replaces it (its results start afresh).
+ *   <li>{@code GET /subscriptions/{name}}, {@code DELETE /subscriptions/{name}}, {@code GET
+ *       /subscriptions}
+ *   <li>{@code GET /subscriptions/{name}/results?startTime&endTime&granularity=total|bin}: bins
+ *       starting in {@code [startTime, endTime]} (both optional: all bins), merged ({@code total},
+ *       the default) or one entry per bin, newest first ({@code bin}).
+ * </ul>
+ */
+public final class SubscriptionApi {
+  /** Starts a backfill of a subscription just stored with {@code backfillFrom}. */
+  @FunctionalInterface
+  public interface Backfiller {
+    /** Starts it (need not wait for it); returns a short description for the response. */
+    String start(Subscription subscription);
+  }
+
+  private static final Set<String> PUT_FIELDS =
+      Set.of("queryString", "savedQuery", "bin", "backfillFrom", "rowsPerBin", "retentionDays");
+
+  private final SubscriptionStore store;
+  private final Results results;
+  private final SavedQueryStore saved;
+  private final Backfiller backfiller;
+  private final LongSupplier clock;
+
+  /**
+   * @param backfiller null when this deployment cannot backfill ({@code backfillFrom} is then a
+   *     400)
+   */
+  public SubscriptionApi(
+      SubscriptionStore store,
+      Results results,
+      SavedQueryStore saved,
+      Backfiller backfiller,
+      LongSupplier clock) {
+    this.store = store;
+    this.results = results;
+    this.saved = saved;
+    this.backfiller = backfiller;
+    this.clock = clock;
+  }
+
+  ApiResponse route(String method, List<String> seg, Map<String, String> params, String body) {
+    String path = "/" + String.join("/", seg);
+    if (seg.size() == 1) {
+      if (!method.equals("GET")) {
+        throw notAllowed(method, path, "GET");
+      }
+      return list();
+    }
+    if (seg.size() == 2) {
+      String name = seg.get(1);
+      return switch (method) {
+        case "PUT" -> put(name, body);
+        case "GET" -> get(name);
+        case "DELETE" -> delete(name);
+        default -> throw notAllowed(method, path, "GET, PUT, DELETE");
+      };
+    }
+    if (seg.size() == 3 && seg.get(2).equals("results")) {
+      if (!method.equals("GET")) {
+        throw notAllowed(method, path, "GET");
+      }
+      return results(seg.get(1), params);
+    }
+    throw ApiException.notFound("no route " + method + " " + path);
+  }
+
+  private static ApiException notAllowed(String method, String path, String allowed) {
+    return new ApiException(
+        405, "MethodNotAllowed", method + " is not allowed on " + path + " (use " + allowed + ")");
+  }
+
+  // ---- definitions ----
+
+  private ApiResponse put(String name, String body) {
+    JsonNode b = Json.parseBody(body);
+    if (!b.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    b.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!PUT_FIELDS.contains(f)) {
+                throw ApiException.invalid(
+                    "unknown field '" + f + "' (expected one of " + PUT_FIELDS + ")");
+              }
+            });
+    String savedName = text(b, "savedQuery");
+    String queryString = text(b, "queryString");
+    if ((savedName == null) == (queryString == null)) {
+      throw ApiException.invalid("give either queryString or savedQuery (the name of one)");
+    }
+    if (savedName != null) {
+      queryString = resolveSaved(savedName);
+    }
+    if (queryString.length() > QueryRequest.MAX_QUERY_LENGTH) {
+      throw ApiException.invalid(
+          "queryString is longer than " + QueryRequest.MAX_QUERY_LENGTH + " characters");
+    }
+    String bin = text(b, "bin");
+    Integer rows = integer(b, "rowsPerBin");
+    Integer retention = integer(b, "retentionDays");
+    JsonNode from = b.get("backfillFrom");
+    Long backfillFrom =
+        from == null || from.isNull() ? null : QueryRequest.time(from, "backfillFrom", false);
+    if (backfillFrom != null && backfiller == null) {
+      throw ApiException.invalid(
+          "backfillFrom is not available here: run './trailquery subscribe NAME QUERY"
+              + " --backfill-from T' against the same tables");
+    }
+    long now = clock.getAsLong();
+    Subscription s;
+    try {
+      s = Subscription.create(name, queryString, bin, rows, retention, now, backfillFrom);
+    } catch (QueryException e) {
+      Diagnostic d = e.error();
+      throw new ApiException(
+          400,
+          "MalformedQuery",
+          d.message() + " [" + d.code() + "]",
+          d.line(queryString),
+          d.column(queryString));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    Optional<Subscription> existing = store.get(name);
+    if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
+      ObjectNode out = describe(existing.get(), savedName);
+      out.put("created", false);
+      return new ApiResponse(200, Json.write(out));
+    }
+    store.put(s, true);
+    ObjectNode out = describe(s, savedName);
+    out.put("created", existing.isEmpty());
+    if (backfillFrom != null) {
+      out.put("backfill", backfiller.start(s));
+    }
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  private static boolean sameDefinition(Subscription a, Subscription b) {
+    return a.query().equals(b.query())
+        && a.bin().equals(b.bin())
+        && a.topN() == b.topN()
+        && a.retentionDays() == b.retentionDays();
+  }
+
+  private String resolveSaved(String name) {
+    Optional<QueryDefinition> def = saved == null ? Optional.empty() : saved.get(name);
+    if (def.isPresent()) {
+      return def.get().queryString();
+    }
+    return QueryPack.find(name)
+        .map(SavedQuery::query)
+        .orElseThrow(() -> ApiException.invalid("no saved query named '" + name + "'"));
+  }
+
+  private static String text(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      throw ApiException.invalid(field + " must be a non-empty string");
+    }
+    return n.asText();
+  }
+
+  private static Integer integer(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw ApiException.invalid(field + " must be a whole number");
+    }
+    return n.asInt();
+  }
+
+  private Subscription find(String name) {
+    return store
+        .get(name)
+        .orElseThrow(() -> ApiException.notFound("no subscription named '" + name + "'"));
+  }
+
+  private ApiResponse get(String name) {
+    return new ApiResponse(200, Json.write(describe(find(name), null)));
+  }
+
+  private ApiResponse delete(String name) {
+    if (!store.delete(name)) {
+      throw ApiException.notFound("no subscription named '" + name + "'");
+    }
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("success", true);
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  private ApiResponse list() {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode list = out.putArray("subscriptions");
+    for (Subscription s : store.list()) {
+      list.add(describe(s, null));
+    }
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  private static ObjectNode describe(Subscription s, String savedQuery) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("name", s.name());
+    n.put("id", s.id());
+    n.put("queryString", s.query());
+    if (savedQuery != null) {
+      n.put("savedQuery", savedQuery);
+    }
+    n.put("bin", s.bin());
+    boolean aggregate = s.plan().isAggregate();
+    n.put("kind", aggregate ? "stats" : "rows");
+    if (!aggregate) {
+      n.put("rowsPerBin", s.topN());
+    }
+    n.put("retentionDays", s.retentionDays());
+    n.put("createTime", s.createdMillis());
+    if (s.backfillFromMillis() != null) {
+      n.put("backfillFrom", s.backfillFromMillis() / 1000);
+    }
+    return n;
+  }
+
+  // ---- results ----
+
+  private ApiResponse results(String name, Map<String, String> params) {
+    Subscription s = find(name);
+    String granularity = params.getOrDefault("granularity", "total");
+    if (!granularity.equals("total") && !granularity.equals("bin")) {
+      throw ApiException.invalid("granularity must be 'total' or 'bin'");
+    }
+    long start =
+        params.get("startTime") == null
+            ? Long.MIN_VALUE
+            : QueryRequest.time(
+                Json.MAPPER.getNodeFactory().textNode(params.get("startTime")), "startTime", false);
+    long end =
+        params.get("endTime") == null
+            ? Long.MAX_VALUE
+            : QueryRequest.time(
+                Json.MAPPER.getNodeFactory().textNode(params.get("endTime")), "endTime", true);
+    if (start >= end) {
+      throw ApiException.invalid("startTime must be before endTime");
+    }
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("name", s.name());
+    out.put("granularity", granularity);
+    out.put("bin", s.bin());
+    if (start != Long.MIN_VALUE) {
+      out.put("startTime", start / 1000);
+    }
+    if (end != Long.MAX_VALUE) {
+      out.put("endTime", (end - 1) / 1000);
+    }
+    try {
+      if (granularity.equals("total")) {
+        Result r = results.merged(s, start, end);
+        fields(out, r.fields());
+        rows(out.putArray("results"), r);
+        statistics(out.putObject("statistics"), r.statistics(), true);
+      } else {
+        Results.Series series = results.series(s, start, end);
+        fields(out, series.fields());
+        ArrayNode bins = out.putArray("bins");
+        for (Results.Bin bin : series.bins()) {
+          ObjectNode o = bins.addObject();
+          o.put("startTime", Math.floorDiv(bin.start(), 1000L));
+          o.put("bin", new Timestamp(bin.start()).render());
+          rows(o.putArray("results"), bin.result());
+          statistics(o.putObject("statistics"), bin.result().statistics(), false);
+        }
+        statistics(out.putObject("statistics"), series.statistics(), true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  private static void fields(ObjectNode out, List<String> fields) {
+    ArrayNode f = out.putArray("fields");
+    fields.forEach(f::add);
+  }
+
+  private static void rows(ArrayNode out, Result r) {
+    for (List<ResultField> row : ResultField.rows(r)) {
+      ArrayNode cells = out.addArray();
+      for (ResultField f : row) {
+        cells.addObject().put("field", f.field()).put("value", f.value());
+      }
+    }
+  }
+
+  private static void statistics(ObjectNode st, Statistics s, boolean objects) {
+    st.put("recordsMatched", s.recordsMatched());
+    st.put("recordsScanned", s.recordsScanned());
+    if (objects) {
+      st.put("bytesScanned", s.bytesScanned());
+      st.put("objectsScanned", s.objectsScanned());
+      st.put("objectsSkipped", s.objectsSkipped());
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package dev.trailquery.functions.store;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The results table: per-object bundles written idempotently, read back and chosen so that every
+ * object counts exactly once per subscription (docs/INGEST.md).
+ *
+ * <p>Items:
+ *
+ * <ul>
+ *   <li>bundle part: {@code pk = "B#" + day}, {@code sk = objectId "#" setId "#" part}; {@code b}
+ *       the part's bytes of the bundle image, {@code g} the image's hash; part 0 also {@code n}
+ *       (parts) and {@code k} (the object key). A redelivery writes the same items with the same
+ *       bytes. A bundle counts only when part 0 and parts 1..n-1 carry the same {@code g}.
+ *   <li>day index: {@code pk = "DAYS"}, {@code sk = day}: the days that have bundles.
+ *   <li>skipped object: {@code pk = "SKIP#" + day}, {@code sk = objectId}; key, status, error.
+ * </ul>
+ */
+public final class ResultStore {
+  /** Largest bundle bytes per item: leaves room under DynamoDB's 400 KB for keys and attributes. */
+  public static final int DEFAULT_PART_BYTES = 350_000;
+
+  private final DynamoDbClient db;
+  private final String table;
+  private final int partBytes;
+  private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
+
+  public ResultStore(DynamoDbClient db, String table, int partBytes) {
+    this.db = db;
+    this.table = table;
+    this.partBytes = partBytes;
+  }
+
+  public String table() {
+    return table;
+  }
+
+  /** The identity of an object: a hash of its bucket and key. */
+  public static String objectId(String bucket, String key) {
+    return Subscription.hash(bucket + "/" + key).substring(0, 20);
+  }
+
+  /** The identity of a set of subscription ids (order does not matter). */
+  public static String setId(Collection<String> subscriptionIds) {
+    return Subscription.hash(String.join(",", new java.util.TreeSet<>(subscriptionIds)))
+        .substring(0, 8);
+  }
+
+  /**
+   * Stores one object's bundle for one day. Idempotent: the same object and subscription set always
+   * write the same items. Returns the write units used (1 per started KB per item).
+   */
+  public long writeBundle(
+      String day, String objectId, String setId, String key, byte[] image, Long ttlSeconds) {
+    long units = markDay(day);
+    String gen = sha256Hex(image).substring(0, 12);
+    int n = Math.max(1, (image.length + partBytes - 1) / partBytes);
+    List<Map<String, AttributeValue>> items = new ArrayList<>(n);
+    for (int p = 0; p < n; p++) {
+      Map<String, AttributeValue> item = new HashMap<>();
+      item.put(Tables.PK, AttributeValue.fromS("B#" + day));
+      item.put(Tables.SK, AttributeValue.fromS(partKey(objectId, setId, p)));
+      int from = p * partBytes;
+      int to = Math.min(image.length, from + partBytes);
+      item.put("b", AttributeValue.fromB(SdkBytes.fromByteArray(slice(image, from, to))));
+      item.put("g", AttributeValue.fromS(gen));
+      if (p == 0) {
+        item.put("n", AttributeValue.fromN(Integer.toString(n)));
+        item.put("k", AttributeValue.fromS(key));
+      }
+      if (ttlSeconds != null) {
+        item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
+      }
+      items.add(item);
+      units += writeUnits(item);
+    }
+    if (n == 1) {
+      db.putItem(b -> b.tableName(table).item(items.getFirst()));
+      return units;
+    }
+    long perAttempt = units;
+    // Parts 1..n-1 first, part 0 last: until part 0 carries the new hash, readers keep using
+    // (or ignoring) what was there; then check that the whole bundle is ours (concurrent writers
+    // of another subscription set may interleave) and write again if not.
+    for (int attempt = 0; ; attempt++) {
+      batchPut(items.subList(1, n));
+      db.putItem(b -> b.tableName(table).item(items.getFirst()));
+      if (complete(day, objectId, setId, gen, n)) {
+        return units;
+      }
+      if (attempt == 3) {
+        throw new IllegalStateException(
+            "bundle of " + key + " for " + day + " kept being overwritten; retry later");
+      }
+      units += perAttempt;
+    }
+  }
+
+  private boolean complete(String day, String objectId, String setId, String gen, int n) {
+    Map<Integer, Map<String, AttributeValue>> parts =
+        queryParts(day, objectId + "#" + setId + "#", true);
+    for (int p = 0; p < n; p++) {
+      Map<String, AttributeValue> item = parts.get(p);
+      if (item == null || !gen.equals(item.get("g").s())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Map<Integer, Map<String, AttributeValue>> queryParts(
+      String day, String prefix, boolean consistent) {
+    Map<Integer, Map<String, AttributeValue>> parts = new TreeMap<>();
+    for (Map<String, AttributeValue> item : query("B#" + day, prefix, consistent)) {
+      String sk = item.get(Tables.SK).s();
+      parts.put(Integer.parseInt(sk.substring(sk.lastIndexOf('#') + 1)), item);
+    }
+    return parts;
+  }
+
+  private void batchPut(List<Map<String, AttributeValue>> items) {
+    for (int i = 0; i < items.size(); i += 25) {
+      List<WriteRequest> reqs = new ArrayList<>();
+      for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
+        reqs.add(
+            WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+      }
+      Map<String, List<WriteRequest>> pending = Map.of(table, reqs);
+      for (int tries = 0; !pending.isEmpty(); tries++) {
+        if (tries > 8) {
+          throw new IllegalStateException("DynamoDB kept returning unprocessed items");
+        }
+        if (tries > 0) {
+          sleep(50L << Math.min(tries, 5));
+        }
+        Map<String, List<WriteRequest>> req = pending;
+        BatchWriteItemResponse r = db.batchWriteItem(b -> b.requestItems(req));
+        pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+        pending =
+            pending.isEmpty() || pending.values().stream().allMatch(List::isEmpty)
+                ? Map.of()
+                : pending;
+      }
+    }
+  }
+
+  /** Records the day in the day index once per container (an idempotent 1-unit write). */
+  private long markDay(String day) {
+    if (knownDays.contains(day)) {
+      return 0;
+    }
+    Map<String, AttributeValue> item =
+        Map.of(Tables.PK, AttributeValue.fromS("DAYS"), Tables.SK, AttributeValue.fromS(day));
+    db.putItem(b -> b.tableName(table).item(item));
+    knownDays.add(day);
+    return 1;
+  }
+
+  /**
+   * Records a skipped object. Returns true the first time (so it is logged once), false when it was
+   * already recorded.
+   */
+  public boolean recordSkipped(
+      String day, String objectId, String key, String status, String error, Long ttlSeconds) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Tables.PK, AttributeValue.fromS("SKIP#" + day));
+    item.put(Tables.SK, AttributeValue.fromS(objectId));
+    item.put("k", AttributeValue.fromS(key));
+    item.put("status", AttributeValue.fromS(status));
+    if (error != null) {
+      item.put(
+          "error", AttributeValue.fromS(error.length() > 1000 ? error.substring(0, 1000) : error));
+    }
+    if (ttlSeconds != null) {
+      item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
+    }
+    try {
+      db.putItem(
+          b ->
+              b.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk)")
+                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
+      return true;
+    } catch (ConditionalCheckFailedException already) {
+      return false;
+    }
+  }
+
+  /** A skipped object as recorded. */
+  public record Skipped(String day, String key, String status, String error) {}
+
+  public List<Skipped> skipped(String day) {
+    List<Skipped> out = new ArrayList<>();
+    for (Map<String, AttributeValue> i : query("SKIP#" + day, null, false)) {
+      out.add(
+          new Skipped(
+              day,
+              i.get("k").s(),
+              i.get("status").s(),
+              i.containsKey("error") ? i.get("error").s() : null));
+    }
+    return out;
+  }
+
+  /** Every day that has bundles, ascending. */
+  public List<String> days() {
+    List<String> out = new ArrayList<>();
+    for (Map<String, AttributeValue> i : query("DAYS", null, false)) {
+      out.add(i.get(Tables.SK).s());
+    }
+    return out;
+  }
+
+  /** One object's complete bundle for one day and subscription set. */
+  public record StoredBundle(String objectId, String setId, String key, Bundle bundle) {}
+
+  /**
+   * Every complete bundle of a day, grouped by object: objectId → setId → bundle. Incomplete ones
+   * (a writer stopped between parts) are left out.
+   */
+  public Map<String, Map<String, StoredBundle>> bundles(String day) throws IOException {
+    Map<String, Map<String, Map<Integer, Map<String, AttributeValue>>>> parts =
+        new LinkedHashMap<>();
+    for (Map<String, AttributeValue> item : query("B#" + day, null, false)) {
+      String sk = item.get(Tables.SK).s();
+      String[] f = sk.split("#");
+      parts
+          .computeIfAbsent(f[0], k -> new TreeMap<>())
+          .computeIfAbsent(f[1], k -> new TreeMap<>())
+          .put(Integer.parseInt(f[2]), item);
+    }
+    Map<String, Map<String, StoredBundle>> out = new LinkedHashMap<>();
+    for (var obj : parts.entrySet()) {
+      for (var set : obj.getValue().entrySet()) {
+        Map<Integer, Map<String, AttributeValue>> ps = set.getValue();
+        Map<String, AttributeValue> p0 = ps.get(0);
+        if (p0 == null || !p0.containsKey("n")) {
+          continue;
+        }
+        int n = Integer.parseInt(p0.get("n").n());
+        String gen = p0.get("g").s();
+        ByteArrayOutputStream image = new ByteArrayOutputStream();
+        boolean ok = true;
+        for (int p = 0; p < n && ok; p++) {
+          Map<String, AttributeValue> item = ps.get(p);
+          ok = item != null && gen.equals(item.get("g").s());
+          if (ok) {
+            image.writeBytes(item.get("b").b().asByteArrayUnsafe());
+          }
+        }
+        if (ok) {
+          out.computeIfAbsent(obj.getKey(), k -> new TreeMap<>())
+              .put(
+                  set.getKey(),
+                  new StoredBundle(
+                      obj.getKey(),
+                      set.getKey(),
+                      p0.get("k").s(),
+                      Bundle.decode(image.toByteArray())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {
+    List<Map<String, AttributeValue>> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> values = new HashMap<>();
+      values.put(":pk", AttributeValue.fromS(pk));
+      String cond = "#pk = :pk";
+      Map<String, String> names = new HashMap<>();
+      names.put("#pk", Tables.PK);
+      if (skPrefix != null) {
+        cond += " and begins_with(#sk, :sk)";
+        names.put("#sk", Tables.SK);
+        values.put(":sk", AttributeValue.fromS(skPrefix));
+      }
+      QueryRequest.Builder req =
+          QueryRequest.builder()
+              .tableName(table)
+              .keyConditionExpression(cond)
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .consistentRead(consistent);
+      if (start != null) {
+        req.exclusiveStartKey(start);
+      }
+      QueryResponse r = db.query(req.build());
+      out.addAll(r.items());
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return out;
+  }
+
+  static String partKey(String objectId, String setId, int part) {
+    return objectId + "#" + setId + "#" + String.format("%03d", part);
+  }
+
+  private static byte[] slice(byte[] a, int from, int to) {
+    return from == 0 && to == a.length ? a : java.util.Arrays.copyOfRange(a, from, to);
+  }
+
+  /** DynamoDB's size of an item: attribute names plus values (UTF-8 strings, bytes, numbers). */
+  public static long itemBytes(Map<String, AttributeValue> item) {
+    long size = 0;
+    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+      size += e.getKey().getBytes(StandardCharsets.UTF_8).length;
+      AttributeValue v = e.getValue();
+      if (v.s() != null) {
+        size += v.s().getBytes(StandardCharsets.UTF_8).length;
+      } else if (v.b() != null) {
+        size += v.b().asByteArrayUnsafe().length;
+      } else if (v.n() != null) {
+        size += (v.n().length() + 1) / 2 + 1;
+      }
+    }
+    return size;
+  }
+
+  /** Write units of one standard write: one per started KB. */
+  public static long writeUnits(Map<String, AttributeValue> item) {
+    return Math.max(1, (itemBytes(item) + 1023) / 1024);
+  }
+
+  static String sha256Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

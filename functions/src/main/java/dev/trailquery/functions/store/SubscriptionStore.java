@@ -1,0 +1,136 @@
+package dev.trailquery.functions.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * Subscriptions in DynamoDB (one item per name), with a short-lived cache for the ingest Lambda.
+ */
+public final class SubscriptionStore {
+  private final DynamoDbClient db;
+  private final String table;
+  private final long cacheMillis;
+  private final LongSupplier clock;
+  private volatile List<Subscription> cached;
+  private volatile long cachedAt;
+
+  public SubscriptionStore(DynamoDbClient db, String table, long cacheMillis) {
+    this(db, table, cacheMillis, System::currentTimeMillis);
+  }
+
+  public SubscriptionStore(DynamoDbClient db, String table, long cacheMillis, LongSupplier clock) {
+    this.db = db;
+    this.table = table;
+    this.cacheMillis = cacheMillis;
+    this.clock = clock;
+  }
+
+  public String table() {
+    return table;
+  }
+
+  /** Saves a new subscription; false if the name is taken (and {@code replace} is false). */
+  public boolean put(Subscription s, boolean replace) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Tables.SUB_NAME, AttributeValue.fromS(s.name()));
+    item.put("id", AttributeValue.fromS(s.id()));
+    item.put("query", AttributeValue.fromS(s.query()));
+    item.put("bin", AttributeValue.fromS(s.bin()));
+    item.put("topN", AttributeValue.fromN(Integer.toString(s.topN())));
+    item.put("retentionDays", AttributeValue.fromN(Integer.toString(s.retentionDays())));
+    item.put("createdMillis", AttributeValue.fromN(Long.toString(s.createdMillis())));
+    if (s.backfillFromMillis() != null) {
+      item.put("backfillFromMillis", AttributeValue.fromN(Long.toString(s.backfillFromMillis())));
+    }
+    try {
+      db.putItem(
+          b -> {
+            b.tableName(table).item(item);
+            if (!replace) {
+              b.conditionExpression("attribute_not_exists(#n)")
+                  .expressionAttributeNames(Map.of("#n", Tables.SUB_NAME));
+            }
+          });
+    } catch (ConditionalCheckFailedException taken) {
+      return false;
+    }
+    cached = null;
+    return true;
+  }
+
+  public Optional<Subscription> get(String name) {
+    GetItemResponse r =
+        db.getItem(
+            b ->
+                b.tableName(table)
+                    .key(Map.of(Tables.SUB_NAME, AttributeValue.fromS(name)))
+                    .consistentRead(true));
+    return r.hasItem() && !r.item().isEmpty() ? Optional.of(fromItem(r.item())) : Optional.empty();
+  }
+
+  public boolean delete(String name) {
+    var r =
+        db.deleteItem(
+            b ->
+                b.tableName(table)
+                    .key(Map.of(Tables.SUB_NAME, AttributeValue.fromS(name)))
+                    .returnValues("ALL_OLD"));
+    cached = null;
+    return r.hasAttributes() && !r.attributes().isEmpty();
+  }
+
+  /** Every subscription, by name, read now. */
+  public List<Subscription> list() {
+    List<Subscription> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder req = ScanRequest.builder().tableName(table).consistentRead(true);
+      if (start != null) {
+        req.exclusiveStartKey(start);
+      }
+      ScanResponse r = db.scan(req.build());
+      r.items().forEach(i -> out.add(fromItem(i)));
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    out.sort(Comparator.comparing(Subscription::name));
+    return List.copyOf(out);
+  }
+
+  /** Every subscription, from a cache at most {@code cacheMillis} old. */
+  public List<Subscription> cachedList() {
+    long now = clock.getAsLong();
+    List<Subscription> c = cached;
+    if (c == null || now - cachedAt >= cacheMillis) {
+      c = list();
+      cached = c;
+      cachedAt = now;
+    }
+    return c;
+  }
+
+  static Subscription fromItem(Map<String, AttributeValue> i) {
+    return new Subscription(
+        i.get(Tables.SUB_NAME).s(),
+        i.get("id").s(),
+        i.get("query").s(),
+        i.get("bin").s(),
+        Integer.parseInt(i.get("topN").n()),
+        i.containsKey("retentionDays") ? Integer.parseInt(i.get("retentionDays").n()) : 0,
+        Long.parseLong(i.get("createdMillis").n()),
+        i.containsKey("backfillFromMillis")
+            ? Long.parseLong(i.get("backfillFromMillis").n())
+            : null);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.trailquery.functions.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * The DynamoDB tables of the ingest path and their key schemas: the one definition that {@code
+ * ./trailquery local-init} and the CDK stack both use. See docs/INGEST.md for the item layout.
+ *
+ * <ul>
+ *   <li>subscriptions: partition key {@value #SUB_NAME} (S), one item per subscription;
+ *   <li>results: partition key {@value #PK} (S), sort key {@value #SK} (S), TTL attribute {@value
+ *       #TTL}; per-object partial-state bundles, the day index and skipped objects.
+ * </ul>
+ */
+public final class Tables {
+  public static final String SUB_NAME = "name";
+  public static final String PK = "pk";
+  public static final String SK = "sk";
+  public static final String TTL = "ttl";
+
+  /** Environment variable naming the subscriptions table. */
+  public static final String ENV_SUBSCRIPTIONS = "TRAILQUERY_SUBSCRIPTIONS_TABLE";
+
+  /** Environment variable naming the results table. */
+  public static final String ENV_RESULTS = "TRAILQUERY_RESULTS_TABLE";
+
+  /** Environment variable naming the query API's table (queries and saved queries). */
+  public static final String ENV_QUERIES = "TRAILQUERY_QUERIES_TABLE";
+
+  public static final String DEFAULT_SUBSCRIPTIONS = "trailquery-subscriptions";
+  public static final String DEFAULT_RESULTS = "trailquery-results";
+  public static final String DEFAULT_QUERIES = "trailquery-queries";
+
+  private Tables() {}
+
+  /** One table's definition: name, partition key, optional sort key, optional TTL attribute. */
+  public record Definition(String name, String partitionKey, String sortKey, String ttlAttribute) {
+    public CreateTableRequest createRequest() {
+      List<AttributeDefinition> attrs = new ArrayList<>();
+      List<KeySchemaElement> keys = new ArrayList<>();
+      attrs.add(attr(partitionKey));
+      keys.add(
+          KeySchemaElement.builder().attributeName(partitionKey).keyType(KeyType.HASH).build());
+      if (sortKey != null) {
+        attrs.add(attr(sortKey));
+        keys.add(KeySchemaElement.builder().attributeName(sortKey).keyType(KeyType.RANGE).build());
+      }
+      return CreateTableRequest.builder()
+          .tableName(name)
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(attrs)
+          .keySchema(keys)
+          .build();
+    }
+
+    private static AttributeDefinition attr(String name) {
+      return AttributeDefinition.builder()
+          .attributeName(name)
+          .attributeType(ScalarAttributeType.S)
+          .build();
+    }
+  }
+
+  public static Definition subscriptions(String name) {
+    return new Definition(name, SUB_NAME, null, null);
+  }
+
+  public static Definition results(String name) {
+    return new Definition(name, PK, SK, TTL);
+  }
+
+  /**
+   * The query API's table (queries and saved queries, {@code DynamoQueryStore}): the same key
+   * schema as the results table.
+   */
+  public static Definition queries(String name) {
+    return new Definition(name, PK, SK, TTL);
+  }
+
+  public static String subscriptionsName() {
+    return subscriptionsName(System::getenv);
+  }
+
+  public static String resultsName() {
+    return resultsName(System::getenv);
+  }
+
+  public static String subscriptionsName(Function<String, String> env) {
+    return envOr(env, ENV_SUBSCRIPTIONS, DEFAULT_SUBSCRIPTIONS);
+  }
+
+  public static String resultsName(Function<String, String> env) {
+    return envOr(env, ENV_RESULTS, DEFAULT_RESULTS);
+  }
+
+  public static String queriesName(Function<String, String> env) {
+    return envOr(env, ENV_QUERIES, DEFAULT_QUERIES);
+  }
+
+  static String envOr(Function<String, String> env, String name, String fallback) {
+    String v = env.apply(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  /**
+   * Creates the table if it does not exist and waits until it is active; enables TTL where the
+   * server supports it. Returns true when it created the table.
+   */
+  public static boolean createIfMissing(DynamoDbClient db, Definition def) {
+    boolean created = false;
+    try {
+      db.describeTable(b -> b.tableName(def.name()));
+    } catch (ResourceNotFoundException missing) {
+      try {
+        db.createTable(def.createRequest());
+        created = true;
+      } catch (ResourceInUseException raced) {
+        // created meanwhile by someone else
+      }
+    }
+    for (int i = 0; i < 600; i++) {
+      TableStatus status = db.describeTable(b -> b.tableName(def.name())).table().tableStatus();
+      if (status == TableStatus.ACTIVE) {
+        break;
+      }
+      sleep(100);
+    }
+    if (created && def.ttlAttribute() != null) {
+      try {
+        db.updateTimeToLive(
+            b ->
+                b.tableName(def.name())
+                    .timeToLiveSpecification(
+                        t -> t.attributeName(def.ttlAttribute()).enabled(true)));
+      } catch (DynamoDbException unsupported) {
+        // e.g. dynalite has no UpdateTimeToLive; expired items are also ignored on read
+      }
+    }
+    return created;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

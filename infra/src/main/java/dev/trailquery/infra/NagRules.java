@@ -1,0 +1,139 @@
+package dev.trailquery.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnElement;
+import software.constructs.IConstruct;
+
+/**
+ * The stack's cdk-nag (AwsSolutions pack) suppressions, each with the reason a reviewer can check.
+ * Every wildcard suppression names the exact resource pattern it applies to, so a new wildcard
+ * still fails the synth.
+ */
+final class NagRules {
+  private NagRules() {}
+
+  static void suppress(TrailqueryStack stack) {
+    TrailqueryConfig cfg = stack.config();
+
+    // Trail log objects: the functions read objects whose names they learn at run time (S3
+    // notifications, the coordinator's listing), so the grant is a key prefix.
+    String trailObjects =
+        cfg.demoTrail()
+            ? "Resource::<" + logicalId(stack, stack.demoTrailBucket()) + ".Arn>/AWSLogs/*"
+            : "Resource::arn:<AWS::Partition>:s3:::"
+                + cfg.trailBucket()
+                + "/"
+                + cfg.logsPrefix()
+                + "*";
+    for (String fn : List.of("Ingest", "Worker")) {
+      NagSuppressions.addResourceSuppressions(
+          stack.fn(fn).role(),
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM5",
+                  "s3:GetObject on the trail's log prefix only ("
+                      + cfg.logsPrefix()
+                      + "*): object keys are known only at run time (S3 notifications, listings)"
+                      + " and CloudTrail writes a new key every few minutes per account and region.",
+                  trailObjects)),
+          true);
+    }
+    String queryResults =
+        "Resource::<"
+            + logicalId(stack, stack.resultsBucket())
+            + ".Arn>/"
+            + Contract.QUERY_RESULTS_PREFIX
+            + "*";
+    for (String fn : List.of("Coordinator", "Api")) {
+      NagSuppressions.addResourceSuppressions(
+          stack.fn(fn).role(),
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM5",
+                  "Query results over 350 KB go to one object per query id under "
+                      + Contract.QUERY_RESULTS_PREFIX
+                      + " in this stack's own results bucket; ids are made at run time.",
+                  queryResults)),
+          true);
+    }
+
+    NagSuppressions.addResourceSuppressions(
+        stack.resultsBucket(),
+        List.of(
+            suppression(
+                "AwsSolutions-S1",
+                "Holds only query results, written and read by this stack's functions and"
+                    + " expired after 7 days; API access logs record every request that reads"
+                    + " them. An access-log bucket would cost more than the data it audits.")),
+        false);
+    if (cfg.demoTrail()) {
+      NagSuppressions.addResourceSuppressions(
+          stack.demoTrailBucket(),
+          List.of(
+              suppression(
+                  "AwsSolutions-S1",
+                  "Demo trail bucket (no trailBucket given): CloudTrail writes it, expires after"
+                      + " 90 days. Production installs point trailquery at their existing trail"
+                      + " bucket, whose logging policy is theirs.")),
+          false);
+    }
+
+    NagSuppressions.addResourceSuppressions(
+        stack.api(),
+        List.of(
+            suppression(
+                "AwsSolutions-APIG2",
+                "The handler validates every request body and parameter itself and answers 400"
+                    + " with the position of the error in the query; an API Gateway model could"
+                    + " only check JSON shapes, not the query language."),
+            suppression(
+                "AwsSolutions-COG4",
+                "Every method uses IAM (SigV4) authorization: callers are IAM principals of the"
+                    + " account, as with the Logs Insights API itself; no user pool is involved."),
+            suppression(
+                "AwsSolutions-APIG3",
+                "IAM authorization rejects unsigned requests before they reach the function, and"
+                    + " the stage is throttled; a WAF web ACL (from $5/month) can be associated"
+                    + " by the account owner if wanted.")),
+        true);
+
+    if (cfg.createApiGatewayLogsRole()) {
+      NagSuppressions.addResourceSuppressions(
+          stack.api().getNode().findChild("CloudWatchRole"),
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM4",
+                  "Only with -c createApiGatewayLogsRole=true: the region-wide role API Gateway"
+                      + " assumes to write execution and access logs of every API in the account"
+                      + " needs AmazonAPIGatewayPushToCloudWatchLogs (log groups it writes are"
+                      + " named by API Gateway at run time).",
+                  "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                      + "AmazonAPIGatewayPushToCloudWatchLogs")),
+          false);
+    }
+
+    // SnapStart runs on the published version each alias points at (never on $LATEST).
+    for (TrailqueryStack.Fn fn : stack.functions().values()) {
+      Annotations.of(fn.function())
+          .acknowledgeWarning(
+              "@aws-cdk/aws-lambda:snapStartRequirePublish",
+              "every caller invokes the '" + Contract.ALIAS + "' alias of a published version");
+    }
+  }
+
+  private static NagPackSuppression suppression(String id, String reason, String... appliesTo) {
+    NagPackSuppression.Builder b = NagPackSuppression.builder().id(id).reason(reason);
+    if (appliesTo.length > 0) {
+      b.appliesTo(new ArrayList<>(List.of(appliesTo)));
+    }
+    return b.build();
+  }
+
+  private static String logicalId(TrailqueryStack stack, IConstruct construct) {
+    return stack.getLogicalId((CfnElement) construct.getNode().getDefaultChild());
+  }
+}
