@@ -171,18 +171,69 @@ public final class ExprCompiler {
       }
       case Expr.RegexLit r -> {
         Pattern p = regex(r);
+        java.util.function.Predicate<String> test = literalTest(r.pattern());
+        if (test == null) {
+          test = text -> p.matcher(text).find();
+        }
+        java.util.function.Predicate<String> matches = test;
         yield row -> {
           String text = Values.toText(subject.eval(row));
           if (text == null) {
             return Boolean.FALSE;
           }
-          return Values.bool(p.matcher(text).find() != negated);
+          return Values.bool(matches.test(text) != negated);
         };
       }
       default ->
           throw ctx.error(
               l.pattern().span(), "TQ2108", "expected a string or a /regex/ after like");
     };
+  }
+
+  /**
+   * A plain string test equivalent to a regex that is only literal text, optionally anchored:
+   * {@code /^Delete/} is a prefix test, {@code /Operation$/} a suffix test, {@code /Decrypt/} a
+   * substring test, {@code /^GetObject$/} equality. Null when the regex uses any metacharacter (or
+   * flags), which then runs through RE2/J. The CIS queries are full of these.
+   */
+  static java.util.function.Predicate<String> literalTest(String regex) {
+    boolean start = regex.startsWith("^");
+    boolean end = regex.endsWith("$") && regex.length() > (start ? 1 : 0);
+    String body = regex.substring(start ? 1 : 0, regex.length() - (end ? 1 : 0));
+    if (body.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (!(Character.isLetterOrDigit(c)
+          || c == '_'
+          || c == '-'
+          || c == ' '
+          || c == ':'
+          || c == '@'
+          || c == '/'
+          || c == ','
+          || c == '='
+          || c == '#'
+          || c == '%'
+          || c == '\''
+          || c == '"')) {
+        return null;
+      }
+      if (c > 127) {
+        return null;
+      }
+    }
+    if (start && end) {
+      return body::equals;
+    }
+    if (start) {
+      return t -> t.startsWith(body);
+    }
+    if (end) {
+      return t -> t.endsWith(body);
+    }
+    return t -> t.contains(body);
   }
 
   /** Compiles a user regex with RE2/J (linear time); a bad pattern is an error at its span. */
