@@ -19,6 +19,7 @@ public final class ApiHandler
 
   /** Built from the Lambda environment (see {@link AwsApi}). */
   public ApiHandler() {
+    dev.trailquery.functions.aws.Priming.register();
     this(AwsApi.fromEnvironment().api());
   }
 

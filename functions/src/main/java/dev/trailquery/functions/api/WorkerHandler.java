@@ -24,6 +24,7 @@ public final class WorkerHandler implements RequestStreamHandler {
   /** Built from the Lambda environment. */
   public WorkerHandler() {
     this(null);
+    dev.trailquery.functions.aws.Priming.register();
   }
 
   /** With a given S3 client ({@code ./trailquery invoke worker}, tests). */

@@ -42,6 +42,7 @@ public final class IngestHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: everything from the environment. */
   public IngestHandler() {
+    dev.trailquery.functions.aws.Priming.register();
     this(IngestConfig.fromEnv(), AwsClients.s3(), AwsClients.dynamo());
   }
 
