@@ -133,16 +133,31 @@ public final class Scan {
    * them. Objects are handed out in order, one at a time, so a slow object never stalls the rest.
    */
   public PartialState scanAll(List<Input> inputs, int threads, Listener listener) {
+    return scanAll(inputs, threads, listener, () -> false, false);
+  }
+
+  /**
+   * Like {@link #scanAll(List, int, Listener)}; stops handing out objects once {@code cancelled}
+   * says so, and runs on virtual threads when {@code virtualThreads} (for I/O-bound sources such as
+   * S3, where many GETs in flight matter more than cores).
+   */
+  public PartialState scanAll(
+      List<Input> inputs,
+      int threads,
+      Listener listener,
+      java.util.function.BooleanSupplier cancelled,
+      boolean virtualThreads) {
     int n = Math.max(1, Math.min(threads, inputs.size()));
     AtomicInteger next = new AtomicInteger();
     if (n == 1) {
-      return worker(inputs, next, listener);
+      return worker(inputs, next, listener, cancelled);
     }
-    try (ExecutorService pool =
-        Executors.newFixedThreadPool(n, Thread.ofPlatform().daemon().factory())) {
+    java.util.concurrent.ThreadFactory factory =
+        virtualThreads ? Thread.ofVirtual().factory() : Thread.ofPlatform().daemon().factory();
+    try (ExecutorService pool = Executors.newFixedThreadPool(n, factory)) {
       List<Future<PartialState>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> worker(inputs, next, listener)));
+        futures.add(pool.submit(() -> worker(inputs, next, listener, cancelled)));
       }
       PartialState merged = new PartialState(plan);
       for (Future<PartialState> f : futures) {
@@ -160,10 +175,17 @@ public final class Scan {
     }
   }
 
-  private PartialState worker(List<Input> inputs, AtomicInteger next, Listener listener) {
+  private PartialState worker(
+      List<Input> inputs,
+      AtomicInteger next,
+      Listener listener,
+      java.util.function.BooleanSupplier cancelled) {
     PartialState state = new PartialState(plan);
     CloudTrailReader reader = newReader();
     for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+      if (cancelled.getAsBoolean()) {
+        break;
+      }
       Input input = inputs.get(i);
       ObjectResult result = scanObject(reader, input.source(), input.ref(), state);
       listener.objectDone(input.ref(), result);
