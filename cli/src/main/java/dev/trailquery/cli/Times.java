@@ -2,11 +2,6 @@ package dev.trailquery.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,20 +36,9 @@ final class Times {
     if (t.matches("\\d{9,11}")) {
       return Long.parseLong(t) * 1000;
     }
-    try {
-      return OffsetDateTime.parse(t).toInstant().toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // next form
-    }
-    try {
-      return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // next form
-    }
-    try {
-      return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // fall through
+    Long iso = dev.trailquery.fn.Times.parseIso(t);
+    if (iso != null) {
+      return iso;
     }
     throw new UsageException(
         "cannot read the time '"

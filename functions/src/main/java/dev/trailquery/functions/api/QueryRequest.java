@@ -1,12 +1,6 @@
 package dev.trailquery.functions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -119,26 +113,11 @@ public record QueryRequest(
   }
 
   private static long parseIso(String t, String what) {
-    try {
-      return OffsetDateTime.parse(t).toInstant().toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // next form
-    }
-    try {
-      return Instant.parse(t).toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // next form
-    }
-    try {
-      return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
-    } catch (DateTimeParseException ignored) {
-      // next form
-    }
-    try {
-      return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    } catch (DateTimeParseException ignored) {
+    Long millis = dev.trailquery.fn.Times.parseIso(t);
+    if (millis == null) {
       throw ApiException.invalid(
           what + " '" + t + "' is neither epoch seconds nor ISO-8601 (2025-03-06T02:00:00Z)");
     }
+    return millis;
   }
 }

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Reading values as points in time; time zones; Java date patterns for {@code parseDate}. */
-final class Times {
+public final class Times {
   private Times() {}
 
   private static final long DAY_MS = 86_400_000L;
@@ -52,7 +52,7 @@ final class Times {
    * an offset the time is UTC; without a time it is midnight. Fractions beyond milliseconds are
    * truncated. Returns null for anything else.
    */
-  static Long parseIso(String s) {
+  public static Long parseIso(String s) {
     int n = s.length();
     if (n < 10 || n > 40) {
       return null;
