@@ -82,6 +82,49 @@ public record InsightReport(
         rule.keys(), rule.aggregateOn().text(), aggregate, unique, List.copyOf(contributors));
   }
 
+  /**
+   * Builds the report from the rows of {@link RuleCompiler#series} (period, keys, value) — what a
+   * rule subscription keeps per bin. Every contributor of every period is in those rows, so the
+   * unique contributor count is exact here.
+   */
+  public static InsightReport fromSeries(
+      ContributorRule rule, List<Object[]> seriesRows, int maxContributors) {
+    if (maxContributors < 1 || maxContributors > 100) {
+      throw new IllegalArgumentException("maxContributors must be 1..100");
+    }
+    int k = rule.keys().size();
+    Map<List<String>, double[]> totals = new HashMap<>();
+    Map<List<String>, List<Datapoint>> points = new HashMap<>();
+    double aggregate = 0;
+    for (Object[] row : seriesRows) {
+      List<String> keys = keys(row, 1, k);
+      double v = number(row[k + 1]);
+      aggregate += v;
+      totals.computeIfAbsent(keys, x -> new double[1])[0] += v;
+      if (row[0] instanceof Timestamp t) {
+        points.computeIfAbsent(keys, x -> new ArrayList<>()).add(new Datapoint(t.millis(), v));
+      }
+    }
+    List<List<String>> order = new ArrayList<>(totals.keySet());
+    order.sort(
+        (a, b) -> {
+          int c = Double.compare(totals.get(b)[0], totals.get(a)[0]);
+          return c != 0 ? c : String.join("\t", a).compareTo(String.join("\t", b));
+        });
+    List<Contributor> contributors = new ArrayList<>();
+    for (List<String> keys : order.subList(0, Math.min(maxContributors, order.size()))) {
+      List<Datapoint> dps = new ArrayList<>(points.getOrDefault(keys, List.of()));
+      dps.sort((a, b) -> Long.compare(a.timestampMillis(), b.timestampMillis()));
+      contributors.add(new Contributor(keys, totals.get(keys)[0], List.copyOf(dps)));
+    }
+    return new InsightReport(
+        rule.keys(),
+        rule.aggregateOn().text(),
+        aggregate,
+        totals.size(),
+        List.copyOf(contributors));
+  }
+
   private static List<String> keys(Object[] row, int from, int k) {
     List<String> out = new ArrayList<>(k);
     for (int i = from; i < from + k; i++) {

@@ -25,6 +25,7 @@ public final class Functions {
     all.addAll(DateTimeFunctions.all());
     all.addAll(IpFunctions.all());
     all.addAll(HashFunctions.all());
+    all.addAll(PatternFunctions.all());
     Map<String, FunctionDef> byName = new HashMap<>();
     List<String> names = new ArrayList<>();
     for (FunctionDef f : all) {

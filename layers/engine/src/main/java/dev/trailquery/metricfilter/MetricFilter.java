@@ -86,6 +86,15 @@ public record MetricFilter(
   }
 
   /**
+   * Parses a metric value as PutMetricFilter takes it: null for a number ({@code "1"}), else the
+   * selector ({@code $.requestParameters.durationSeconds}). Throws {@link QueryException} (TQ4011)
+   * for anything else.
+   */
+  public static Selector metricValueSelector(String text) {
+    return valueSelector(text, "metric value", true);
+  }
+
+  /**
    * Parses a metric value or dimension: a number (when allowed) or a selector without wildcards.
    */
   private static Selector valueSelector(String text, String what, boolean numberAllowed) {
@@ -141,6 +150,90 @@ public record MetricFilter(
   private Selector selectorOf(String text) {
     String t = text.strip();
     return NUMBER.matcher(t).matches() ? null : valueSelector(t, "value", false);
+  }
+
+  /**
+   * The metric as a Logs Insights query the engine runs (and the ingest path keeps up to date): one
+   * row per {@code bin} and dimension values with CloudWatch's statistic set — {@code sum}, {@code
+   * sampleCount}, {@code minimum}, {@code maximum}, {@code average}. With a default value, a bin in
+   * which records were read but none matched has the default as its one sample; without one, such a
+   * bin has no row.
+   *
+   * @param bin the period, e.g. {@code 1m} (CloudWatch's metric resolution) or {@code 5m} (the CIS
+   *     alarms' period)
+   */
+  public String toQuery(String bin) {
+    String p = literal(pattern.text());
+    String v = literal(metricValue.strip());
+    StringBuilder q = new StringBuilder();
+    q.append("fields filterPattern(").append(p).append(", ").append(v).append(") as value");
+    List<String> dimFields = new ArrayList<>();
+    for (String sel : dimensions.values()) {
+      dimFields.add(dev.trailquery.contributor.RuleCompiler.field(sel.strip()));
+    }
+    if (defaultValue == null) {
+      q.append("\n| filter ispresent(value)");
+      for (String f : dimFields) {
+        q.append(" and ispresent(").append(f).append(')');
+      }
+    }
+    q.append(
+            "\n| stats sum(value) as valueSum, count(value) as valueCount, min(value) as valueMin,"
+                + " max(value) as valueMax by bin(")
+        .append(bin)
+        .append(") as bin");
+    int i = 0;
+    List<String> dimNames = new ArrayList<>(dimensions.keySet());
+    for (String f : dimFields) {
+      q.append(", ").append(f).append(" as ").append(name(dimNames.get(i++)));
+    }
+    String d = defaultValue == null ? null : number(defaultValue);
+    q.append("\n| fields ")
+        .append(stat("valueSum", d))
+        .append(" as sum, ")
+        .append(d == null ? "valueCount" : "if(valueCount > 0, valueCount, 1)")
+        .append(" as sampleCount, ")
+        .append(stat("valueMin", d))
+        .append(" as minimum, ")
+        .append(stat("valueMax", d))
+        .append(" as maximum\n| fields sum / sampleCount as average");
+    q.append("\n| display bin");
+    for (String n : dimNames) {
+      q.append(", ").append(name(n));
+    }
+    q.append(", sum, sampleCount, minimum, maximum, average");
+    q.append("\n| sort bin asc");
+    return q.toString();
+  }
+
+  private static String stat(String column, String dflt) {
+    return dflt == null ? column : "if(valueCount > 0, " + column + ", " + dflt + ")";
+  }
+
+  private static String number(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** A dimension name as a Logs Insights field name (backquoted unless a plain identifier). */
+  private static String name(String n) {
+    return n.matches("[A-Za-z_][A-Za-z0-9_]*") ? n : "`" + n.replace("`", "") + "`";
+  }
+
+  /** Text as a single-quoted Logs Insights string literal. */
+  public static String literal(String text) {
+    StringBuilder sb = new StringBuilder("'");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\\' -> sb.append("\\\\");
+        case '\'' -> sb.append("\\'");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> sb.append(c);
+      }
+    }
+    return sb.append('\'').toString();
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A compiled JSON metric-filter pattern, matched against a CloudTrail record's JSON tree.
@@ -76,7 +77,17 @@ public final class MetricPattern {
 
   /** Whether the record (a JSON object) matches. */
   public boolean matches(JsonNode record) {
-    return eval(pattern, record);
+    return eval(pattern, s -> s.resolve(record));
+  }
+
+  /**
+   * Whether a record matches, given what each selector of the pattern reaches in it ({@code values}
+   * is called with the very {@link Selector} instances of {@link #ast()}; an empty list means the
+   * selector reaches nothing). This is how the engine's {@code filterPattern} evaluates a pattern
+   * over the fields the reader extracted, without the record's JSON tree.
+   */
+  public boolean matches(Function<Selector, List<JsonNode>> values) {
+    return eval(pattern, values);
   }
 
   /** Whether the record's JSON text matches; text that is not JSON never matches. */
@@ -88,14 +99,14 @@ public final class MetricPattern {
     }
   }
 
-  private static boolean eval(Pattern p, JsonNode record) {
+  private static boolean eval(Pattern p, Function<Selector, List<JsonNode>> values) {
     return switch (p) {
       case Pattern.All a -> true;
-      case Pattern.And a -> eval(a.left(), record) && eval(a.right(), record);
-      case Pattern.Or o -> eval(o.left(), record) || eval(o.right(), record);
-      case Pattern.NotExists n -> n.selector().resolve(record).isEmpty();
+      case Pattern.And a -> eval(a.left(), values) && eval(a.right(), values);
+      case Pattern.Or o -> eval(o.left(), values) || eval(o.right(), values);
+      case Pattern.NotExists n -> values.apply(n.selector()).isEmpty();
       case Pattern.Is is -> {
-        for (JsonNode v : is.selector().resolve(record)) {
+        for (JsonNode v : values.apply(is.selector())) {
           boolean hit =
               switch (is.literal()) {
                 case NULL -> v.isNull();
@@ -109,7 +120,7 @@ public final class MetricPattern {
         yield false;
       }
       case Compare c -> {
-        for (JsonNode v : c.selector().resolve(record)) {
+        for (JsonNode v : values.apply(c.selector())) {
           if (compare(c, v)) {
             yield true;
           }
@@ -146,7 +157,7 @@ public final class MetricPattern {
   }
 
   /** The numeric value of a JSON number, or of a string that is entirely a number; else null. */
-  static Double number(JsonNode v) {
+  public static Double number(JsonNode v) {
     if (v.isNumber()) {
       return v.doubleValue();
     }

@@ -100,6 +100,17 @@ class RulesOnSamplesTest {
           .as("datapoints of " + c.keys())
           .isEqualTo((double) expected.get(c.keys()));
     }
+
+    // The same report from the per-period rows a rule subscription keeps.
+    InsightReport fromSeries =
+        InsightReport.fromSeries(rule, run(RuleCompiler.series(rule, 300)).rows(), 10);
+    assertThat(fromSeries.approximateUniqueCount()).isEqualTo(expected.size());
+    assertThat(fromSeries.aggregateValue()).isEqualTo(report.aggregateValue());
+    assertThat(fromSeries.contributors().stream().map(c -> (long) c.approximateAggregateValue()))
+        .containsExactlyElementsOf(top);
+    for (InsightReport.Contributor c : fromSeries.contributors()) {
+      assertThat(c.approximateAggregateValue()).isEqualTo((double) expected.get(c.keys()));
+    }
   }
 
   @Test

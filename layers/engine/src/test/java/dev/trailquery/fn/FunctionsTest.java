@@ -97,6 +97,7 @@ class FunctionsTest {
     // Hash
     arity("md5", 1, 1);
     arity("sha256", 1, 1);
+    arity("filterPattern", 1, 2);
   }
 
   private static void arity(String name, int min, int max) {
@@ -179,7 +180,9 @@ class FunctionsTest {
           "ipv4ToNumber",
           // HashFunctionsTest
           "md5",
-          "sha256");
+          "sha256",
+          // metricfilter.FilterPatternQueryTest
+          "filterPattern");
 
   @Test
   void everyRegisteredFunctionIsTestedAndHasADocumentedArity() {
