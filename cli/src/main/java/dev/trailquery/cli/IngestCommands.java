@@ -2,6 +2,7 @@ package dev.trailquery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.contributor.InsightReport;
 import dev.trailquery.exec.Result;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.ingest.Backfill;
@@ -12,6 +13,8 @@ import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
+import dev.trailquery.metricfilter.MetricFilter;
+import dev.trailquery.metricfilter.MetricFilterJson;
 import dev.trailquery.value.Timestamp;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +44,18 @@ final class IngestCommands {
                          run a Lambda handler in-process with an event (FUNCTION: ingest)
         subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days D] [--backfill-from T]
                          keep a query's results up to date as CloudTrail objects arrive
+        subscribe NAME --filter-pattern 'PATTERN' [--metric-value 1|$.sel] [--default-value N]
+                       [--dimensions 'Name=$.sel,...'] [--bin 5m]
+                         a CloudWatch metric filter: sum, sampleCount, min, max per bin
+        subscribe [NAME] --metric-filter FILE|JSON
+                         metric filters as PutMetricFilter / describe-metric-filters write them
+        subscribe NAME --rule FILE|JSON [--bin 5m]
+                         a Contributor Insights rule: contributors per period
         subscriptions    list the subscriptions
-        results NAME [--start T] [--end T] [--per-bin] [--format table|json|csv|ndjson]
-                         a subscription's results, merged over the range or per bin
+        results NAME [--start T] [--end T] [--per-bin | --report [--top N]]
+                [--format table|json|csv|ndjson]
+                         a subscription's results, merged over the range or per bin; --report
+                         for a rule: top contributors and unique count (GetInsightRuleReport)
       """;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -224,69 +237,186 @@ final class IngestCommands {
     return JSON.readTree(out.toByteArray());
   }
 
+  static final String SUBSCRIBE_USAGE =
+      """
+      usage: subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days N] [--backfill-from T] [--replace]
+             subscribe NAME --filter-pattern 'PATTERN' [--metric-value 1|$.sel] [--default-value N]
+                            [--dimensions 'Name=$.sel,...'] [--metric-name M] [--bin 5m] ...
+             subscribe [NAME] --metric-filter FILE|JSON   (PutMetricFilter JSON, or the output of
+                            'aws logs describe-metric-filters': one subscription per filterName)
+             subscribe NAME --rule FILE|JSON [--bin 5m]   (a Contributor Insights rule)""";
+
   static int subscribe(List<String> argv, PrintStream out, PrintStream err) throws IOException {
     Args a =
         Args.parse(
-            argv, Set.of("bin", "rows", "retention-days", "backfill-from"), Set.of("replace"));
-    if (a.positional.size() != 2) {
-      throw new UsageException("usage: subscribe NAME 'QUERY' [--bin 1h] [--backfill-from T]");
-    }
+            argv,
+            Set.of(
+                "bin",
+                "rows",
+                "retention-days",
+                "backfill-from",
+                "filter-pattern",
+                "metric-value",
+                "default-value",
+                "dimensions",
+                "metric-name",
+                "metric-namespace",
+                "metric-filter",
+                "rule"),
+            Set.of("replace"));
     Instant now = Instant.now();
     Long from =
         a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
-    Subscription s;
+    List<Subscription> subs = new ArrayList<>();
     try {
-      s =
-          Subscription.create(
-              a.positional.get(0),
-              a.positional.get(1),
-              a.get("bin"),
-              a.intOption("rows"),
-              a.intOption("retention-days"),
-              now.toEpochMilli(),
-              from);
+      subs.addAll(definitions(a, now.toEpochMilli(), from));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     try (Clients clients = new Clients()) {
       DynamoDbClient db = clients.db();
       SubscriptionStore store = new SubscriptionStore(db, subscriptionsTable(), 0);
-      if (!store.put(s, a.flag("replace"))) {
-        throw new UsageException(
-            "a subscription named '" + s.name() + "' exists (--replace to replace it)");
-      }
-      err.println(
-          "trailquery: subscribed "
-              + s.name()
-              + " ("
-              + s.describeKind()
-              + ", bin "
-              + s.bin()
-              + ")");
-      if (from != null) {
-        {
-          S3Client s3 = clients.s3();
-          IngestConfig config = config(err);
-          var ingestor = new IngestHandler(config, s3, db).ingestor();
-          Backfill.Report r;
-          try {
-            r = Backfill.run(ingestor, s3, bucket(), "", List.of(s), from, config.cacheMillis(), 8);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("backfill interrupted", e);
-          }
-          err.println(
-              "trailquery: backfilled "
-                  + r.processed()
-                  + " objects ("
-                  + r.records()
-                  + " records, "
-                  + r.skipped()
-                  + " skipped)");
+      for (Subscription s : subs) {
+        if (!store.put(s, a.flag("replace"))) {
+          throw new UsageException(
+              "a subscription named '" + s.name() + "' exists (--replace to replace it)");
         }
+        err.println(
+            "trailquery: subscribed "
+                + s.name()
+                + " ("
+                + s.describeKind()
+                + ", bin "
+                + s.bin()
+                + ")");
+      }
+      if (from != null) {
+        S3Client s3 = clients.s3();
+        IngestConfig config = config(err);
+        var ingestor = new IngestHandler(config, s3, db).ingestor();
+        Backfill.Report r;
+        try {
+          r = Backfill.run(ingestor, s3, bucket(), "", subs, from, config.cacheMillis(), 8);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("backfill interrupted", e);
+        }
+        err.println(
+            "trailquery: backfilled "
+                + r.processed()
+                + " objects ("
+                + r.records()
+                + " records, "
+                + r.skipped()
+                + " skipped)");
       }
     }
     return 0;
+  }
+
+  /** The subscriptions a {@code subscribe} command line defines. */
+  static List<Subscription> definitions(Args a, long now, Long from) throws IOException {
+    String bin = a.get("bin");
+    Integer retention = a.intOption("retention-days");
+    List<String> watchOptions =
+        List.of("metric-value", "default-value", "dimensions", "metric-name", "metric-namespace");
+    int kinds =
+        (a.get("filter-pattern") != null ? 1 : 0)
+            + (a.get("metric-filter") != null ? 1 : 0)
+            + (a.get("rule") != null ? 1 : 0);
+    if (kinds > 1) {
+      throw new UsageException(
+          "give one of 'QUERY', --filter-pattern, --metric-filter or --rule\n" + SUBSCRIBE_USAGE);
+    }
+    if (kinds == 1 && a.get("rows") != null) {
+      throw new UsageException("--rows applies to queries only");
+    }
+    if (a.get("filter-pattern") == null) {
+      for (String o : watchOptions) {
+        if (a.get(o) != null) {
+          throw new UsageException("--" + o + " goes with --filter-pattern");
+        }
+      }
+    }
+    if (a.get("metric-filter") != null) {
+      List<MetricFilter> filters =
+          MetricFilterJson.parseAll(JSON.readTree(fileOrText(a.get("metric-filter"))));
+      if (filters.size() > 1 && !a.positional.isEmpty()) {
+        throw new UsageException(
+            "the JSON holds "
+                + filters.size()
+                + " metric filters: leave NAME out, each is subscribed under its filterName");
+      }
+      if (a.positional.size() > 1) {
+        throw new UsageException(SUBSCRIBE_USAGE);
+      }
+      List<Subscription> out = new ArrayList<>();
+      for (MetricFilter f : filters) {
+        String name = a.positional.isEmpty() ? subscriptionName(f.name()) : a.positional.get(0);
+        out.add(Subscription.createMetricFilter(name, f, bin, retention, now, from));
+      }
+      return out;
+    }
+    if (a.positional.size() != (kinds == 1 ? 1 : 2)) {
+      throw new UsageException(SUBSCRIBE_USAGE);
+    }
+    String name = a.positional.get(0);
+    if (a.get("filter-pattern") != null) {
+      Map<String, String> dims = new LinkedHashMap<>();
+      if (a.get("dimensions") != null) {
+        for (String d : a.get("dimensions").split(",")) {
+          int eq = d.indexOf('=');
+          if (eq <= 0) {
+            throw new UsageException(
+                "--dimensions takes Name=$.selector pairs separated by commas, got '" + d + "'");
+          }
+          dims.put(d.substring(0, eq).strip(), d.substring(eq + 1).strip());
+        }
+      }
+      Double dflt;
+      try {
+        dflt = a.get("default-value") == null ? null : Double.valueOf(a.get("default-value"));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--default-value needs a number");
+      }
+      MetricFilter f =
+          MetricFilter.of(
+              name,
+              a.get("filter-pattern"),
+              a.get("metric-name") == null ? name : a.get("metric-name"),
+              a.get("metric-namespace") == null ? "trailquery" : a.get("metric-namespace"),
+              a.get("metric-value") == null ? "1" : a.get("metric-value"),
+              dflt,
+              dims,
+              null);
+      return List.of(Subscription.createMetricFilter(name, f, bin, retention, now, from));
+    }
+    if (a.get("rule") != null) {
+      return List.of(
+          Subscription.createRule(name, fileOrText(a.get("rule")), bin, retention, now, from));
+    }
+    return List.of(
+        Subscription.create(
+            name, a.positional.get(1), bin, a.intOption("rows"), retention, now, from));
+  }
+
+  /** A JSON argument: the text itself when it starts with '{' or '[', else a file to read. */
+  static String fileOrText(String arg) throws IOException {
+    String t = arg.strip();
+    if (t.startsWith("{") || t.startsWith("[")) {
+      return t;
+    }
+    Path p = Path.of(arg);
+    if (!Files.isRegularFile(p)) {
+      throw new UsageException("no such file: " + arg);
+    }
+    return Files.readString(p);
+  }
+
+  /** A CloudWatch filter name as a subscription name (letters, digits, '.', '_', '-'). */
+  static String subscriptionName(String filterName) {
+    String n = filterName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    return n.isEmpty() ? "metric-filter" : n.length() > 128 ? n.substring(0, 128) : n;
   }
 
   static int subscriptions(List<String> argv, PrintStream out, PrintStream err) {
@@ -302,16 +432,22 @@ final class IngestCommands {
                 + "\t"
                 + Instant.ofEpochMilli(s.createdMillis())
                 + "\t"
-                + s.query().replace('\n', ' '));
+                + switch (s.type()) {
+                  case Subscription.METRIC_FILTER -> s.metricFilter().pattern().text();
+                  case Subscription.CONTRIBUTOR_RULE -> s.definition().replace('\n', ' ');
+                  default -> s.query().replace('\n', ' ');
+                });
       }
     }
     return 0;
   }
 
   static int results(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("start", "end", "format"), Set.of("per-bin"));
-    if (a.positional.size() != 1) {
-      throw new UsageException("usage: results NAME [--start T] [--end T] [--per-bin]");
+    Args a = Args.parse(argv, Set.of("start", "end", "format", "top"), Set.of("per-bin", "report"));
+    if (a.positional.size() != 1 || (a.flag("report") && a.flag("per-bin"))) {
+      throw new UsageException(
+          "usage: results NAME [--start T] [--end T] [--per-bin | --report [--top N]] [--format"
+              + " table|json|csv|ndjson]");
     }
     Output.Format format = Output.Format.parse(a.get("format"));
     Instant now = Instant.now();
@@ -328,6 +464,21 @@ final class IngestCommands {
                           "no subscription named '" + a.positional.getFirst() + "'"));
       Results results =
           new Results(new ResultStore(db, resultsTable(), ResultStore.DEFAULT_PART_BYTES));
+      if (a.flag("report")) {
+        if (!s.type().equals(Subscription.CONTRIBUTOR_RULE)) {
+          throw new UsageException(
+              "--report is for Contributor Insights rule subscriptions; "
+                  + s.name()
+                  + " is a "
+                  + s.type());
+        }
+        Integer top = a.intOption("top");
+        InsightReport report =
+            InsightReport.fromSeries(
+                s.rule(), results.merged(s, start, end).rows(), top == null ? 10 : top);
+        writeReport(report, format, out);
+        return 0;
+      }
       if (!a.flag("per-bin")) {
         Output.write(results.merged(s, start, end), format, out);
         return 0;
@@ -354,6 +505,48 @@ final class IngestCommands {
       }
     }
     return 0;
+  }
+
+  /**
+   * A rule report: JSON shaped like GetInsightRuleReport, or a table of the top contributors with
+   * their value and share.
+   */
+  static void writeReport(InsightReport r, Output.Format format, PrintStream out)
+      throws IOException {
+    if (format == Output.Format.JSON) {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      return;
+    }
+    List<String> fields = new ArrayList<>(r.keyLabels());
+    fields.add("value");
+    fields.add("periods");
+    List<Object[]> rows = new ArrayList<>();
+    for (InsightReport.Contributor c : r.contributors()) {
+      Object[] row = new Object[fields.size()];
+      for (int i = 0; i < c.keys().size(); i++) {
+        row[i] = c.keys().get(i);
+      }
+      row[c.keys().size()] = c.approximateAggregateValue();
+      row[c.keys().size() + 1] = (double) c.datapoints().size();
+      rows.add(row);
+    }
+    Output.write(
+        new Result(
+            fields,
+            rows,
+            new dev.trailquery.exec.Statistics(0, 0, 0, 0, 0, 0),
+            List.of(),
+            List.of()),
+        format,
+        out);
+    if (format == Output.Format.TABLE) {
+      out.println(
+          r.aggregationStatistic()
+              + " over all contributors: "
+              + Output.cell(r.aggregateValue())
+              + "; unique contributors: "
+              + r.approximateUniqueCount());
+    }
   }
 
   /**

@@ -45,7 +45,15 @@ public final class SubscriptionApi {
   }
 
   private static final Set<String> PUT_FIELDS =
-      Set.of("queryString", "savedQuery", "bin", "backfillFrom", "rowsPerBin", "retentionDays");
+      Set.of(
+          "queryString",
+          "savedQuery",
+          "metricFilter",
+          "contributorRule",
+          "bin",
+          "backfillFrom",
+          "rowsPerBin",
+          "retentionDays");
 
   private final SubscriptionStore store;
   private final Results results;
@@ -118,8 +126,23 @@ public final class SubscriptionApi {
             });
     String savedName = text(b, "savedQuery");
     String queryString = text(b, "queryString");
-    if ((savedName == null) == (queryString == null)) {
-      throw ApiException.invalid("give either queryString or savedQuery (the name of one)");
+    JsonNode metricFilter = b.get("metricFilter");
+    JsonNode rule = b.get("contributorRule");
+    int given =
+        (savedName == null ? 0 : 1)
+            + (queryString == null ? 0 : 1)
+            + (metricFilter == null || metricFilter.isNull() ? 0 : 1)
+            + (rule == null || rule.isNull() ? 0 : 1);
+    if (given != 1) {
+      throw ApiException.invalid(
+          "give one of queryString, savedQuery (the name of one), metricFilter (PutMetricFilter"
+              + " JSON) or contributorRule (a Contributor Insights rule)");
+    }
+    if (metricFilter != null && !metricFilter.isNull()) {
+      return putWatch(name, b, metricFilter, null);
+    }
+    if (rule != null && !rule.isNull()) {
+      return putWatch(name, b, null, rule);
     }
     if (savedName != null) {
       queryString = resolveSaved(savedName);
@@ -169,8 +192,74 @@ public final class SubscriptionApi {
     return new ApiResponse(200, Json.write(out));
   }
 
+  /** A metric-filter or Contributor Insights rule subscription. */
+  private ApiResponse putWatch(String name, JsonNode b, JsonNode metricFilter, JsonNode rule) {
+    if (b.has("rowsPerBin")) {
+      throw ApiException.invalid("rowsPerBin applies to queries only");
+    }
+    JsonNode from = b.get("backfillFrom");
+    Long backfillFrom =
+        from == null || from.isNull() ? null : QueryRequest.time(from, "backfillFrom", false);
+    if (backfillFrom != null && backfiller == null) {
+      throw ApiException.invalid(
+          "backfillFrom is not available here: run './trailquery subscribe' with --backfill-from"
+              + " against the same tables");
+    }
+    String bin = text(b, "bin");
+    Integer retention = integer(b, "retentionDays");
+    long now = clock.getAsLong();
+    Subscription s;
+    String text;
+    String code;
+    if (metricFilter != null) {
+      if (!metricFilter.isObject()) {
+        throw ApiException.invalid("metricFilter must be an object in PutMetricFilter shape");
+      }
+      JsonNode pattern = metricFilter.get("filterPattern");
+      text = pattern == null ? "" : pattern.asText();
+      code = "MalformedFilterPattern";
+    } else {
+      text = rule.isTextual() ? rule.asText() : Json.write(rule);
+      code = "MalformedRule";
+    }
+    try {
+      s =
+          metricFilter != null
+              ? Subscription.createMetricFilter(
+                  name,
+                  dev.trailquery.metricfilter.MetricFilterJson.parse(metricFilter),
+                  bin,
+                  retention,
+                  now,
+                  backfillFrom)
+              : Subscription.createRule(name, text, bin, retention, now, backfillFrom);
+    } catch (QueryException e) {
+      Diagnostic d = e.error();
+      String src = e.source() == null ? text : e.source();
+      throw new ApiException(
+          400, code, d.message() + " [" + d.code() + "]", d.line(src), d.column(src));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    Optional<Subscription> existing = store.get(name);
+    if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
+      ObjectNode out = describe(existing.get(), null);
+      out.put("created", false);
+      return new ApiResponse(200, Json.write(out));
+    }
+    store.put(s, true);
+    ObjectNode out = describe(s, null);
+    out.put("created", existing.isEmpty());
+    if (backfillFrom != null) {
+      out.put("backfill", backfiller.start(s));
+    }
+    return new ApiResponse(200, Json.write(out));
+  }
+
   private static boolean sameDefinition(Subscription a, Subscription b) {
-    return a.query().equals(b.query())
+    return a.type().equals(b.type())
+        && java.util.Objects.equals(a.definition(), b.definition())
+        && a.query().equals(b.query())
         && a.bin().equals(b.bin())
         && a.topN() == b.topN()
         && a.retentionDays() == b.retentionDays();
@@ -245,6 +334,16 @@ public final class SubscriptionApi {
       n.put("savedQuery", savedQuery);
     }
     n.put("bin", s.bin());
+    n.put("type", s.type());
+    if (s.definition() != null) {
+      try {
+        n.set(
+            s.type().equals(Subscription.METRIC_FILTER) ? "metricFilter" : "contributorRule",
+            Json.MAPPER.readTree(s.definition()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     boolean aggregate = s.plan().isAggregate();
     n.put("kind", aggregate ? "stats" : "rows");
     if (!aggregate) {
@@ -263,8 +362,17 @@ public final class SubscriptionApi {
   private ApiResponse results(String name, Map<String, String> params) {
     Subscription s = find(name);
     String granularity = params.getOrDefault("granularity", "total");
-    if (!granularity.equals("total") && !granularity.equals("bin")) {
-      throw ApiException.invalid("granularity must be 'total' or 'bin'");
+    if (!granularity.equals("total")
+        && !granularity.equals("bin")
+        && !granularity.equals("report")) {
+      throw ApiException.invalid("granularity must be 'total', 'bin' or 'report'");
+    }
+    if (granularity.equals("report") && !s.type().equals(Subscription.CONTRIBUTOR_RULE)) {
+      throw ApiException.invalid(
+          "granularity=report is for Contributor Insights rule subscriptions; "
+              + name
+              + " is a "
+              + s.type());
     }
     long start =
         params.get("startTime") == null
@@ -290,7 +398,25 @@ public final class SubscriptionApi {
       out.put("endTime", (end - 1) / 1000);
     }
     try {
-      if (granularity.equals("total")) {
+      if (granularity.equals("report")) {
+        int max = 10;
+        if (params.get("maxContributors") != null) {
+          try {
+            max = Integer.parseInt(params.get("maxContributors"));
+          } catch (NumberFormatException e) {
+            max = -1;
+          }
+          if (max < 1 || max > 100) {
+            throw ApiException.invalid("maxContributors must be 1..100");
+          }
+        }
+        Result r = results.merged(s, start, end);
+        out.set(
+            "report",
+            Json.MAPPER.valueToTree(
+                dev.trailquery.contributor.InsightReport.fromSeries(s.rule(), r.rows(), max)));
+        statistics(out.putObject("statistics"), r.statistics(), true);
+      } else if (granularity.equals("total")) {
         Result r = results.merged(s, start, end);
         fields(out, r.fields());
         rows(out.putArray("results"), r);

@@ -1,11 +1,17 @@
 package dev.trailquery.functions.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.Trailquery;
+import dev.trailquery.contributor.ContributorRule;
+import dev.trailquery.contributor.RuleCompiler;
+import dev.trailquery.contributor.RuleParser;
 import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.lang.ast.Projection;
 import dev.trailquery.lang.ast.Query;
+import dev.trailquery.metricfilter.MetricFilter;
+import dev.trailquery.metricfilter.MetricFilterJson;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.Planner;
 import dev.trailquery.value.Periods;
@@ -32,6 +38,11 @@ import java.util.regex.Pattern;
  *     kept forever
  * @param createdMillis when it was created
  * @param backfillFromMillis the start of the backfill asked for at creation, or null
+ * @param type what the user gave: {@value #QUERY} (a Logs Insights query), {@value #METRIC_FILTER}
+ *     (a CloudWatch metric filter) or {@value #CONTRIBUTOR_RULE} (a Contributor Insights rule); the
+ *     last two are compiled into {@code query}, which is what the ingest path evaluates
+ * @param definition for a metric filter its PutMetricFilter JSON, for a rule the rule's JSON; null
+ *     for a query
  */
 public record Subscription(
     String name,
@@ -41,7 +52,33 @@ public record Subscription(
     int topN,
     int retentionDays,
     long createdMillis,
-    Long backfillFromMillis) {
+    Long backfillFromMillis,
+    String type,
+    String definition) {
+
+  public static final String QUERY = "query";
+  public static final String METRIC_FILTER = "metricFilter";
+  public static final String CONTRIBUTOR_RULE = "contributorRule";
+
+  /** The bin of metric-filter and rule subscriptions when none is asked for (CIS alarm period). */
+  public static final String DEFAULT_WATCH_BIN = "5m";
+
+  public Subscription {
+    type = type == null ? QUERY : type;
+  }
+
+  /** The subscription of an earlier version (a query). */
+  public Subscription(
+      String name,
+      String id,
+      String query,
+      String bin,
+      int topN,
+      int retentionDays,
+      long createdMillis,
+      Long backfillFromMillis) {
+    this(name, id, query, bin, topN, retentionDays, createdMillis, backfillFromMillis, QUERY, null);
+  }
 
   public static final String DEFAULT_BIN = "1h";
   public static final int DEFAULT_TOP_N = 100;
@@ -81,6 +118,80 @@ public record Subscription(
         new Subscription(name, id, query, bin, n, retention, nowMillis, backfillFromMillis);
     s.plan(); // validates the plan too
     return s;
+  }
+
+  /**
+   * A metric-filter subscription: the filter compiled by {@link MetricFilter#toQuery} with the bin
+   * as its period ({@value #DEFAULT_WATCH_BIN} unless asked), so each bin holds CloudWatch's
+   * statistic set ({@code sum}, {@code sampleCount}, {@code minimum}, {@code maximum}, {@code
+   * average}) per dimension values.
+   */
+  public static Subscription createMetricFilter(
+      String name,
+      MetricFilter filter,
+      String requestedBin,
+      Integer retentionDays,
+      long nowMillis,
+      Long backfillFromMillis) {
+    String bin = requestedBin == null ? DEFAULT_WATCH_BIN : requestedBin;
+    period(bin).fixedMillis(); // validates
+    Subscription q =
+        create(name, filter.toQuery(bin), bin, null, retentionDays, nowMillis, backfillFromMillis);
+    return q.as(METRIC_FILTER, MetricFilterJson.toJson(filter).toString());
+  }
+
+  /**
+   * A Contributor Insights rule subscription: the rule's contributors per period ({@link
+   * RuleCompiler#series}), the bin being the period ({@value #DEFAULT_WATCH_BIN} unless asked).
+   */
+  public static Subscription createRule(
+      String name,
+      String ruleJson,
+      String requestedBin,
+      Integer retentionDays,
+      long nowMillis,
+      Long backfillFromMillis) {
+    ContributorRule rule = RuleParser.parse(ruleJson);
+    String bin = requestedBin == null ? DEFAULT_WATCH_BIN : requestedBin;
+    long millis = period(bin).fixedMillis();
+    String query = RuleCompiler.series(rule, millis / 1000);
+    Subscription q = create(name, query, null, null, retentionDays, nowMillis, backfillFromMillis);
+    return q.as(CONTRIBUTOR_RULE, ruleJson);
+  }
+
+  private Subscription as(String type, String definition) {
+    String newId = hash(id + "\u0000" + type + "\u0000" + definition).substring(0, 12);
+    return new Subscription(
+        name,
+        newId,
+        query,
+        bin,
+        topN,
+        retentionDays,
+        createdMillis,
+        backfillFromMillis,
+        type,
+        definition);
+  }
+
+  /** The metric filter of a {@value #METRIC_FILTER} subscription. */
+  public MetricFilter metricFilter() {
+    if (!METRIC_FILTER.equals(type)) {
+      throw new IllegalStateException(name + " is not a metric filter");
+    }
+    try {
+      return MetricFilterJson.parse(new ObjectMapper().readTree(definition));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The rule of a {@value #CONTRIBUTOR_RULE} subscription. */
+  public ContributorRule rule() {
+    if (!CONTRIBUTOR_RULE.equals(type)) {
+      throw new IllegalStateException(name + " is not a Contributor Insights rule");
+    }
+    return RuleParser.parse(definition);
   }
 
   /** The {@code X} of the first {@code stats ... by bin(X)}, as written, or null. */
@@ -139,7 +250,11 @@ public record Subscription(
   }
 
   public String describeKind() {
-    return plan().isAggregate() ? "stats" : "rows (latest " + topN + " per bin)";
+    return switch (type) {
+      case METRIC_FILTER -> "metric filter";
+      case CONTRIBUTOR_RULE -> "Contributor Insights rule";
+      default -> plan().isAggregate() ? "stats" : "rows (latest " + topN + " per bin)";
+    };
   }
 
   static String hash(String s) {

@@ -53,6 +53,10 @@ public final class SubscriptionStore {
     if (s.backfillFromMillis() != null) {
       item.put("backfillFromMillis", AttributeValue.fromN(Long.toString(s.backfillFromMillis())));
     }
+    item.put("type", AttributeValue.fromS(s.type()));
+    if (s.definition() != null) {
+      item.put("definition", AttributeValue.fromS(s.definition()));
+    }
     try {
       db.putItem(
           b -> {
@@ -131,6 +135,8 @@ public final class SubscriptionStore {
         Long.parseLong(i.get("createdMillis").n()),
         i.containsKey("backfillFromMillis")
             ? Long.parseLong(i.get("backfillFromMillis").n())
-            : null);
+            : null,
+        i.containsKey("type") ? i.get("type").s() : Subscription.QUERY,
+        i.containsKey("definition") ? i.get("definition").s() : null);
   }
 }

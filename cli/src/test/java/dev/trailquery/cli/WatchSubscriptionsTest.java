@@ -1,0 +1,276 @@
+package dev.trailquery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailquery.functions.testing.Emulators;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Metric filters and Contributor Insights rules as subscriptions, end to end through the CLI: S3
+ * objects in S3Proxy, ingest, DynamoDB on dynalite, results — against counts derived here by a
+ * plain Jackson walk over the same files.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WatchSubscriptionsTest {
+  static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  static final String BUCKET = "cli-watch-" + RUN;
+  static final String PREFIX = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/07/30/";
+
+  static S3Client s3;
+  static DynamoDbClient db;
+  static final List<String> keys = new ArrayList<>();
+  static final List<JsonNode> records = new ArrayList<>();
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws IOException {
+    s3 = Emulators.s3();
+    db = Emulators.dynamo();
+    Map<String, String> env = new HashMap<>(Emulators.env());
+    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN);
+    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + RUN);
+    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN);
+    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
+    env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
+    IngestCommands.useEnvironment(env, s3, db);
+    Sources.useS3Client(s3);
+    IngestCommandsTest.ok("local-init");
+    List<Path> files;
+    try (Stream<Path> s =
+        Files.list(Path.of("..", "samples", "cloudtrail", "stratus-red-team-detonation-logs"))) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    for (int i = 0; i < files.size(); i++) {
+      byte[] bytes = Files.readAllBytes(files.get(i));
+      String key =
+          PREFIX
+              + String.format(
+                  "111122223333_CloudTrail_us-east-1_20240730T%02d00Z_%04d.json", i % 24, i);
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+      keys.add(key);
+      JsonNode root = MainTest.JSON.readTree(bytes);
+      JsonNode list = root.isArray() ? root : root.path("Records");
+      list.forEach(records::add);
+    }
+  }
+
+  @AfterAll
+  static void reset() {
+    IngestCommands.useEnvironment(null, null, null);
+    Sources.useS3Client(null);
+  }
+
+  static String text(JsonNode r, String... path) {
+    JsonNode n = r;
+    for (String p : path) {
+      n = n.path(p);
+    }
+    return n.isValueNode() && !n.isNull() ? n.asText() : null;
+  }
+
+  static long hourBin(JsonNode r) {
+    long t = Instant.parse(text(r, "eventTime")).toEpochMilli();
+    return Math.floorDiv(t, 3_600_000L) * 3_600_000L;
+  }
+
+  /** Hour bin → number of records passing {@code p}. */
+  static TreeMap<Long, Long> perHour(Predicate<JsonNode> p) {
+    TreeMap<Long, Long> out = new TreeMap<>();
+    for (JsonNode r : records) {
+      if (p.test(r)) {
+        out.merge(hourBin(r), 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  static boolean denied(JsonNode r) {
+    String c = text(r, "errorCode");
+    return c != null && (c.endsWith("UnauthorizedOperation") || c.startsWith("AccessDenied"));
+  }
+
+  static final String RULE =
+      """
+      {"Schema":{"Name":"CloudWatchLogRule","Version":1},"AggregateOn":"Count",
+       "Contribution":{"Keys":["$.userIdentity.arn","$.eventName"],
+         "Filters":[{"Match":"$.errorCode","In":["AccessDenied","Client.UnauthorizedOperation"]}]},
+       "LogFormat":"JSON","LogGroupNames":["CloudTrail"]}""";
+
+  @Test
+  @Order(1)
+  void subscribeEveryKind() throws IOException {
+    IngestCommandsTest.ok(
+        "subscribe",
+        "denied",
+        "--filter-pattern",
+        "{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \"AccessDenied*\") }",
+        "--bin",
+        "1h");
+    Path filters = tmp.resolve("filters.json");
+    Files.writeString(
+        filters,
+        """
+        {"metricFilters":[
+          {"filterName":"Denied by source","filterPattern":"{ $.errorCode = \\"*\\" }",
+           "logGroupName":"CloudTrail","metricTransformations":[{"metricName":"Errors",
+           "metricNamespace":"CloudTrailMetrics","metricValue":"1",
+           "dimensions":{"Source":"$.eventSource"}}]},
+          {"filterName":"assume-role","filterPattern":"{ $.eventName = \\"AssumeRole\\" }",
+           "metricTransformations":[{"metricName":"AssumeRole","metricNamespace":"X",
+           "metricValue":"1","defaultValue":0}]}]}
+        """);
+    IngestCommandsTest.ok("subscribe", "--metric-filter", filters.toString(), "--bin", "1h");
+    IngestCommandsTest.ok("subscribe", "denied-by-identity", "--rule", RULE, "--bin", "1h");
+
+    MainTest.Run list = IngestCommandsTest.ok("subscriptions");
+    assertThat(list.out())
+        .contains("Denied-by-source")
+        .contains("assume-role")
+        .contains("denied-by-identity\tbin 1h\tContributor Insights rule")
+        .contains("denied\tbin 1h\tmetric filter");
+
+    // Bad patterns and rules: usage errors with the position.
+    MainTest.Run bad = MainTest.run("subscribe", "bad", "--filter-pattern", "{ $.a = }");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("TQ40").contains("^");
+    MainTest.Run badRule =
+        MainTest.run("subscribe", "bad", "--rule", RULE.replace("\"Count\"", "\"Max\""));
+    assertThat(badRule.code()).isEqualTo(2);
+    assertThat(badRule.err()).contains("TQ45");
+  }
+
+  @Test
+  @Order(2)
+  void ingestTwiceThenMetricFilterResultsAreTheHandCountedSeries() throws IOException {
+    Path event = IngestCommandsTest_s3Event();
+    IngestCommandsTest.ok("invoke", "ingest", event.toString());
+    IngestCommandsTest.ok("invoke", "ingest", event.toString()); // duplicate delivery
+
+    TreeMap<Long, Long> expected = perHour(WatchSubscriptionsTest::denied);
+    assertThat(expected).isNotEmpty();
+    JsonNode r =
+        MainTest.JSON.readTree(
+            IngestCommandsTest.ok("results", "denied", "--format", "json").out());
+    TreeMap<Long, Long> actual = new TreeMap<>();
+    for (JsonNode row : r.get("rows")) {
+      long bin = Instant.parse(row.get("bin").asText().replace(' ', 'T') + "Z").toEpochMilli();
+      actual.put(bin, row.get("sampleCount").asLong());
+      assertThat(row.get("sum").asDouble()).isEqualTo(row.get("sampleCount").asDouble());
+      assertThat(row.get("minimum").asDouble()).isEqualTo(1.0);
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  @Order(3)
+  void dimensionsAndDefaultValues() throws IOException {
+    JsonNode r =
+        MainTest.JSON.readTree(
+            IngestCommandsTest.ok("results", "Denied-by-source", "--format", "json").out());
+    Map<String, Long> expected = new TreeMap<>();
+    for (JsonNode rec : records) {
+      if (text(rec, "errorCode") != null && text(rec, "eventSource") != null) {
+        expected.merge(hourBin(rec) + " " + text(rec, "eventSource"), 1L, Long::sum);
+      }
+    }
+    Map<String, Long> actual = new TreeMap<>();
+    for (JsonNode row : r.get("rows")) {
+      long bin = Instant.parse(row.get("bin").asText().replace(' ', 'T') + "Z").toEpochMilli();
+      actual.put(bin + " " + row.get("Source").asText(), row.get("sampleCount").asLong());
+    }
+    assertThat(actual).isNotEmpty().isEqualTo(expected);
+
+    // Default value 0: every hour that had records has a datapoint; none matched AssumeRole here
+    // unless the samples say so.
+    TreeMap<Long, Long> read = perHour(x -> true);
+    TreeMap<Long, Long> assume = perHour(x -> "AssumeRole".equals(text(x, "eventName")));
+    JsonNode d =
+        MainTest.JSON.readTree(
+            IngestCommandsTest.ok("results", "assume-role", "--format", "json").out());
+    Map<Long, Double> sums = new TreeMap<>();
+    for (JsonNode row : d.get("rows")) {
+      long bin = Instant.parse(row.get("bin").asText().replace(' ', 'T') + "Z").toEpochMilli();
+      sums.put(bin, row.get("sum").asDouble());
+    }
+    Map<Long, Double> expectedSums = new TreeMap<>();
+    for (long bin : read.keySet()) {
+      expectedSums.put(bin, (double) assume.getOrDefault(bin, 0L));
+    }
+    assertThat(sums).isEqualTo(expectedSums);
+  }
+
+  @Test
+  @Order(4)
+  void ruleReportIsTheHandCountedTopContributors() throws IOException {
+    Map<List<String>, Long> expected = new HashMap<>();
+    for (JsonNode rec : records) {
+      String c = text(rec, "errorCode");
+      String arn = text(rec, "userIdentity", "arn");
+      String name = text(rec, "eventName");
+      if (arn != null
+          && name != null
+          && ("AccessDenied".equals(c) || "Client.UnauthorizedOperation".equals(c))) {
+        expected.merge(List.of(arn, name), 1L, Long::sum);
+      }
+    }
+    assertThat(expected).isNotEmpty();
+    JsonNode report =
+        MainTest.JSON.readTree(
+            IngestCommandsTest.ok(
+                    "results", "denied-by-identity", "--report", "--top", "100", "--format", "json")
+                .out());
+    assertThat(report.get("approximateUniqueCount").asLong()).isEqualTo(expected.size());
+    assertThat(report.get("aggregateValue").asDouble())
+        .isEqualTo((double) expected.values().stream().mapToLong(Long::longValue).sum());
+    Map<List<String>, Long> actual = new HashMap<>();
+    for (JsonNode c : report.get("contributors")) {
+      actual.put(
+          List.of(c.get("keys").get(0).asText(), c.get("keys").get(1).asText()),
+          c.get("approximateAggregateValue").asLong());
+    }
+    assertThat(actual).isEqualTo(expected);
+    MainTest.Run table = IngestCommandsTest.ok("results", "denied-by-identity", "--report");
+    assertThat(table.out()).contains("unique contributors: " + expected.size());
+    MainTest.Run notRule = MainTest.run("results", "denied", "--report");
+    assertThat(notRule.code()).isEqualTo(2);
+  }
+
+  static Path IngestCommandsTest_s3Event() throws IOException {
+    var event = MainTest.JSON.createObjectNode();
+    var recs = event.putArray("Records");
+    for (String k : keys) {
+      var r = recs.addObject();
+      r.put("eventVersion", "2.1");
+      r.put("eventSource", "aws:s3");
+      r.put("eventName", "ObjectCreated:Put");
+      var s3n = r.putObject("s3");
+      s3n.putObject("bucket").put("name", BUCKET);
+      s3n.putObject("object").put("key", k).put("size", 1);
+    }
+    Path p = tmp.resolve("event.json");
+    Files.writeString(p, event.toPrettyString());
+    return p;
+  }
+}
