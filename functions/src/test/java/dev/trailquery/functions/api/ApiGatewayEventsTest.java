@@ -44,6 +44,10 @@ class ApiGatewayEventsTest {
     EXPECTED.put("list-subscriptions.json", 501);
     EXPECTED.put("delete-subscription.json", 501);
     EXPECTED.put("get-subscription-results.json", 501);
+    EXPECTED.put("put-subscription-metric-filter.json", 501);
+    EXPECTED.put("put-subscription-metric-filter-malformed.json", 501);
+    EXPECTED.put("put-subscription-rule.json", 501);
+    EXPECTED.put("get-subscription-report.json", 501);
   }
 
   @Test

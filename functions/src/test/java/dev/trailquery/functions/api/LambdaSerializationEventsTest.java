@@ -123,6 +123,10 @@ class LambdaSerializationEventsTest {
     API.put("put-subscription-malformed.json", 400);
     API.put("get-subscription.json", 200);
     API.put("list-subscriptions.json", 200);
+    API.put("put-subscription-metric-filter.json", 200);
+    API.put("put-subscription-metric-filter-malformed.json", 400);
+    API.put("put-subscription-rule.json", 200);
+    API.put("get-subscription-report.json", 200);
     API.put("get-subscription-results.json", 200); // polled until the backfill read everything
     API.put("get-subscription-results-total.json", 200);
     API.put("delete-subscription.json", 200);
@@ -401,6 +405,25 @@ class LambdaSerializationEventsTest {
           assertThat(body.at("/error/code").asText()).isEqualTo("MalformedQuery");
           assertThat(body.at("/error/line").asInt()).isEqualTo(2);
           assertThat(body.at("/error/column").asInt()).isPositive();
+        }
+        case "put-subscription-metric-filter-malformed.json" -> {
+          assertThat(body.at("/error/code").asText()).isEqualTo("MalformedFilterPattern");
+          assertThat(body.at("/error/line").asInt()).isEqualTo(2);
+          assertThat(body.at("/error/column").asInt()).isPositive();
+        }
+        case "put-subscription-metric-filter.json" -> {
+          assertThat(body.get("type").asText()).isEqualTo("metricFilter");
+          assertThat(body.get("bin").asText()).isEqualTo("5m");
+          assertThat(body.at("/metricFilter/filterName").asText())
+              .isEqualTo("ConsoleSignInFailures");
+        }
+        case "put-subscription-rule.json" -> {
+          assertThat(body.get("type").asText()).isEqualTo("contributorRule");
+          assertThat(body.at("/contributorRule/AggregateOn").asText()).isEqualTo("Count");
+        }
+        case "get-subscription-report.json" -> {
+          assertThat(body.get("granularity").asText()).isEqualTo("report");
+          assertThat(body.at("/report/keyLabels/0").asText()).isEqualTo("$.sourceIPAddress");
         }
         case "post-query.json" -> assertThat(body.get("queryId").asText()).isEqualTo(QUERY_ID);
         case "get-query.json" -> {

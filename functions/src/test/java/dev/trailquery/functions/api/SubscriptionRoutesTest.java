@@ -265,6 +265,96 @@ class SubscriptionRoutesTest {
         .containsExactly("daily-sources");
   }
 
+  /** Every record of the bucket's CloudTrail objects, by a plain Jackson walk. */
+  static List<JsonNode> allRecords() throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String k : keys) {
+      byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(k)).asByteArray();
+      if (bytes.length > 1 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+        bytes =
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))
+                .readAllBytes();
+      }
+      JsonNode root = Json.MAPPER.readTree(bytes);
+      (root.isArray() ? root : root.path("Records")).forEach(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  void metricFilterAndRuleSubscriptionsThroughTheRoutes() throws Exception {
+    try {
+      JsonNode mf = ok("put-subscription-metric-filter.json");
+      assertThat(mf.get("type").asText()).isEqualTo("metricFilter");
+      assertThat(mf.get("queryString").asText()).startsWith("fields filterPattern(");
+      JsonNode rule = ok("put-subscription-rule.json");
+      assertThat(rule.get("type").asText()).isEqualTo("contributorRule");
+      assertThat(rule.get("bin").asText()).isEqualTo("1h");
+      // The same definition again: unchanged.
+      assertThat(ok("put-subscription-rule.json").get("created").asBoolean()).isFalse();
+      ingestAll();
+
+      long from = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
+      long to = Instant.parse("2025-03-07T00:00:00Z").toEpochMilli();
+      Map<String, Long> byAddress = new HashMap<>();
+      for (JsonNode r : allRecords()) {
+        long t = Instant.parse(r.path("eventTime").asText()).toEpochMilli();
+        if (t >= from
+            && t < to
+            && r.path("eventName").asText().equals("ConsoleLogin")
+            && r.path("sourceIPAddress").isTextual()) {
+          byAddress.merge(r.get("sourceIPAddress").asText(), 1L, Long::sum);
+        }
+      }
+      assertThat(byAddress).hasSizeGreaterThan(3);
+      JsonNode report = ok("get-subscription-report.json").get("report");
+      assertThat(report.get("approximateUniqueCount").asLong()).isEqualTo(byAddress.size());
+      assertThat(report.get("aggregateValue").asLong())
+          .isEqualTo(byAddress.values().stream().mapToLong(Long::longValue).sum());
+      List<Long> top3 =
+          byAddress.values().stream().sorted(java.util.Comparator.reverseOrder()).limit(3).toList();
+      assertThat(report.get("contributors").findValuesAsText("approximateAggregateValue"))
+          .map(Double::parseDouble)
+          .map(Double::longValue)
+          .containsExactlyElementsOf(top3);
+      for (JsonNode c : report.get("contributors")) {
+        assertThat(c.get("approximateAggregateValue").asLong())
+            .isEqualTo(byAddress.get(c.at("/keys/0").asText()));
+      }
+
+      APIGatewayProxyResponseEvent bad = send("put-subscription-metric-filter-malformed.json");
+      assertThat(bad.getStatusCode()).isEqualTo(400);
+      JsonNode err = Json.MAPPER.readTree(bad.getBody());
+      assertThat(err.at("/error/code").asText()).isEqualTo("MalformedFilterPattern");
+      assertThat(err.at("/error/line").asInt()).isEqualTo(2);
+      assertThat(err.at("/error/column").asInt()).isEqualTo(20);
+      Api api = AwsApi.from(env, s3, db).api();
+      ApiResponse notRule =
+          api.handle(
+              new ApiRequest(
+                  "GET",
+                  "/subscriptions/console-login-failures/results",
+                  Map.of("granularity", "report"),
+                  null));
+      assertThat(notRule.status()).isEqualTo(400);
+      ApiResponse badRule =
+          api.handle(
+              new ApiRequest(
+                  "PUT",
+                  "/subscriptions/r",
+                  null,
+                  "{\"contributorRule\":{\"Schema\":{\"Name\":\"CloudWatchLogRule\",\"Version\":1},"
+                      + "\"AggregateOn\":\"Max\"}}"));
+      assertThat(badRule.status()).isEqualTo(400);
+      assertThat(badRule.body()).contains("MalformedRule");
+    } finally {
+      Api api = AwsApi.from(env, s3, db).api();
+      for (String n : List.of("console-login-failures", "logins-by-address")) {
+        api.handle(new ApiRequest("DELETE", "/subscriptions/" + n, null, null));
+      }
+    }
+  }
+
   @Test
   void badRequestsAreFourHundreds() {
     Api api = AwsApi.from(env, s3, db).api();
