@@ -158,6 +158,8 @@ final class PatternCommands {
               + mf.metricValue()
               + (mf.defaultValue() != null ? " default " + mf.defaultValue() : ""));
       out.println(mf.pattern().text());
+      out.println("# as a Logs Insights query (5-minute bins):");
+      out.println(mf.toQuery("5m"));
       return 0;
     }
     var r =
