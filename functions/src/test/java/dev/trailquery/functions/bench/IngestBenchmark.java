@@ -58,7 +58,9 @@ public final class IngestBenchmark {
     }
     List<SavedQuery> pack = QueryPack.all();
     long now = System.currentTimeMillis();
-    for (int n : new int[] {1, 30}) {
+    // 1 and 30 queries of the pack; then "watch": the 22 metric filters and 3 rules of the
+    // watch pack (5-minute bins), as `subscribe --pack cis` subscribes them.
+    for (int n : new int[] {1, 30, -1}) {
       String subsTable = "bench-subs-" + n;
       String resultsTable = "bench-results-" + n;
       Tables.createIfMissing(db, Tables.subscriptions(subsTable));
@@ -67,6 +69,15 @@ public final class IngestBenchmark {
       for (int s = 0; s < n; s++) {
         SavedQuery q = pack.get(s % pack.size());
         subs.add(Subscription.create("q" + s, q.query(), null, null, null, now + s, null));
+      }
+      if (n < 0) {
+        var watch = dev.trailquery.pack.WatchPack.get();
+        for (var f : watch.metricFilters()) {
+          subs.add(Subscription.createMetricFilter(f.name(), f.filter(), null, null, now, null));
+        }
+        for (var r : watch.rules()) {
+          subs.add(Subscription.createRule(r.name(), r.json(), null, null, now, null));
+        }
       }
       Ingestor ingestor =
           new IngestHandler(
@@ -93,8 +104,13 @@ public final class IngestBenchmark {
       }
       double ms = (System.nanoTime() - started) / 1e6;
       System.out.printf(
-          "%2d subscription(s): %d objects, %d records, %.2f ms/object, %.3f write units/object%n",
-          n, objects, records, ms / objects, units / (double) objects);
+          "%2d subscription(s)%s: %d objects, %d records, %.2f ms/object, %.3f write units/object%n",
+          subs.size(),
+          n < 0 ? " (watch pack: 22 metric filters, 3 rules)" : "",
+          objects,
+          records,
+          ms / objects,
+          units / (double) objects);
     }
     System.exit(0);
   }
