@@ -4,7 +4,6 @@ import dev.trailquery.exec.Finisher;
 import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.pack.QueryPack;
-import dev.trailquery.pack.SavedQuery;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.Planner;
 import java.io.ByteArrayInputStream;
@@ -65,8 +64,16 @@ public final class Priming implements Resource {
   public static long prime() {
     long records = 0;
     byte[] sample = SAMPLE.getBytes(StandardCharsets.UTF_8);
-    for (SavedQuery q : QueryPack.all()) {
-      Plan plan = Planner.plan(dev.trailquery.lang.Parser.parse(q.query()), options());
+    java.util.List<String> queries = new java.util.ArrayList<>();
+    QueryPack.all().forEach(q -> queries.add(q.query()));
+    // The watch pack's metric filters and rules compile to queries too (filterPattern, series).
+    var watch = dev.trailquery.pack.WatchPack.get();
+    watch.metricFilters().forEach(f -> queries.add(f.filter().toQuery("5m")));
+    watch
+        .rules()
+        .forEach(r -> queries.add(dev.trailquery.contributor.RuleCompiler.series(r.rule(), 300)));
+    for (String query : queries) {
+      Plan plan = Planner.plan(dev.trailquery.lang.Parser.parse(query), options());
       Scan scan = new Scan(plan);
       PartialState state = new PartialState(plan);
       state.objectRead(

@@ -9,7 +9,9 @@ class PrimingTest {
   @Test
   void primingRunsEveryPackQueryOverTheBuiltInRecordWithoutAnyClient() {
     // One record read per pack query: every plan went through scan, serialize, restore, finish.
-    assertThat(Priming.prime()).isEqualTo(QueryPack.all().size());
+    var watch = dev.trailquery.pack.WatchPack.get();
+    assertThat(Priming.prime())
+        .isEqualTo(QueryPack.all().size() + watch.metricFilters().size() + watch.rules().size());
   }
 
   @Test
