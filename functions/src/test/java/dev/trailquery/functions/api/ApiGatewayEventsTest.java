@@ -44,6 +44,10 @@ class ApiGatewayEventsTest {
     EXPECTED.put("list-subscriptions.json", 501);
     EXPECTED.put("delete-subscription.json", 501);
     EXPECTED.put("get-subscription-results.json", 501);
+    EXPECTED.put("put-subscription-alarm.json", 501);
+    EXPECTED.put("get-subscription-alarm.json", 501);
+    EXPECTED.put("delete-subscription-alarm.json", 501);
+    EXPECTED.put("list-alarms.json", 501);
   }
 
   @Test
