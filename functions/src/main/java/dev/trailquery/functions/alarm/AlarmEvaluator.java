@@ -82,6 +82,63 @@ public final class AlarmEvaluator {
    * object's ingest stands; an unsent notification is sent when its bin is next evaluated.
    */
   public void afterObject(List<Subscription> subs, SortedMap<String, Bundle> days) {
+    Map<String, Pending> batch = batches.get();
+    if (batch != null) {
+      for (Subscription s : subs) {
+        for (Bundle b : days.values()) {
+          SortedMap<Long, byte[]> states = b.states.get(s.id());
+          if (states != null && !states.isEmpty()) {
+            batch
+                .computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
+                .bins
+                .addAll(states.keySet());
+          }
+        }
+      }
+      return;
+    }
+    Map<String, Pending> one = new LinkedHashMap<>();
+    for (Subscription s : subs) {
+      for (Bundle b : days.values()) {
+        SortedMap<Long, byte[]> states = b.states.get(s.id());
+        if (states != null && !states.isEmpty()) {
+          one.computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
+              .bins
+              .addAll(states.keySet());
+        }
+      }
+    }
+    evaluatePending(one);
+  }
+
+  /** A subscription and the bins of it that objects fed since the batch began. */
+  private record Pending(Subscription sub, TreeSet<Long> bins) {}
+
+  private final ThreadLocal<Map<String, Pending>> batches = new ThreadLocal<>();
+
+  /**
+   * Starts a batch on this thread: until {@link #endBatch}, {@link #afterObject} only notes the
+   * bins objects fed, and {@link #endBatch} evaluates each (subscription, bin) once, reading each
+   * day partition once for the whole batch (an SQS batch of 10 objects costs one evaluation, not
+   * 10).
+   */
+  public void beginBatch() {
+    batches.set(new LinkedHashMap<>());
+  }
+
+  /** Evaluates what the batch fed; never throws an exception (as {@link #afterObject}). */
+  public void endBatch() {
+    Map<String, Pending> batch = batches.get();
+    batches.remove();
+    if (batch != null && !batch.isEmpty()) {
+      evaluatePending(batch);
+    }
+  }
+
+  private void evaluatePending(Map<String, Pending> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
     Map<String, Alarm> alarms;
     try {
       alarms = store.cached();
@@ -93,19 +150,11 @@ public final class AlarmEvaluator {
       return;
     }
     Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> dayCache = new HashMap<>();
-    for (Subscription s : subs) {
+    for (Pending p : pending.values()) {
+      Subscription s = p.sub();
+      TreeSet<Long> bins = p.bins();
       Alarm a = alarms.get(s.name());
       if (a == null) {
-        continue;
-      }
-      TreeSet<Long> bins = new TreeSet<>();
-      for (Bundle b : days.values()) {
-        SortedMap<Long, byte[]> states = b.states.get(s.id());
-        if (states != null) {
-          bins.addAll(states.keySet());
-        }
-      }
-      if (bins.isEmpty()) {
         continue;
       }
       try {

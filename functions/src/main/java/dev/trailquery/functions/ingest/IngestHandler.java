@@ -176,6 +176,9 @@ public final class IngestHandler implements RequestStreamHandler {
     AlarmEvaluator alarms = ingestor.alarms();
     long notificationsBefore = alarms == null ? 0 : alarms.notifications();
     long alarmErrorsBefore = alarms == null ? 0 : alarms.errors();
+    if (alarms != null) {
+      alarms.beginBatch(); // each alarmed bin the invocation's objects fed is evaluated once
+    }
     try {
       JsonNode records = event.path("Records");
       if (records.isArray()
@@ -217,6 +220,7 @@ public final class IngestHandler implements RequestStreamHandler {
       return metrics.summary();
     } finally {
       if (alarms != null) {
+        alarms.endBatch(); // also when a message failed: the stored objects' bins count
         metrics.alarmNotifications = alarms.notifications() - notificationsBefore;
         metrics.alarmErrors = alarms.errors() - alarmErrorsBefore;
       }

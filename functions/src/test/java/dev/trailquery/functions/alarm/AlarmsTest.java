@@ -367,6 +367,36 @@ class AlarmsTest {
     assertThat(messages("unlucky")).hasSize(1);
   }
 
+  @Test
+  void anSqsBatchIsEvaluatedOnceAtItsEnd() throws IOException {
+    subscribe("batched", failedLogins("batched"), "5m");
+    alarm("batched", "failures", ">=", 3, false);
+    IngestHandler h = handler(quiet());
+    String ip = "192.0.2.200";
+    String k1 = object(failedLogin("batched", "2025-03-10T15:01:00Z", ip));
+    String k2 = object(failedLogin("batched", "2025-03-10T15:02:00Z", ip));
+    String k3 = object(failedLogin("batched", "2025-03-10T15:03:00Z", ip));
+    // one invocation, the third object twice: the bin reaches 3 within the batch, one notification
+    JsonNode response = h.handle(JSON.readTree(sqsEvent(k1, k2, k3, k3)));
+    assertThat(response.get("batchItemFailures")).isEmpty();
+    List<JsonNode> m = messages("batched");
+    assertThat(m).hasSize(1);
+    assertThat(m.getFirst().get("objects").asInt()).isEqualTo(3);
+    assertThat(m.getFirst().at("/triggeringRows/0/failures").asText()).isEqualTo("3");
+    h.handle(JSON.readTree(sqsEvent(k2, k1)));
+    assertThat(messages("batched")).hasSize(1);
+  }
+
+  static String sqsEvent(String... keys) throws IOException {
+    ObjectNode sqs = JSON.createObjectNode();
+    ArrayNode records = sqs.putArray("Records");
+    for (String key : keys) {
+      JsonNode one = JSON.readTree(sqsEvent(key));
+      records.add(one.get("Records").get(0));
+    }
+    return JSON.writeValueAsString(sqs);
+  }
+
   static String sqsEvent(String key) throws IOException {
     ObjectNode s3event = JSON.createObjectNode();
     ObjectNode r = s3event.putArray("Records").addObject();
