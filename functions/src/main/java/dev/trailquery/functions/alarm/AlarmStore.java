@@ -202,9 +202,11 @@ public final class AlarmStore {
 
   /**
    * Moves the state to the decision on bin {@code bin} (with {@code objects} objects), only
-   * forward: when no state of this alarm exists, the stored bin is older, or it is the same bin
-   * decided on no more objects. Returns the state it replaced (INITIAL when there was none of this
-   * alarm), or empty when the stored state is newer (this decision is stale and changes nothing).
+   * forward: when no state exists or it belongs to an older definition of the alarm (a Lambda still
+   * caching an older definition cannot overwrite a newer one's state), the stored bin is older, or
+   * it is the same bin decided on no more objects. Returns the state it replaced (INITIAL when
+   * there was none of this alarm), or empty when the stored state is newer (this decision is stale
+   * and changes nothing).
    */
   public Optional<State> advance(
       Alarm a, long bin, long objects, Alarm.State state, List<Map<String, String>> rows) {
@@ -239,8 +241,8 @@ public final class AlarmStore {
                       .updateExpression(
                           "SET #s = :s, #b = :b, #o = :o, #c = :c, #u = :u, #r = :r ADD #e :one")
                       .conditionExpression(
-                          "attribute_not_exists(#s) OR #c <> :c OR #b < :b"
-                              + " OR (#b = :b AND #o <= :o)")
+                          "attribute_not_exists(#s) OR #c < :c"
+                              + " OR (#c = :c AND (#b < :b OR (#b = :b AND #o <= :o)))")
                       .expressionAttributeNames(names)
                       .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_OLD));
