@@ -41,7 +41,8 @@ final class IngestCommands {
         local-init       create the DynamoDB tables and the bucket if missing (on AWS_ENDPOINT_URL_*)
                          and print the export lines the handlers need
         invoke FUNCTION EVENT.json
-                         run a Lambda handler in-process with an event (FUNCTION: ingest)
+                         run a Lambda handler in-process with an event (FUNCTION: ingest);
+                         alarm notifications go to stderr (and TRAILQUERY_ALARM_FILE if set)
         subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days D] [--backfill-from T]
                          keep a query's results up to date as CloudTrail objects arrive
         subscribe NAME --filter-pattern 'PATTERN' [--metric-value 1|$.sel] [--default-value N]
@@ -88,7 +89,7 @@ final class IngestCommands {
   }
 
   /** The SDK clients of one command; closes them only when it created them. */
-  private static final class Clients implements AutoCloseable {
+  static final class Clients implements AutoCloseable {
     private final Environment given = environment();
     private S3Client s3;
     private DynamoDbClient db;
@@ -126,11 +127,11 @@ final class IngestCommands {
     return b == null || b.isBlank() ? "trailquery-cloudtrail" : b;
   }
 
-  private static String subscriptionsTable() {
+  static String subscriptionsTable() {
     return Tables.subscriptionsName(IngestCommands::env);
   }
 
-  private static String resultsTable() {
+  static String resultsTable() {
     return Tables.resultsName(IngestCommands::env);
   }
 
@@ -196,7 +197,9 @@ final class IngestCommands {
       response =
           switch (a.positional.getFirst()) {
             case "ingest" ->
-                new IngestHandler(config(err), clients.s3(), clients.db()).handle(event);
+                new IngestHandler(
+                        config(err), clients.s3(), clients.db(), AlarmCommands.notifier(err))
+                    .handle(event);
             case "api" -> invokeApi(event, clients);
             case "worker" -> invokeWorker(event, clients);
             default ->

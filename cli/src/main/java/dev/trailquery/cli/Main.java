@@ -73,7 +73,7 @@ public final class Main {
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE);
+        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE + AlarmCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());
@@ -89,6 +89,8 @@ public final class Main {
         case "subscribe" -> IngestCommands.subscribe(rest, out, err);
         case "subscriptions" -> IngestCommands.subscriptions(rest, out, err);
         case "results" -> IngestCommands.results(rest, out, err);
+        case "alarm" -> AlarmCommands.alarm(rest, out, err);
+        case "alarms" -> AlarmCommands.alarms(rest, out, err);
         case "test-pattern" -> PatternCommands.testPattern(rest, out, err);
         case "watch-pack" -> PatternCommands.watchPack(rest, out);
         case "version", "--version" -> {

@@ -48,6 +48,9 @@ public final class Contract {
   /** The ingest path's per-object partial results ("aggregates"); not the query results bucket. */
   public static final String ENV_AGGREGATES_TABLE = "TRAILQUERY_RESULTS_TABLE";
 
+  /** The SNS topic subscription alarms publish to (the stack's alarm topic). */
+  public static final String ENV_ALARM_TOPIC_ARN = "TRAILQUERY_ALARM_TOPIC_ARN";
+
   /** Assumed: retention (days) of a subscription created without one. */
   public static final String ENV_DEFAULT_RETENTION_DAYS = "TRAILQUERY_DEFAULT_RETENTION_DAYS";
 

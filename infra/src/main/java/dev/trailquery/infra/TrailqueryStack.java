@@ -266,11 +266,16 @@ public final class TrailqueryStack extends Stack {
     trailEnv.put(Contract.ENV_TRAIL_BUCKET, trailBucket.getBucketName());
     trailEnv.put(Contract.ENV_TRAIL_PREFIX, config.trailPrefix());
 
+    // The topic of the stack's CloudWatch alarms and of the subscriptions' alarms (ingest
+    // publishes)
+    alarmTopic = Topic.Builder.create(this, "AlarmTopic").enforceSsl(true).build();
+
     Map<String, String> ingestEnv = new LinkedHashMap<>(trailEnv);
     ingestEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
     ingestEnv.put(Contract.ENV_AGGREGATES_TABLE, aggregatesTable.getTableName());
     ingestEnv.put(
         Contract.ENV_DEFAULT_RETENTION_DAYS, Integer.toString(config.aggregateRetentionDays()));
+    ingestEnv.put(Contract.ENV_ALARM_TOPIC_ARN, alarmTopic.getTopicArn());
     ingestEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
     Fn ingest =
         function(
@@ -367,8 +372,17 @@ public final class TrailqueryStack extends Stack {
         .role()
         .addToPrincipalPolicy(
             allow(
-                List.of("dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:Query"),
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:BatchWriteItem",
+                    "dynamodb:Query"),
                 List.of(aggregatesTable.getTableArn())));
+    // ingest: subscription alarms notify the stack's alarm topic, and only it
+    ingest
+        .role()
+        .addToPrincipalPolicy(allow(List.of("sns:Publish"), List.of(alarmTopic.getTopicArn())));
     // worker: read the trail's log objects
     worker.role().addToPrincipalPolicy(allow(List.of("s3:GetObject"), List.of(logsObjects)));
     // coordinator: list the trail's prefixes, run the query's state, invoke workers
@@ -419,7 +433,13 @@ public final class TrailqueryStack extends Stack {
     apiFn
         .role()
         .addToPrincipalPolicy(
-            allow(List.of("dynamodb:Query"), List.of(aggregatesTable.getTableArn())));
+            allow(
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query"),
+                List.of(aggregatesTable.getTableArn())));
     if (config.trailKmsKeyArn() != null) {
       // Only through S3 in this region: the key cannot be used directly with these roles.
       for (Fn reader : List.of(ingest, worker)) {
@@ -481,7 +501,6 @@ public final class TrailqueryStack extends Stack {
     }
 
     // ---- Alarms ----
-    alarmTopic = Topic.Builder.create(this, "AlarmTopic").enforceSsl(true).build();
     if (config.alarmEmail() != null) {
       alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
     }

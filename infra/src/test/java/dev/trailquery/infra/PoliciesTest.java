@@ -64,8 +64,15 @@ class PoliciesTest {
             allow(
                 List.of("dynamodb:GetItem", "dynamodb:Scan"), arn(id(stack.subscriptionsTable()))),
             allow(
-                List.of("dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:Query"),
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:BatchWriteItem",
+                    "dynamodb:Query"),
                 arn(id(stack.aggregatesTable()))),
+            // subscription alarms publish to the stack's alarm topic only
+            allow(List.of("sns:Publish"), ref(id(stack.alarmTopic()))),
             // backfill lists the trail's prefix
             allowIf(
                 List.of("s3:ListBucket"),
@@ -118,7 +125,14 @@ class PoliciesTest {
                 List.of(
                     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"),
                 arn(id(stack.subscriptionsTable()))),
-            allow(List.of("dynamodb:Query"), arn(id(stack.aggregatesTable()))));
+            // subscription results; alarm definitions and states (the same table)
+            allow(
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query"),
+                arn(id(stack.aggregatesTable()))));
   }
 
   @Test

@@ -132,6 +132,7 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
     ingest.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     ingest.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
+    ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>(trail);
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");

@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  *   <li>{@code DELETE /queries/{id}} stops a query; {@code GET /queries} lists recent ones
  *   <li>{@code PUT|GET|DELETE /saved-queries/{name}}, {@code GET /saved-queries}
  *   <li>{@code PUT|GET|DELETE /subscriptions/{name}}, {@code GET /subscriptions}, {@code GET
- *       /subscriptions/{name}/results} ({@link SubscriptionApi}) — over the ingest path's DynamoDB
- *       tables; 501 where there are none (the embedded default of {@code serve})
+ *       /subscriptions/{name}/results}, {@code PUT|GET|DELETE /subscriptions/{name}/alarm}, {@code
+ *       GET /alarms} ({@link SubscriptionApi}) — over the ingest path's DynamoDB tables; 501 where
+ *       there are none (the embedded default of {@code serve})
  * </ul>
  *
  * Errors are {@code {"error": {"code", "message", "line"?, "column"?}}} with a 4xx status (5xx only
@@ -141,6 +142,22 @@ public final class Api {
                   + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
         }
         return subscriptions.route(method, seg, req.query(), req.body());
+      }
+      case "alarms" -> {
+        if (subscriptions == null) {
+          throw new ApiException(
+              501,
+              "NotImplemented",
+              "alarms need the ingest path's DynamoDB tables, which this server has not:"
+                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
+                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
+        }
+        if (seg.size() == 1) {
+          if (!method.equals("GET")) {
+            throw notAllowed(method, path, "GET");
+          }
+          return subscriptions.listAlarms();
+        }
       }
       default -> {}
     }

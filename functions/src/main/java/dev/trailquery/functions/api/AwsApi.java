@@ -1,5 +1,6 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
@@ -187,7 +188,13 @@ public final class AwsApi {
             return "started in this process";
           };
     }
-    return new SubscriptionApi(subs, results, saved, backfiller, System::currentTimeMillis);
+    return new SubscriptionApi(
+        subs,
+        results,
+        saved,
+        backfiller,
+        System::currentTimeMillis,
+        new AlarmStore(ddb, config.resultsTable()));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Statistics;
+import dev.trailquery.functions.alarm.Alarm;
+import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
@@ -34,6 +36,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /subscriptions/{name}/results?startTime&endTime&granularity=total|bin}: bins
  *       starting in {@code [startTime, endTime]} (both optional: all bins), merged ({@code total},
  *       the default) or one entry per bin, newest first ({@code bin}).
+ *   <li>{@code PUT /subscriptions/{name}/alarm} {@code {column, comparison, threshold,
+ *       description?, notifyOk?}} → 200 the alarm with its state; {@code GET} and {@code DELETE}
+ *       the same path; {@code GET /alarms} (routed here by {@link Api}) every alarm with its state.
  * </ul>
  */
 public final class SubscriptionApi {
@@ -60,6 +65,7 @@ public final class SubscriptionApi {
   private final SavedQueryStore saved;
   private final Backfiller backfiller;
   private final LongSupplier clock;
+  private final AlarmStore alarms;
 
   /**
    * @param backfiller null when this deployment cannot backfill ({@code backfillFrom} is then a
@@ -71,11 +77,25 @@ public final class SubscriptionApi {
       SavedQueryStore saved,
       Backfiller backfiller,
       LongSupplier clock) {
+    this(store, results, saved, backfiller, clock, null);
+  }
+
+  /**
+   * @param alarms the alarms (in the results table), or null: the alarm routes answer 501
+   */
+  public SubscriptionApi(
+      SubscriptionStore store,
+      Results results,
+      SavedQueryStore saved,
+      Backfiller backfiller,
+      LongSupplier clock,
+      AlarmStore alarms) {
     this.store = store;
     this.results = results;
     this.saved = saved;
     this.backfiller = backfiller;
     this.clock = clock;
+    this.alarms = alarms;
   }
 
   ApiResponse route(String method, List<String> seg, Map<String, String> params, String body) {
@@ -100,6 +120,15 @@ public final class SubscriptionApi {
         throw notAllowed(method, path, "GET");
       }
       return results(seg.get(1), params);
+    }
+    if (seg.size() == 3 && seg.get(2).equals("alarm")) {
+      String name = seg.get(1);
+      return switch (method) {
+        case "PUT" -> putAlarm(name, body);
+        case "GET" -> getAlarm(name);
+        case "DELETE" -> deleteAlarm(name);
+        default -> throw notAllowed(method, path, "GET, PUT, DELETE");
+      };
     }
     throw ApiException.notFound("no route " + method + " " + path);
   }
@@ -311,6 +340,9 @@ public final class SubscriptionApi {
     if (!store.delete(name)) {
       throw ApiException.notFound("no subscription named '" + name + "'");
     }
+    if (alarms != null) {
+      alarms.delete(name); // an alarm does not outlive its subscription
+    }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("success", true);
     return new ApiResponse(200, Json.write(out));
@@ -353,6 +385,134 @@ public final class SubscriptionApi {
     n.put("createTime", s.createdMillis());
     if (s.backfillFromMillis() != null) {
       n.put("backfillFrom", s.backfillFromMillis() / 1000);
+    }
+    return n;
+  }
+
+  // ---- alarms ----
+
+  private static final Set<String> ALARM_FIELDS =
+      Set.of("column", "comparison", "threshold", "description", "notifyOk");
+
+  private AlarmStore alarmStore() {
+    if (alarms == null) {
+      throw new ApiException(501, "NotImplemented", "alarms are not available on this server");
+    }
+    return alarms;
+  }
+
+  private ApiResponse putAlarm(String name, String body) {
+    AlarmStore alarmStore = alarmStore();
+    Subscription s = find(name);
+    JsonNode b = Json.parseBody(body);
+    if (!b.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    b.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!ALARM_FIELDS.contains(f)) {
+                throw ApiException.invalid(
+                    "unknown field '" + f + "' (expected one of " + ALARM_FIELDS + ")");
+              }
+            });
+    String column = text(b, "column");
+    String comparison = text(b, "comparison");
+    JsonNode threshold = b.get("threshold");
+    if (column == null || comparison == null || threshold == null) {
+      throw ApiException.invalid("give column, comparison and threshold");
+    }
+    if (!threshold.isNumber()) {
+      throw ApiException.invalid("threshold must be a number");
+    }
+    JsonNode notifyOk = b.get("notifyOk");
+    if (notifyOk != null && !notifyOk.isNull() && !notifyOk.isBoolean()) {
+      throw ApiException.invalid("notifyOk must be true or false");
+    }
+    Alarm a;
+    try {
+      a =
+          new Alarm(
+              s.name(),
+              column,
+              Alarm.Comparison.parse(comparison),
+              threshold.asDouble(),
+              text(b, "description"),
+              notifyOk != null && notifyOk.asBoolean(),
+              clock.getAsLong());
+      a.checkColumn(Results.fields(s));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    Optional<Alarm> existing = alarmStore.get(s.name());
+    boolean same = existing.isPresent() && existing.get().sameDefinition(a);
+    if (!same) {
+      alarmStore.put(a);
+    } else {
+      a = existing.get();
+    }
+    ObjectNode out = describeAlarm(a, alarmStore.state(a));
+    out.put("created", existing.isEmpty());
+    out.put("changed", !same);
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  private ApiResponse getAlarm(String name) {
+    AlarmStore alarmStore = alarmStore();
+    Alarm a =
+        alarmStore
+            .get(name)
+            .orElseThrow(
+                () -> ApiException.notFound("the subscription '" + name + "' has no alarm"));
+    return new ApiResponse(200, Json.write(describeAlarm(a, alarmStore.state(a))));
+  }
+
+  private ApiResponse deleteAlarm(String name) {
+    if (!alarmStore().delete(name)) {
+      throw ApiException.notFound("the subscription '" + name + "' has no alarm");
+    }
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("success", true);
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  /** {@code GET /alarms}: every alarm with its state. */
+  ApiResponse listAlarms() {
+    AlarmStore alarmStore = alarmStore();
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode list = out.putArray("alarms");
+    for (Alarm a : alarmStore.list()) {
+      list.add(describeAlarm(a, alarmStore.state(a)));
+    }
+    return new ApiResponse(200, Json.write(out));
+  }
+
+  /** An alarm as the API and {@code ./trailquery alarms --format json} show it. */
+  public static ObjectNode describeAlarm(Alarm a, AlarmStore.State st) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("subscription", a.subscription());
+    n.put("column", a.column());
+    n.put("comparison", a.comparison().symbol());
+    n.put("threshold", a.threshold());
+    n.put("condition", a.condition());
+    if (a.description() != null) {
+      n.put("description", a.description());
+    }
+    n.put("notifyOk", a.notifyOk());
+    n.put("createTime", a.createdMillis());
+    ObjectNode state = n.putObject("state");
+    state.put("value", st.state().name());
+    if (st.bin() != null) {
+      state.put("bin", new Timestamp(st.bin()).render());
+      state.put("binStartTime", Math.floorDiv(st.bin(), 1000L));
+      state.put("objects", st.objects());
+      state.put("updateTime", st.updatedMillis());
+      state.put("evaluations", st.evaluations());
+      ArrayNode rows = state.putArray("triggeringRows");
+      for (Map<String, String> row : st.rows()) {
+        ObjectNode r = rows.addObject();
+        row.forEach(r::put);
+      }
     }
     return n;
   }

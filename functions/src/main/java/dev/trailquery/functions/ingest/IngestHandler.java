@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.functions.alarm.AlarmEvaluator;
+import dev.trailquery.functions.alarm.AlarmStore;
+import dev.trailquery.functions.alarm.LocalNotifier;
+import dev.trailquery.functions.alarm.Notifier;
+import dev.trailquery.functions.alarm.SnsNotifier;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.store.ResultStore;
+import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import java.io.IOException;
@@ -43,19 +49,41 @@ public final class IngestHandler implements RequestStreamHandler {
   /** Lambda's constructor: everything from the environment. */
   public IngestHandler() {
     dev.trailquery.functions.aws.Priming.register();
-    this(IngestConfig.fromEnv(), AwsClients.s3(), AwsClients.dynamo());
+    this(IngestConfig.fromEnv(), AwsClients.s3(), AwsClients.dynamo(), envNotifier());
   }
 
+  /** The SNS topic of {@code TRAILQUERY_ALARM_TOPIC_ARN}, else notifications as log lines. */
+  private static Notifier envNotifier() {
+    return SnsNotifier.fromEnv(System::getenv);
+  }
+
+  /** Alarm notifications go to the log ({@code config.log()}) as JSON lines. */
   public IngestHandler(IngestConfig config, S3Client s3, DynamoDbClient db) {
+    this(config, s3, db, null);
+  }
+
+  /**
+   * @param notifier where alarm notifications go; null: one JSON line each on {@code config.log()}
+   */
+  public IngestHandler(IngestConfig config, S3Client s3, DynamoDbClient db, Notifier notifier) {
     this.config = config;
     this.s3 = s3;
+    ResultStore results = new ResultStore(db, config.resultsTable(), config.partBytes());
     this.ingestor =
         new Ingestor(
             s3,
             new SubscriptionStore(db, config.subscriptionsTable(), config.cacheMillis()),
-            new ResultStore(db, config.resultsTable(), config.partBytes()),
+            results,
             config,
             System::currentTimeMillis);
+    this.ingestor.withAlarms(
+        new AlarmEvaluator(
+            new AlarmStore(
+                db, config.resultsTable(), config.cacheMillis(), System::currentTimeMillis),
+            new Results(results),
+            notifier != null ? notifier : new LocalNotifier(config.log(), null),
+            System::currentTimeMillis,
+            config.log()));
   }
 
   public Ingestor ingestor() {
@@ -145,6 +173,12 @@ public final class IngestHandler implements RequestStreamHandler {
       return backfill(event.get("backfill"));
     }
     Metrics metrics = new Metrics();
+    AlarmEvaluator alarms = ingestor.alarms();
+    long notificationsBefore = alarms == null ? 0 : alarms.notifications();
+    long alarmErrorsBefore = alarms == null ? 0 : alarms.errors();
+    if (alarms != null) {
+      alarms.beginBatch(); // each alarmed bin the invocation's objects fed is evaluated once
+    }
     try {
       JsonNode records = event.path("Records");
       if (records.isArray()
@@ -185,6 +219,11 @@ public final class IngestHandler implements RequestStreamHandler {
       }
       return metrics.summary();
     } finally {
+      if (alarms != null) {
+        alarms.endBatch(); // also when a message failed: the stored objects' bins count
+        metrics.alarmNotifications = alarms.notifications() - notificationsBefore;
+        metrics.alarmErrors = alarms.errors() - alarmErrorsBefore;
+      }
       metrics.emit(config.log());
     }
   }
@@ -239,6 +278,8 @@ public final class IngestHandler implements RequestStreamHandler {
     long ignored;
     long errors;
     long writeUnits;
+    long alarmNotifications;
+    long alarmErrors;
     final List<Long> delays = new ArrayList<>();
 
     void add(Ingestor.Report r) {
@@ -281,6 +322,8 @@ public final class IngestHandler implements RequestStreamHandler {
             {"Skipped", "Count"},
             {"Errors", "Count"},
             {"WriteUnits", "Count"},
+            {"AlarmNotifications", "Count"},
+            {"AlarmErrors", "Count"},
             {"DelayMs", "Milliseconds"}
           }) {
         if (m[0].equals("DelayMs") && delays.isEmpty()) {
@@ -294,6 +337,8 @@ public final class IngestHandler implements RequestStreamHandler {
       doc.put("Skipped", skipped);
       doc.put("Errors", errors);
       doc.put("WriteUnits", writeUnits);
+      doc.put("AlarmNotifications", alarmNotifications);
+      doc.put("AlarmErrors", alarmErrors);
       if (!delays.isEmpty()) {
         ArrayNode d = doc.putArray("DelayMs");
         delays.forEach(d::add);

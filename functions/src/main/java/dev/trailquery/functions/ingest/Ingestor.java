@@ -1,6 +1,7 @@
 package dev.trailquery.functions.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.functions.alarm.AlarmEvaluator;
 import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Subscription;
@@ -58,6 +59,7 @@ public final class Ingestor {
   private final IngestConfig config;
   private final LongSupplier clock;
   private final Map<String, MultiScan> scans = new ConcurrentHashMap<>();
+  private volatile AlarmEvaluator alarms;
 
   public Ingestor(
       S3Client s3,
@@ -72,6 +74,19 @@ public final class Ingestor {
     this.clock = clock;
   }
 
+  /**
+   * Evaluates alarms after each object of the live path ({@link #process(String, String, long)});
+   * null turns them off. Backfills never evaluate alarms.
+   */
+  public Ingestor withAlarms(AlarmEvaluator alarms) {
+    this.alarms = alarms;
+    return this;
+  }
+
+  public AlarmEvaluator alarms() {
+    return alarms;
+  }
+
   public SubscriptionStore subscriptions() {
     return subscriptions;
   }
@@ -80,13 +95,21 @@ public final class Ingestor {
     return results;
   }
 
-  /** Processes an object for every current subscription (cached briefly). */
+  /**
+   * Processes an object for every current subscription (cached briefly), then evaluates the alarms
+   * of the subscriptions whose bins it fed.
+   */
   public Report process(String bucket, String key, long size) {
-    return process(bucket, key, size, subscriptions.cachedList());
+    return process(bucket, key, size, subscriptions.cachedList(), alarms);
   }
 
-  /** Processes an object for the given subscriptions. */
+  /** Processes an object for the given subscriptions (no alarms are evaluated). */
   public Report process(String bucket, String key, long size, List<Subscription> subs) {
+    return process(bucket, key, size, subs, null);
+  }
+
+  private Report process(
+      String bucket, String key, long size, List<Subscription> subs, AlarmEvaluator alarms) {
     long started = System.nanoTime();
     if (!CloudTrailKeys.isLog(key) || size == 0) {
       return new Report(
@@ -150,6 +173,9 @@ public final class Ingestor {
               : Math.max(clock.getAsLong() / 1000, dayEndSeconds(day.getKey())) + retention;
       units +=
           results.writeBundle(day.getKey(), objectId, setId, key, day.getValue().encode(), itemTtl);
+    }
+    if (alarms != null) {
+      alarms.afterObject(subs, outcome.days()); // never throws: the object is stored
     }
     long delay =
         outcome.maxEventMillis() == Long.MIN_VALUE

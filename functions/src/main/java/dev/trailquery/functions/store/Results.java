@@ -90,6 +90,80 @@ public final class Results {
         fields, out, new Statistics(records, matched, g.bytes(), 0, g.objects(), g.skipped()));
   }
 
+  /** One bin's finished result and how many objects fed it (its version: it only grows). */
+  public record BinResult(long start, Result result, long objects) {}
+
+  /**
+   * The finished results of the given bins of a subscription (bins nothing fed are left out),
+   * reading only the day partitions those bins start on. {@code days} caches a day's bundles for
+   * the caller (several subscriptions evaluated after one object read each day once). Retention is
+   * not applied: the caller asks for the bins it has just written.
+   */
+  public SortedMap<Long, BinResult> bins(
+      Subscription s,
+      java.util.Collection<Long> starts,
+      Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> days)
+      throws IOException {
+    Plan plan = s.plan();
+    java.util.Set<Long> wanted = new java.util.HashSet<>(starts);
+    java.util.SortedSet<String> dayNames = new java.util.TreeSet<>();
+    for (long start : starts) {
+      dayNames.add(MultiScan.day(start));
+    }
+    SortedMap<Long, PartialState> states = new TreeMap<>();
+    SortedMap<Long, long[]> counts = new TreeMap<>(); // records, objects
+    for (String day : dayNames) {
+      Map<String, Map<String, ResultStore.StoredBundle>> bundles = days.get(day);
+      if (bundles == null) {
+        bundles = store.bundles(day);
+        days.put(day, bundles);
+      }
+      for (Map<String, ResultStore.StoredBundle> sets : bundles.values()) {
+        Bundle chosen = null;
+        for (ResultStore.StoredBundle b : sets.values()) { // the same choice as gather()
+          if (b.bundle().states.containsKey(s.id())) {
+            chosen = b.bundle();
+            break;
+          }
+        }
+        if (chosen == null) {
+          continue;
+        }
+        SortedMap<Long, Long> hist = chosen.histograms.getOrDefault(s.bin(), new TreeMap<>());
+        for (Map.Entry<Long, Long> h : hist.entrySet()) {
+          if (wanted.contains(h.getKey())) {
+            long[] c = counts.computeIfAbsent(h.getKey(), k -> new long[2]);
+            c[0] += h.getValue();
+            c[1]++;
+          }
+        }
+        for (Map.Entry<Long, byte[]> e : chosen.states.get(s.id()).entrySet()) {
+          if (wanted.contains(e.getKey())) {
+            PartialState p = PartialState.fromBytes(plan, e.getValue());
+            PartialState merged = states.get(e.getKey());
+            if (merged == null) {
+              states.put(e.getKey(), p);
+            } else {
+              merged.merge(p);
+            }
+          }
+        }
+      }
+    }
+    SortedMap<Long, BinResult> out = new TreeMap<>();
+    for (Map.Entry<Long, long[]> e : counts.entrySet()) {
+      PartialState p = states.getOrDefault(e.getKey(), new PartialState(plan));
+      Result r = withStatistics(Finisher.finish(p), e.getValue()[0], 0, e.getValue()[1], 0);
+      out.put(e.getKey(), new BinResult(e.getKey(), r, e.getValue()[1]));
+    }
+    return out;
+  }
+
+  /** The columns of the subscription's per-bin results. */
+  public static List<String> fields(Subscription s) {
+    return Finisher.finish(new PartialState(s.plan())).fields();
+  }
+
   private static Result withStatistics(
       Result r, long records, long bytes, long objects, long skipped) {
     Statistics st =

@@ -48,6 +48,10 @@ class ApiGatewayEventsTest {
     EXPECTED.put("put-subscription-metric-filter-malformed.json", 501);
     EXPECTED.put("put-subscription-rule.json", 501);
     EXPECTED.put("get-subscription-report.json", 501);
+    EXPECTED.put("put-subscription-alarm.json", 501);
+    EXPECTED.put("get-subscription-alarm.json", 501);
+    EXPECTED.put("delete-subscription-alarm.json", 501);
+    EXPECTED.put("list-alarms.json", 501);
   }
 
   @Test

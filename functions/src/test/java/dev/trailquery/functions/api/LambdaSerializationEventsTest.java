@@ -129,6 +129,10 @@ class LambdaSerializationEventsTest {
     API.put("get-subscription-report.json", 200);
     API.put("get-subscription-results.json", 200); // polled until the backfill read everything
     API.put("get-subscription-results-total.json", 200);
+    API.put("put-subscription-alarm.json", 200);
+    API.put("get-subscription-alarm.json", 200);
+    API.put("list-alarms.json", 200);
+    API.put("delete-subscription-alarm.json", 200);
     API.put("delete-subscription.json", 200);
     API.put("delete-saved-query.json", 200);
   }
@@ -471,6 +475,13 @@ class LambdaSerializationEventsTest {
           assertThat(body.get("granularity").asText()).isEqualTo("total");
           assertThat(body.at("/statistics/objectsScanned").asInt()).isZero();
         }
+        case "put-subscription-alarm.json", "get-subscription-alarm.json" -> {
+          assertThat(body.get("condition").asText()).isEqualTo("count(*) > 3");
+          assertThat(body.at("/state/value").asText()).isNotBlank();
+        }
+        case "list-alarms.json" ->
+            assertThat(body.get("alarms").findValuesAsText("subscription"))
+                .containsExactly("console-logins");
         default -> assertThat(body.isObject()).as(file).isTrue();
       }
     }

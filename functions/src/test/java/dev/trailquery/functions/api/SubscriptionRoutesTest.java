@@ -45,6 +45,7 @@ class SubscriptionRoutesTest {
   static final Path EVENTS = ApiGatewayEventsTest.EVENTS;
   static final String CONSOLE_LOGINS =
       "filter eventName = \"ConsoleLogin\" | stats count(*) by sourceIPAddress";
+  static final String ALARM_BODY = "{\"column\":\"n\",\"comparison\":\">\",\"threshold\":1}";
   static final String DAILY_SOURCES =
       "stats count(*) as n, count_distinct(sourceIPAddress) as ips by eventSource"
           + " | sort n desc, eventSource";
@@ -257,7 +258,46 @@ class SubscriptionRoutesTest {
     assertThat(err.at("/error/line").asInt()).isEqualTo(2);
     assertThat(err.at("/error/column").asInt()).isPositive();
 
+    // An alarm on it: count(*) > 3 per bin.
+    JsonNode alarm = ok("put-subscription-alarm.json");
+    assertThat(alarm.get("subscription").asText()).isEqualTo("console-logins");
+    assertThat(alarm.get("condition").asText()).isEqualTo("count(*) > 3");
+    assertThat(alarm.get("notifyOk").asBoolean()).isTrue();
+    assertThat(alarm.get("created").asBoolean()).isTrue();
+    assertThat(alarm.at("/state/value").asText()).isEqualTo("INSUFFICIENT_DATA");
+    JsonNode again2 = ok("put-subscription-alarm.json");
+    assertThat(again2.get("created").asBoolean()).isFalse();
+    assertThat(again2.get("changed").asBoolean()).isFalse();
+    assertThat(again2.get("createTime").asLong()).isEqualTo(alarm.get("createTime").asLong());
+    assertThat(ok("get-subscription-alarm.json").get("threshold").asDouble()).isEqualTo(3.0);
+    assertThat(ok("list-alarms.json").get("alarms").findValuesAsText("subscription"))
+        .containsExactly("console-logins");
+    Api api = AwsApi.from(env, s3, db).api();
+    ApiResponse badColumn =
+        api.handle(
+            new ApiRequest(
+                "PUT",
+                "/subscriptions/console-logins/alarm",
+                null,
+                "{\"column\":\"sum\",\"comparison\":\">\",\"threshold\":1}"));
+    assertThat(badColumn.status()).isEqualTo(400);
+    assertThat(badColumn.body()).contains("no column 'sum'").contains("count(*)");
+    ApiResponse badComparison =
+        api.handle(
+            new ApiRequest(
+                "PUT",
+                "/subscriptions/console-logins/alarm",
+                null,
+                "{\"column\":\"count(*)\",\"comparison\":\"~\",\"threshold\":1}"));
+    assertThat(badComparison.status()).isEqualTo(400);
+    ok("delete-subscription-alarm.json");
+    assertThat(send("get-subscription-alarm.json").getStatusCode()).isEqualTo(404);
+    assertThat(send("delete-subscription-alarm.json").getStatusCode()).isEqualTo(404);
+    ok("put-subscription-alarm.json");
+
     ok("delete-subscription.json");
+    // the subscription's alarm goes with it
+    assertThat(send("get-subscription-alarm.json").getStatusCode()).isEqualTo(404);
     assertThat(send("get-subscription.json").getStatusCode()).isEqualTo(404);
     assertThat(send("get-subscription-results.json").getStatusCode()).isEqualTo(404);
     assertThat(send("delete-subscription.json").getStatusCode()).isEqualTo(404);
@@ -385,7 +425,12 @@ class SubscriptionRoutesTest {
                 "PUT", "/subscriptions/b%20d", null, "{\"queryString\":\"stats count(*)\"}", 400),
             new Case("POST", "/subscriptions", null, null, 405),
             new Case("GET", "/subscriptions/nope/results", null, null, 404),
-            new Case("GET", "/subscriptions/nope/other", null, null, 404))) {
+            new Case("GET", "/subscriptions/nope/other", null, null, 404),
+            new Case("PUT", "/subscriptions/nope/alarm", null, ALARM_BODY, 404),
+            new Case("GET", "/subscriptions/nope/alarm", null, null, 404),
+            new Case("POST", "/subscriptions/nope/alarm", null, null, 405),
+            new Case("POST", "/alarms", null, null, 405),
+            new Case("GET", "/alarms/x", null, null, 404))) {
       ApiResponse r = api.handle(new ApiRequest(c.method(), c.path(), c.query(), c.body()));
       assertThat(r.status()).as(c + " → " + r.body()).isEqualTo(c.status());
       assertThat(r.body()).contains("\"error\"");

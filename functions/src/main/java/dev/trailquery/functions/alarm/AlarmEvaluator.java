@@ -1,0 +1,340 @@
+package dev.trailquery.functions.alarm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.functions.store.Bundle;
+import dev.trailquery.functions.store.ResultStore;
+import dev.trailquery.functions.store.Results;
+import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.value.Periods;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Evaluates alarms when their subscription's bins change (docs/INGEST.md, "Alarms"): after an
+ * object's bundles are stored, each alarmed subscription's bins the object fed are re-read (merged
+ * over every object, exactly once: {@link Results#bins}) and judged; the state moves forward in bin
+ * time only, and a bin that breaches while the bin before it did not notifies once — whoever
+ * creates its breach record (a conditional put) publishes.
+ */
+public final class AlarmEvaluator {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How long the writer of a breach record owns its notification before another may send it. */
+  static final long LEASE_MILLIS = 60_000;
+
+  private final AlarmStore store;
+  private final Results results;
+  private final Notifier notifier;
+  private final LongSupplier clock;
+  private final PrintStream log;
+  private final AtomicLong evaluations = new AtomicLong();
+  private final AtomicLong notifications = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+
+  public AlarmEvaluator(
+      AlarmStore store, Results results, Notifier notifier, LongSupplier clock, PrintStream log) {
+    this.store = store;
+    this.results = results;
+    this.notifier = notifier;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  public AlarmStore store() {
+    return store;
+  }
+
+  public Notifier notifier() {
+    return notifier;
+  }
+
+  /** Bins judged so far (counters for metrics; they only grow). */
+  public long evaluations() {
+    return evaluations.get();
+  }
+
+  /** Notifications published so far. */
+  public long notifications() {
+    return notifications.get();
+  }
+
+  /** Alarm evaluations that failed so far (logged; the object's ingest stands). */
+  public long errors() {
+    return errors.get();
+  }
+
+  /**
+   * Evaluates the alarms of the subscriptions whose bins one object just fed ({@code days}: the
+   * bundles it stored). Never throws an exception: a failure is logged and counted, and the
+   * object's ingest stands; an unsent notification is sent when its bin is next evaluated.
+   */
+  public void afterObject(List<Subscription> subs, SortedMap<String, Bundle> days) {
+    Map<String, Pending> batch = batches.get();
+    if (batch != null) {
+      for (Subscription s : subs) {
+        for (Bundle b : days.values()) {
+          SortedMap<Long, byte[]> states = b.states.get(s.id());
+          if (states != null && !states.isEmpty()) {
+            batch
+                .computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
+                .bins
+                .addAll(states.keySet());
+          }
+        }
+      }
+      return;
+    }
+    Map<String, Pending> one = new LinkedHashMap<>();
+    for (Subscription s : subs) {
+      for (Bundle b : days.values()) {
+        SortedMap<Long, byte[]> states = b.states.get(s.id());
+        if (states != null && !states.isEmpty()) {
+          one.computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
+              .bins
+              .addAll(states.keySet());
+        }
+      }
+    }
+    evaluatePending(one);
+  }
+
+  /** A subscription and the bins of it that objects fed since the batch began. */
+  private record Pending(Subscription sub, TreeSet<Long> bins) {}
+
+  private final ThreadLocal<Map<String, Pending>> batches = new ThreadLocal<>();
+
+  /**
+   * Starts a batch on this thread: until {@link #endBatch}, {@link #afterObject} only notes the
+   * bins objects fed, and {@link #endBatch} evaluates each (subscription, bin) once, reading each
+   * day partition once for the whole batch (an SQS batch of 10 objects costs one evaluation, not
+   * 10).
+   */
+  public void beginBatch() {
+    batches.set(new LinkedHashMap<>());
+  }
+
+  /** Evaluates what the batch fed; never throws an exception (as {@link #afterObject}). */
+  public void endBatch() {
+    Map<String, Pending> batch = batches.get();
+    batches.remove();
+    if (batch != null && !batch.isEmpty()) {
+      evaluatePending(batch);
+    }
+  }
+
+  private void evaluatePending(Map<String, Pending> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    Map<String, Alarm> alarms;
+    try {
+      alarms = store.cached();
+    } catch (RuntimeException e) {
+      failed("reading the alarms", e);
+      return;
+    }
+    if (alarms.isEmpty()) {
+      return;
+    }
+    Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> dayCache = new HashMap<>();
+    for (Pending p : pending.values()) {
+      Subscription s = p.sub();
+      TreeSet<Long> bins = p.bins();
+      Alarm a = alarms.get(s.name());
+      if (a == null) {
+        continue;
+      }
+      try {
+        evaluate(s, a, results.bins(s, bins, dayCache));
+      } catch (IOException | RuntimeException e) {
+        failed("evaluating the alarm of " + s.name(), e);
+      }
+    }
+  }
+
+  /** Judges the given bins (oldest first) and notifies as the rules say. */
+  public void evaluate(Subscription s, Alarm a, SortedMap<Long, Results.BinResult> bins) {
+    Periods period = s.period();
+    for (Results.BinResult bin : bins.values()) {
+      evaluations.incrementAndGet();
+      Alarm.Verdict v = a.judge(bin.result());
+      Optional<AlarmStore.State> old =
+          store.advance(a, bin.start(), bin.objects(), v.state(), v.rows());
+      if (v.state() == Alarm.State.ALARM) {
+        breached(s, a, period, bin, v, old);
+      } else if (v.state() == Alarm.State.OK
+          && a.notifyOk()
+          && old.isPresent()
+          && old.get().state() == Alarm.State.ALARM) {
+        // exactly one writer saw ALARM replaced by OK (the update returns what it replaced)
+        send(s, a, period, bin, v, Alarm.State.ALARM, false);
+      }
+    }
+  }
+
+  private void breached(
+      Subscription s,
+      Alarm a,
+      Periods period,
+      Results.BinResult bin,
+      Alarm.Verdict v,
+      Optional<AlarmStore.State> old) {
+    long now = clock.getAsLong();
+    Optional<AlarmStore.Breach> existing = store.breach(a, bin.start());
+    if (existing.isEmpty()) {
+      long previous = period.floor(bin.start() - 1);
+      boolean notify = store.breach(a, previous).isEmpty();
+      Long ttl =
+          s.retentionDays() > 0
+              ? period.next(bin.start()) / 1000 + s.retentionDays() * 86_400L
+              : null;
+      if (store.recordBreach(a, bin.start(), notify, now + LEASE_MILLIS, ttl)) {
+        if (notify) {
+          deliver(s, a, period, bin, v, old);
+        }
+        return;
+      }
+      existing = store.breach(a, bin.start()); // a concurrent evaluation recorded it first
+    }
+    if (existing.isPresent()
+        && existing.get().notifies()
+        && !existing.get().sent()
+        && existing.get().leaseUntil() < now
+        && store.takeOver(a, bin.start(), now, now + LEASE_MILLIS)) {
+      deliver(s, a, period, bin, v, old); // its first sender failed or died before sending
+    }
+  }
+
+  private void deliver(
+      Subscription s,
+      Alarm a,
+      Periods period,
+      Results.BinResult bin,
+      Alarm.Verdict v,
+      Optional<AlarmStore.State> old) {
+    Alarm.State previous =
+        old.map(AlarmStore.State::state)
+            .filter(st -> st != Alarm.State.ALARM)
+            .orElse(Alarm.State.OK);
+    try {
+      send(s, a, period, bin, v, previous, old.isEmpty());
+    } catch (RuntimeException e) {
+      try {
+        store.releaseLease(a, bin.start());
+      } catch (RuntimeException ignored) {
+        // the lease runs out by itself
+      }
+      throw e;
+    }
+    store.markSent(a, bin.start());
+  }
+
+  private void send(
+      Subscription s,
+      Alarm a,
+      Periods period,
+      Results.BinResult bin,
+      Alarm.Verdict v,
+      Alarm.State previous,
+      boolean late) {
+    Notifier.Notification n = notification(s, a, period, bin, v, previous, late);
+    notifier.publish(n);
+    notifications.incrementAndGet();
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("level", "INFO");
+    line.put("message", "alarm " + v.state() + ": " + n.subject());
+    line.put("alarm", a.subscription());
+    line.put("state", v.state().name());
+    line.put("bin", Instant.ofEpochMilli(bin.start()).toString());
+    line.put("to", notifier.describe());
+    write(line);
+  }
+
+  /** The notification of a bin's decision (JSON message, subject of at most 100 characters). */
+  static Notifier.Notification notification(
+      Subscription s,
+      Alarm a,
+      Periods period,
+      Results.BinResult bin,
+      Alarm.Verdict v,
+      Alarm.State previous,
+      boolean late) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("alarm", a.subscription());
+    m.put("subscription", s.name());
+    if (a.description() != null) {
+      m.put("description", a.description());
+    }
+    m.put("state", v.state().name());
+    m.put("previousState", previous.name());
+    m.put("condition", a.condition());
+    m.put("column", a.column());
+    m.put("comparison", a.comparison().symbol());
+    m.put("threshold", a.threshold());
+    m.put("bin", s.bin());
+    m.put("binStart", Instant.ofEpochMilli(bin.start()).toString());
+    m.put("binEnd", Instant.ofEpochMilli(period.next(bin.start())).toString());
+    m.put("late", late);
+    m.put("objects", bin.objects());
+    m.put("recordsScanned", bin.result().statistics().recordsScanned());
+    ArrayNode rows = m.putArray("triggeringRows");
+    for (Map<String, String> row : v.rows()) {
+      ObjectNode r = rows.addObject();
+      row.forEach(r::put);
+    }
+    m.put("queryString", s.query());
+    String subject =
+        v.state().name()
+            + ": "
+            + s.name()
+            + " "
+            + a.condition()
+            + " in "
+            + s.bin()
+            + " bin "
+            + Instant.ofEpochMilli(bin.start()).toString();
+    try {
+      return new Notifier.Notification(subject(subject), JSON.writeValueAsString(m));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SNS subjects: printable ASCII, no line breaks, at most 100 characters. */
+  static String subject(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.length() <= 100 ? b.toString() : b.substring(0, 99) + "~";
+  }
+
+  private void failed(String what, Exception e) {
+    errors.incrementAndGet();
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("level", "ERROR");
+    line.put("message", what + " failed (the object's ingest stands): " + e);
+    write(line);
+  }
+
+  private void write(Map<String, Object> line) {
+    try {
+      log.println(JSON.writeValueAsString(line));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
