@@ -52,6 +52,9 @@ final class IngestCommands {
                          metric filters as PutMetricFilter / describe-metric-filters write them
         subscribe NAME --rule FILE|JSON [--bin 5m]
                          a Contributor Insights rule: contributors per period
+        subscribe --pack cis [--bin 5m] [--no-alarms] [--backfill-from T]
+                         the CIS AWS Foundations pack: seed 002's metric filters with alarms and
+                         seed 001's CIS 3.1-3.14 queries, in one command
         subscriptions    list the subscriptions
         results NAME [--start T] [--end T] [--per-bin | --report [--top N]]
                 [--format table|json|csv|ndjson]
@@ -247,7 +250,8 @@ final class IngestCommands {
                             [--dimensions 'Name=$.sel,...'] [--metric-name M] [--bin 5m] ...
              subscribe [NAME] --metric-filter FILE|JSON   (PutMetricFilter JSON, or the output of
                             'aws logs describe-metric-filters': one subscription per filterName)
-             subscribe NAME --rule FILE|JSON [--bin 5m]   (a Contributor Insights rule)""";
+             subscribe NAME --rule FILE|JSON [--bin 5m]   (a Contributor Insights rule)
+             subscribe --pack cis [--bin 5m] [--no-alarms] [--replace] [--backfill-from T]""";
 
   static int subscribe(List<String> argv, PrintStream out, PrintStream err) throws IOException {
     Args a =
@@ -265,9 +269,16 @@ final class IngestCommands {
                 "metric-name",
                 "metric-namespace",
                 "metric-filter",
-                "rule"),
-            Set.of("replace"));
+                "rule",
+                "pack"),
+            Set.of("replace", "no-alarms"));
     Instant now = Instant.now();
+    if (a.get("pack") != null) {
+      return subscribePack(a, now, err);
+    }
+    if (a.flag("no-alarms")) {
+      throw new UsageException("--no-alarms goes with --pack");
+    }
     Long from =
         a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
     List<Subscription> subs = new ArrayList<>();
@@ -315,6 +326,126 @@ final class IngestCommands {
       }
     }
     return 0;
+  }
+
+  /**
+   * {@code subscribe --pack cis}: the CIS pack's subscriptions and alarms. Ones that exist with the
+   * same definition are kept as they are (their results and alarm state too); changed ones need
+   * {@code --replace}.
+   */
+  static int subscribePack(Args a, Instant now, PrintStream err) throws IOException {
+    if (!a.get("pack").equals(dev.trailquery.functions.pack.CisPack.NAME)) {
+      throw new UsageException("no pack named '" + a.get("pack") + "' (there is: cis)");
+    }
+    if (!a.positional.isEmpty() || a.get("rows") != null || a.get("rule") != null) {
+      throw new UsageException(
+          "usage: subscribe --pack cis [--bin 5m] [--retention-days N] [--no-alarms] [--replace]"
+              + " [--backfill-from T]");
+    }
+    Long from =
+        a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
+    var entries = dev.trailquery.functions.pack.CisPack.entries(a.get("bin"), now.toEpochMilli());
+    Integer retention = a.intOption("retention-days");
+    List<Subscription> stored = new ArrayList<>();
+    int created = 0;
+    int kept = 0;
+    int alarms = 0;
+    try (Clients clients = new Clients()) {
+      DynamoDbClient db = clients.db();
+      SubscriptionStore store = new SubscriptionStore(db, subscriptionsTable(), 0);
+      var alarmStore = new dev.trailquery.functions.alarm.AlarmStore(db, resultsTable());
+      for (var e : entries) {
+        Subscription s = e.subscription();
+        if (retention != null) {
+          s =
+              new Subscription(
+                  s.name(),
+                  s.id(),
+                  s.query(),
+                  s.bin(),
+                  s.topN(),
+                  retention,
+                  s.createdMillis(),
+                  from,
+                  s.type(),
+                  s.definition());
+        } else if (from != null) {
+          s =
+              new Subscription(
+                  s.name(),
+                  s.id(),
+                  s.query(),
+                  s.bin(),
+                  s.topN(),
+                  s.retentionDays(),
+                  s.createdMillis(),
+                  from,
+                  s.type(),
+                  s.definition());
+        }
+        var existing = store.get(s.name());
+        if (existing.isPresent() && samePackDefinition(existing.get(), s)) {
+          kept++;
+          stored.add(existing.get());
+        } else if (existing.isPresent() && !a.flag("replace")) {
+          throw new UsageException(
+              "a subscription named '"
+                  + s.name()
+                  + "' exists with another definition (--replace to replace it)");
+        } else {
+          store.put(s, true);
+          created++;
+          stored.add(s);
+        }
+        if (e.alarm() != null && !a.flag("no-alarms")) {
+          var current = alarmStore.get(s.name());
+          if (current.isEmpty() || !current.get().sameDefinition(e.alarm())) {
+            alarmStore.put(e.alarm());
+          }
+          alarms++;
+        }
+      }
+      err.println(
+          "trailquery: pack cis: "
+              + entries.size()
+              + " subscriptions ("
+              + created
+              + " new, "
+              + kept
+              + " unchanged), "
+              + alarms
+              + " alarms");
+      if (from != null) {
+        S3Client s3 = clients.s3();
+        IngestConfig config = config(err);
+        var ingestor = new IngestHandler(config, s3, db).ingestor();
+        try {
+          Backfill.Report r =
+              Backfill.run(ingestor, s3, bucket(), "", stored, from, config.cacheMillis(), 8);
+          err.println(
+              "trailquery: backfilled "
+                  + r.processed()
+                  + " objects ("
+                  + r.records()
+                  + " records, "
+                  + r.skipped()
+                  + " skipped)");
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("backfill interrupted", ie);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static boolean samePackDefinition(Subscription a, Subscription b) {
+    return a.type().equals(b.type())
+        && java.util.Objects.equals(a.definition(), b.definition())
+        && a.query().equals(b.query())
+        && a.bin().equals(b.bin())
+        && a.topN() == b.topN()
+        && a.retentionDays() == b.retentionDays();
   }
 
   /** The subscriptions a {@code subscribe} command line defines. */

@@ -31,6 +31,15 @@ public record Alarm(
     long createdMillis) {
 
   public static final int MAX_TRIGGERING_ROWS = 10;
+
+  /**
+   * The pseudo-column every subscription has: the number of records of the bin that passed the
+   * query's filters (exact, also when a rows subscription keeps only its latest rows). With it an
+   * alarm fires on "any matching event" ({@code @recordsMatched >= 1}); the triggering rows are
+   * then the bin's first rows.
+   */
+  public static final String RECORDS_MATCHED = "@recordsMatched";
+
   public static final int MAX_DESCRIPTION = 1024;
 
   /** The comparisons an alarm supports. */
@@ -120,7 +129,7 @@ public record Alarm(
    * its per-bin results have). Throws {@link IllegalArgumentException} with the columns there are.
    */
   public void checkColumn(List<String> fields) {
-    if (!fields.contains(column)) {
+    if (!fields.contains(column) && !column.equals(RECORDS_MATCHED)) {
       throw new IllegalArgumentException(
           "the subscription '"
               + subscription
@@ -128,6 +137,8 @@ public record Alarm(
               + column
               + "' (its columns: "
               + String.join(", ", fields)
+              + ", and "
+              + RECORDS_MATCHED
               + ")");
     }
   }
@@ -165,6 +176,23 @@ public record Alarm(
   public record Verdict(State state, List<java.util.Map<String, String>> rows) {}
 
   public Verdict judge(Result r) {
+    if (column.equals(RECORDS_MATCHED) && !r.fields().contains(RECORDS_MATCHED)) {
+      boolean breach = comparison.test(r.statistics().recordsMatched(), threshold);
+      List<java.util.Map<String, String>> rows = new ArrayList<>();
+      for (Object[] row : r.rows()) {
+        if (!breach || rows.size() == MAX_TRIGGERING_ROWS) {
+          break;
+        }
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < r.fields().size(); i++) {
+          if (row[i] != null) {
+            m.put(r.fields().get(i), Values.toText(row[i]));
+          }
+        }
+        rows.add(m);
+      }
+      return new Verdict(breach ? State.ALARM : State.OK, List.copyOf(rows));
+    }
     int col = r.fields().indexOf(column);
     if (col < 0) {
       return new Verdict(State.INSUFFICIENT_DATA, List.of());
