@@ -344,76 +344,35 @@ final class IngestCommands {
     }
     Long from =
         a.get("backfill-from") == null ? null : Times.parseMillis(a.get("backfill-from"), now);
-    var entries = dev.trailquery.functions.pack.CisPack.entries(a.get("bin"), now.toEpochMilli());
-    Integer retention = a.intOption("retention-days");
-    List<Subscription> stored = new ArrayList<>();
-    int created = 0;
-    int kept = 0;
-    int alarms = 0;
+    var entries =
+        dev.trailquery.functions.pack.CisPack.entries(
+            a.get("bin"), a.intOption("retention-days"), from, now.toEpochMilli());
     try (Clients clients = new Clients()) {
       DynamoDbClient db = clients.db();
-      SubscriptionStore store = new SubscriptionStore(db, subscriptionsTable(), 0);
-      var alarmStore = new dev.trailquery.functions.alarm.AlarmStore(db, resultsTable());
-      for (var e : entries) {
-        Subscription s = e.subscription();
-        if (retention != null) {
-          s =
-              new Subscription(
-                  s.name(),
-                  s.id(),
-                  s.query(),
-                  s.bin(),
-                  s.topN(),
-                  retention,
-                  s.createdMillis(),
-                  from,
-                  s.type(),
-                  s.definition());
-        } else if (from != null) {
-          s =
-              new Subscription(
-                  s.name(),
-                  s.id(),
-                  s.query(),
-                  s.bin(),
-                  s.topN(),
-                  s.retentionDays(),
-                  s.createdMillis(),
-                  from,
-                  s.type(),
-                  s.definition());
-        }
-        var existing = store.get(s.name());
-        if (existing.isPresent() && samePackDefinition(existing.get(), s)) {
-          kept++;
-          stored.add(existing.get());
-        } else if (existing.isPresent() && !a.flag("replace")) {
-          throw new UsageException(
-              "a subscription named '"
-                  + s.name()
-                  + "' exists with another definition (--replace to replace it)");
-        } else {
-          store.put(s, true);
-          created++;
-          stored.add(s);
-        }
-        if (e.alarm() != null && !a.flag("no-alarms")) {
-          var current = alarmStore.get(s.name());
-          if (current.isEmpty() || !current.get().sameDefinition(e.alarm())) {
-            alarmStore.put(e.alarm());
-          }
-          alarms++;
-        }
+      dev.trailquery.functions.pack.CisPack.Applied applied;
+      try {
+        applied =
+            dev.trailquery.functions.pack.CisPack.apply(
+                entries,
+                new SubscriptionStore(db, subscriptionsTable(), 0),
+                new dev.trailquery.functions.alarm.AlarmStore(db, resultsTable()),
+                !a.flag("no-alarms"),
+                a.flag("replace"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage().replace("replace them", "--replace"));
       }
+      List<Subscription> stored = applied.subscriptions();
       err.println(
           "trailquery: pack cis: "
               + entries.size()
               + " subscriptions ("
-              + created
+              + applied.created()
               + " new, "
-              + kept
-              + " unchanged), "
-              + alarms
+              + applied.unchanged()
+              + " unchanged"
+              + (applied.replaced() > 0 ? ", " + applied.replaced() + " replaced" : "")
+              + "), "
+              + applied.alarms()
               + " alarms");
       if (from != null) {
         S3Client s3 = clients.s3();
@@ -437,15 +396,6 @@ final class IngestCommands {
       }
     }
     return 0;
-  }
-
-  private static boolean samePackDefinition(Subscription a, Subscription b) {
-    return a.type().equals(b.type())
-        && java.util.Objects.equals(a.definition(), b.definition())
-        && a.query().equals(b.query())
-        && a.bin().equals(b.bin())
-        && a.topN() == b.topN()
-        && a.retentionDays() == b.retentionDays();
   }
 
   /** The subscriptions a {@code subscribe} command line defines. */

@@ -159,6 +159,22 @@ public final class Api {
           return subscriptions.listAlarms();
         }
       }
+      case "packs" -> {
+        if (subscriptions == null) {
+          throw new ApiException(
+              501,
+              "NotImplemented",
+              "packs need the ingest path's DynamoDB tables, which this server has not:"
+                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
+                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
+        }
+        if (seg.size() == 2) {
+          if (!method.equals("PUT")) {
+            throw notAllowed(method, path, "PUT");
+          }
+          return subscriptions.putPack(seg.get(1), req.body());
+        }
+      }
       default -> {}
     }
     throw ApiException.notFound("no route " + method + " " + path);

@@ -7,6 +7,7 @@ import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Statistics;
 import dev.trailquery.functions.alarm.Alarm;
 import dev.trailquery.functions.alarm.AlarmStore;
+import dev.trailquery.functions.pack.CisPack;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
@@ -477,6 +478,66 @@ public final class SubscriptionApi {
   }
 
   /** {@code GET /alarms}: every alarm with its state. */
+  private static final Set<String> PACK_FIELDS =
+      Set.of("bin", "retentionDays", "alarms", "replace");
+
+  /**
+   * {@code PUT /packs/cis} {@code {bin?, retentionDays?, alarms? (true), replace? (false)}}: the
+   * CIS pack's subscriptions and alarms ({@link CisPack}); existing ones with the same definition
+   * are kept as they are. 409 when some exist with another definition and {@code replace} is not
+   * set.
+   */
+  ApiResponse putPack(String pack, String body) {
+    if (!pack.equals(CisPack.NAME)) {
+      throw ApiException.notFound("no pack named '" + pack + "' (there is: cis)");
+    }
+    JsonNode b =
+        body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.parseBody(body);
+    if (!b.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    b.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!PACK_FIELDS.contains(f)) {
+                throw ApiException.invalid(
+                    "unknown field '"
+                        + f
+                        + "' (expected one of "
+                        + PACK_FIELDS
+                        + "; backfill the pack with './trailquery subscribe --pack cis"
+                        + " --backfill-from T')");
+              }
+            });
+    boolean withAlarms = !b.has("alarms") || b.get("alarms").asBoolean(true);
+    if (withAlarms && alarms == null) {
+      throw new ApiException(501, "NotImplemented", "alarms are not available on this server");
+    }
+    List<CisPack.Entry> entries;
+    try {
+      entries =
+          CisPack.entries(text(b, "bin"), integer(b, "retentionDays"), null, clock.getAsLong());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    CisPack.Applied applied;
+    try {
+      applied =
+          CisPack.apply(entries, store, alarms, withAlarms, b.path("replace").asBoolean(false));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(409, "Conflict", e.getMessage() + " (\"replace\": true)");
+    }
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("pack", pack);
+    ArrayNode names = out.putArray("subscriptions");
+    applied.subscriptions().forEach(s -> names.add(s.name()));
+    out.put("created", applied.created());
+    out.put("unchanged", applied.unchanged());
+    out.put("replaced", applied.replaced());
+    out.put("alarms", applied.alarms());
+    return new ApiResponse(200, Json.write(out));
+  }
+
   ApiResponse listAlarms() {
     AlarmStore alarmStore = alarmStore();
     ObjectNode out = Json.MAPPER.createObjectNode();

@@ -52,6 +52,7 @@ class ApiGatewayEventsTest {
     EXPECTED.put("get-subscription-alarm.json", 501);
     EXPECTED.put("delete-subscription-alarm.json", 501);
     EXPECTED.put("list-alarms.json", 501);
+    EXPECTED.put("put-pack-cis.json", 501);
   }
 
   @Test

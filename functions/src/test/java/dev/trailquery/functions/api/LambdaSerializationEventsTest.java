@@ -135,6 +135,7 @@ class LambdaSerializationEventsTest {
     API.put("delete-subscription-alarm.json", 200);
     API.put("delete-subscription.json", 200);
     API.put("delete-saved-query.json", 200);
+    API.put("put-pack-cis.json", 200);
   }
 
   static S3Client s3;
@@ -482,6 +483,14 @@ class LambdaSerializationEventsTest {
         case "list-alarms.json" ->
             assertThat(body.get("alarms").findValuesAsText("subscription"))
                 .containsExactly("console-logins");
+        case "put-pack-cis.json" -> {
+          // Seed 002's 21 metric filters and seed 001's 14 CIS queries; 21 + 2 alarms.
+          assertThat(body.get("subscriptions")).hasSize(35);
+          assertThat(body.get("created").asInt()).isEqualTo(35);
+          assertThat(body.get("alarms").asInt()).isEqualTo(23);
+          JsonNode again = Json.MAPPER.readTree(invoke(handler, file).get("body").asText());
+          assertThat(again.get("unchanged").asInt()).isEqualTo(35);
+        }
         default -> assertThat(body.isObject()).as(file).isTrue();
       }
     }
