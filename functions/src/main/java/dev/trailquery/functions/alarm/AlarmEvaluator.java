@@ -77,6 +77,65 @@ public final class AlarmEvaluator {
   }
 
   /**
+   * How long after an alarm is set its bins come from the alarm index: a bin starting before every
+   * ingest container has seen the alarm (its definition cache) plus a margin for clock skew may
+   * have objects that were not indexed, and is read from the day's bundles instead.
+   */
+  static final long INDEX_MARGIN_MILLIS = 5 * 60_000;
+
+  /**
+   * Indexes what one object gave each alarmed subscription, bin by bin ({@link
+   * dev.trailquery.functions.store.ResultStore#putBinState}), so that judging a bin reads that
+   * bin's own small partition instead of the whole day's bundles. Part of the object's ingest: it
+   * throws on a DynamoDB error, so the message is retried (writes are idempotent). Returns the
+   * write units used.
+   *
+   * @param ttlByDay the TTL of the day's bundles (null values: none)
+   */
+  public long index(
+      String objectId,
+      List<Subscription> subs,
+      SortedMap<String, Bundle> days,
+      Map<String, Long> ttlByDay) {
+    Map<String, Alarm> alarms = store.cached();
+    if (alarms.isEmpty()) {
+      return 0;
+    }
+    long units = 0;
+    for (Subscription s : subs) {
+      if (!alarms.containsKey(s.name())) {
+        continue;
+      }
+      for (Map.Entry<String, Bundle> day : days.entrySet()) {
+        SortedMap<Long, byte[]> states = day.getValue().states.get(s.id());
+        if (states == null) {
+          continue;
+        }
+        SortedMap<Long, Long> hist = day.getValue().histograms.get(s.bin());
+        for (Map.Entry<Long, byte[]> b : states.entrySet()) {
+          long records = hist == null ? 0 : hist.getOrDefault(b.getKey(), 0L);
+          units +=
+              results
+                  .store()
+                  .putBinState(
+                      s.id(),
+                      b.getKey(),
+                      objectId,
+                      b.getValue(),
+                      records,
+                      ttlByDay.get(day.getKey()));
+        }
+      }
+    }
+    return units;
+  }
+
+  /** Whether a bin of the alarm is read from the alarm index (see {@link #INDEX_MARGIN_MILLIS}). */
+  boolean indexed(Alarm a, long binStart) {
+    return binStart >= a.createdMillis() + store.cacheMillis() + INDEX_MARGIN_MILLIS;
+  }
+
+  /**
    * Evaluates the alarms of the subscriptions whose bins one object just fed ({@code days}: the
    * bundles it stored). Never throws an exception: a failure is logged and counted, and the
    * object's ingest stands; an unsent notification is sent when its bin is next evaluated.
@@ -158,7 +217,21 @@ public final class AlarmEvaluator {
         continue;
       }
       try {
-        evaluate(s, a, results.bins(s, bins, dayCache));
+        SortedMap<Long, Results.BinResult> judged = new java.util.TreeMap<>();
+        List<Long> fromDays = new java.util.ArrayList<>();
+        for (long bin : bins) {
+          Optional<Results.BinResult> r =
+              indexed(a, bin) ? results.indexedBin(s, bin) : Optional.empty();
+          if (r.isPresent()) {
+            judged.put(bin, r.get());
+          } else {
+            fromDays.add(bin);
+          }
+        }
+        if (!fromDays.isEmpty()) {
+          judged.putAll(results.bins(s, fromDays, dayCache));
+        }
+        evaluate(s, a, judged);
       } catch (IOException | RuntimeException e) {
         failed("evaluating the alarm of " + s.name(), e);
       }

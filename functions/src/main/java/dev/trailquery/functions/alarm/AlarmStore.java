@@ -121,6 +121,11 @@ public final class AlarmStore {
     return List.copyOf(out);
   }
 
+  /** How old the cached alarm definitions may be. */
+  public long cacheMillis() {
+    return cacheMillis;
+  }
+
   /** Every alarm by subscription name, from a cache at most {@code cacheMillis} old. */
   public Map<String, Alarm> cached() {
     long now = clock.getAsLong();

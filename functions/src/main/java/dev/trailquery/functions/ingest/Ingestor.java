@@ -166,15 +166,19 @@ public final class Ingestor {
     }
     Long retention = retentionSeconds(subs);
     long units = 0;
+    Map<String, Long> ttlByDay = new java.util.HashMap<>();
     for (Map.Entry<String, Bundle> day : outcome.days().entrySet()) {
       Long itemTtl =
           retention == null
               ? null
               : Math.max(clock.getAsLong() / 1000, dayEndSeconds(day.getKey())) + retention;
+      ttlByDay.put(day.getKey(), itemTtl);
       units +=
           results.writeBundle(day.getKey(), objectId, setId, key, day.getValue().encode(), itemTtl);
     }
     if (alarms != null) {
+      // Part of the ingest (throws on error: the message is retried); then judged (never throws).
+      units += alarms.index(objectId, subs, outcome.days(), ttlByDay);
       alarms.afterObject(subs, outcome.days()); // never throws: the object is stored
     }
     long delay =
