@@ -18,13 +18,39 @@ import java.util.function.Function;
  * @param aggregateValue the value summed over all contributors
  * @param approximateUniqueCount how many distinct contributors
  * @param contributors the top contributors, highest value first
+ * @param metricDatapoints per period (oldest first): the unique contributors, the largest
+ *     contributor's value and the sum over all contributors (GetInsightRuleReport's
+ *     MetricDatapoints); empty when the report was built without periods
  */
 public record InsightReport(
     List<String> keyLabels,
     String aggregationStatistic,
     double aggregateValue,
     long approximateUniqueCount,
-    List<Contributor> contributors) {
+    List<Contributor> contributors,
+    List<MetricDatapoint> metricDatapoints) {
+
+  /** One period of the rule over all contributors. */
+  public record MetricDatapoint(
+      long timestampMillis, long uniqueContributors, double maxContributorValue, double sum) {}
+
+  /** Per period of series rows (period, keys, value): unique contributors, max, sum. */
+  static List<MetricDatapoint> periods(List<Object[]> seriesRows, int k) {
+    java.util.TreeMap<Long, double[]> by = new java.util.TreeMap<>();
+    for (Object[] row : seriesRows) {
+      if (row[0] instanceof Timestamp t) {
+        double v = number(row[k + 1]);
+        double[] a =
+            by.computeIfAbsent(t.millis(), x -> new double[] {0, Double.NEGATIVE_INFINITY, 0});
+        a[0]++;
+        a[1] = Math.max(a[1], v);
+        a[2] += v;
+      }
+    }
+    List<MetricDatapoint> out = new ArrayList<>();
+    by.forEach((t, a) -> out.add(new MetricDatapoint(t, (long) a[0], a[1], a[2])));
+    return List.copyOf(out);
+  }
 
   public record Contributor(
       List<String> keys, double approximateAggregateValue, List<Datapoint> datapoints) {}
@@ -55,8 +81,8 @@ public record InsightReport(
       values.add(number(row[k]));
       points.put(keys, new ArrayList<>());
     }
+    Result series = run.apply(RuleCompiler.series(rule, periodSeconds));
     if (!order.isEmpty()) {
-      Result series = run.apply(RuleCompiler.series(rule, periodSeconds));
       for (Object[] row : series.rows()) {
         List<Datapoint> dps = points.get(keys(row, 1, k));
         if (dps != null && row[0] instanceof Timestamp t) {
@@ -79,7 +105,12 @@ public record InsightReport(
       unique = (long) number(row[1]);
     }
     return new InsightReport(
-        rule.keys(), rule.aggregateOn().text(), aggregate, unique, List.copyOf(contributors));
+        rule.keys(),
+        rule.aggregateOn().text(),
+        aggregate,
+        unique,
+        List.copyOf(contributors),
+        periods(series.rows(), k));
   }
 
   /**
@@ -122,7 +153,8 @@ public record InsightReport(
         rule.aggregateOn().text(),
         aggregate,
         totals.size(),
-        List.copyOf(contributors));
+        List.copyOf(contributors),
+        periods(seriesRows, k));
   }
 
   private static List<String> keys(Object[] row, int from, int k) {

@@ -111,6 +111,43 @@ class RulesOnSamplesTest {
     for (InsightReport.Contributor c : fromSeries.contributors()) {
       assertThat(c.approximateAggregateValue()).isEqualTo((double) expected.get(c.keys()));
     }
+    // Per period: the sums add up to the total, and no period has more contributors than all.
+    assertThat(fromSeries.metricDatapoints().isEmpty()).isEqualTo(expected.isEmpty());
+    assertThat(
+            fromSeries.metricDatapoints().stream()
+                .mapToDouble(InsightReport.MetricDatapoint::sum)
+                .sum())
+        .isEqualTo(report.aggregateValue());
+    for (InsightReport.MetricDatapoint p : fromSeries.metricDatapoints()) {
+      assertThat(p.uniqueContributors()).isBetween(1L, (long) expected.size());
+      assertThat(p.maxContributorValue()).isLessThanOrEqualTo(p.sum());
+    }
+    // Unique contributors per 5-minute period, counted independently.
+    Map<Long, Set<List<String>>> perPeriod = new java.util.TreeMap<>();
+    for (CloudTrailOracle.Rec rec : CloudTrailOracle.samples().records()) {
+      List<String> k = new ArrayList<>();
+      for (String[] p : keys) {
+        k.add(s(rec.node(), p));
+      }
+      if (!k.contains(null) && filter.apply(rec.node()) && rec.millis() != null) {
+        perPeriod
+            .computeIfAbsent(
+                Math.floorDiv(rec.millis(), 300_000L) * 300_000L, x -> new java.util.HashSet<>())
+            .add(k);
+      }
+    }
+    Map<Long, Long> unique = new java.util.TreeMap<>();
+    perPeriod.forEach((t, set) -> unique.put(t, (long) set.size()));
+    Map<Long, Long> actualUnique = new java.util.TreeMap<>();
+    fromSeries
+        .metricDatapoints()
+        .forEach(p -> actualUnique.put(p.timestampMillis(), p.uniqueContributors()));
+    assertThat(actualUnique).isEqualTo(unique);
+    assertThat(
+            report.metricDatapoints().stream()
+                .mapToDouble(InsightReport.MetricDatapoint::sum)
+                .sum())
+        .isEqualTo(report.aggregateValue());
   }
 
   @Test
