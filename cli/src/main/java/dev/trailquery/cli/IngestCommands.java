@@ -305,24 +305,7 @@ final class IngestCommands {
                 + ")");
       }
       if (from != null) {
-        S3Client s3 = clients.s3();
-        IngestConfig config = config(err);
-        var ingestor = new IngestHandler(config, s3, db).ingestor();
-        Backfill.Report r;
-        try {
-          r = Backfill.run(ingestor, s3, bucket(), "", subs, from, config.cacheMillis(), 8);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("backfill interrupted", e);
-        }
-        err.println(
-            "trailquery: backfilled "
-                + r.processed()
-                + " objects ("
-                + r.records()
-                + " records, "
-                + r.skipped()
-                + " skipped)");
+        backfill(clients, subs, from, err);
       }
     }
     return 0;
@@ -375,27 +358,33 @@ final class IngestCommands {
               + applied.alarms()
               + " alarms");
       if (from != null) {
-        S3Client s3 = clients.s3();
-        IngestConfig config = config(err);
-        var ingestor = new IngestHandler(config, s3, db).ingestor();
-        try {
-          Backfill.Report r =
-              Backfill.run(ingestor, s3, bucket(), "", stored, from, config.cacheMillis(), 8);
-          err.println(
-              "trailquery: backfilled "
-                  + r.processed()
-                  + " objects ("
-                  + r.records()
-                  + " records, "
-                  + r.skipped()
-                  + " skipped)");
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IOException("backfill interrupted", ie);
-        }
+        backfill(clients, stored, from, err);
       }
     }
     return 0;
+  }
+
+  /** Backfills {@code subs} from {@code from} in this process (8 threads), and says so. */
+  private static void backfill(Clients clients, List<Subscription> subs, long from, PrintStream err)
+      throws IOException {
+    S3Client s3 = clients.s3();
+    IngestConfig config = config(err);
+    var ingestor = new IngestHandler(config, s3, clients.db()).ingestor();
+    Backfill.Report r;
+    try {
+      r = Backfill.run(ingestor, s3, bucket(), "", subs, from, config.cacheMillis(), 8);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("backfill interrupted", e);
+    }
+    err.println(
+        "trailquery: backfilled "
+            + r.processed()
+            + " objects ("
+            + r.records()
+            + " records, "
+            + r.skipped()
+            + " skipped)");
   }
 
   /** The subscriptions a {@code subscribe} command line defines. */

@@ -175,6 +175,17 @@ public record Alarm(
    */
   public record Verdict(State state, List<java.util.Map<String, String>> rows) {}
 
+  /** A row as field → text, missing fields left out. */
+  private static java.util.Map<String, String> rowMap(List<String> fields, Object[] row) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < fields.size(); i++) {
+      if (row[i] != null) {
+        m.put(fields.get(i), Values.toText(row[i]));
+      }
+    }
+    return m;
+  }
+
   public Verdict judge(Result r) {
     if (column.equals(RECORDS_MATCHED) && !r.fields().contains(RECORDS_MATCHED)) {
       boolean breach = comparison.test(r.statistics().recordsMatched(), threshold);
@@ -183,13 +194,7 @@ public record Alarm(
         if (!breach || rows.size() == MAX_TRIGGERING_ROWS) {
           break;
         }
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < r.fields().size(); i++) {
-          if (row[i] != null) {
-            m.put(r.fields().get(i), Values.toText(row[i]));
-          }
-        }
-        rows.add(m);
+        rows.add(rowMap(r.fields(), row));
       }
       return new Verdict(breach ? State.ALARM : State.OK, List.copyOf(rows));
     }
@@ -204,13 +209,7 @@ public record Alarm(
       if (v != null && !v.isNaN() && comparison.test(v, threshold)) {
         breach = true;
         if (rows.size() < MAX_TRIGGERING_ROWS) {
-          java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-          for (int i = 0; i < r.fields().size(); i++) {
-            if (row[i] != null) {
-              m.put(r.fields().get(i), Values.toText(row[i]));
-            }
-          }
-          rows.add(m);
+          rows.add(rowMap(r.fields(), row));
         }
       }
     }

@@ -207,19 +207,7 @@ public final class SubscriptionApi {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
-    Optional<Subscription> existing = store.get(name);
-    if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
-      ObjectNode out = describe(existing.get(), savedName);
-      out.put("created", false);
-      return new ApiResponse(200, Json.write(out));
-    }
-    store.put(s, true);
-    ObjectNode out = describe(s, savedName);
-    out.put("created", existing.isEmpty());
-    if (backfillFrom != null) {
-      out.put("backfill", backfiller.start(s));
-    }
-    return new ApiResponse(200, Json.write(out));
+    return store(s, savedName, backfillFrom);
   }
 
   /** A metric-filter or Contributor Insights rule subscription. */
@@ -271,14 +259,22 @@ public final class SubscriptionApi {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
-    Optional<Subscription> existing = store.get(name);
+    return store(s, null, backfillFrom);
+  }
+
+  /**
+   * Stores a new definition: the same definition again changes nothing (its results stand), another
+   * one replaces it; starts the backfill asked for.
+   */
+  private ApiResponse store(Subscription s, String savedName, Long backfillFrom) {
+    Optional<Subscription> existing = store.get(s.name());
     if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
-      ObjectNode out = describe(existing.get(), null);
+      ObjectNode out = describe(existing.get(), savedName);
       out.put("created", false);
       return new ApiResponse(200, Json.write(out));
     }
     store.put(s, true);
-    ObjectNode out = describe(s, null);
+    ObjectNode out = describe(s, savedName);
     out.put("created", existing.isEmpty());
     if (backfillFrom != null) {
       out.put("backfill", backfiller.start(s));
