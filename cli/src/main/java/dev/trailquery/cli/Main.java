@@ -13,7 +13,7 @@ import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.Planner;
-import dev.trailquery.store.ObjectRef;
+import dev.trailquery.store.LocalFileSource;
 import dev.trailquery.store.ObjectSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -165,16 +166,21 @@ public final class Main {
 
   private Result runWithProgress(Plan plan, List<ObjectSource> sources, int threads)
       throws IOException {
-    List<Scan.Input> inputs = new ArrayList<>();
-    for (ObjectSource s : sources) {
-      for (ObjectRef ref : s.list()) {
-        inputs.add(new Scan.Input(s, ref));
+    boolean tty = "1".equals(System.getenv("TRAILQUERY_STDERR_TTY"));
+    if (!tty) { // objects are listed as the scan goes: memory does not grow with their number
+      return Trailquery.run(plan, sources, threads, Scan.Listener.NONE);
+    }
+    // The progress line shows "n/total": local directories are counted first (a walk that keeps
+    // nothing); S3 listings are not paid for twice, there the total is left out.
+    int total = -1;
+    if (sources.stream().allMatch(s -> s instanceof LocalFileSource)) {
+      total = 0;
+      for (Iterator<Scan.Input> it = Scan.inputs(sources); it.hasNext(); it.next()) {
+        total++;
       }
     }
-    boolean tty = "1".equals(System.getenv("TRAILQUERY_STDERR_TTY"));
-    try (Progress progress = tty ? new Progress(err, inputs.size()) : null) {
-      Scan.Listener listener = progress == null ? Scan.Listener.NONE : progress;
-      return Trailquery.runInputs(plan, inputs, threads, listener);
+    try (Progress progress = new Progress(err, total)) {
+      return Trailquery.run(plan, sources, threads, progress);
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A progress line on stderr (a terminal) for scans that take longer than a second. */
 final class Progress implements Scan.Listener, AutoCloseable {
   private final PrintStream err;
-  private final int total;
+  private final int total; // -1: not known
   private final AtomicLong objects = new AtomicLong();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -40,8 +40,11 @@ final class Progress implements Scan.Listener, AutoCloseable {
         double secs = (System.nanoTime() - started) / 1e9;
         synchronized (err) {
           err.printf(
-              "\r\033[Kscanning: %d/%d objects, %,d records, %.1f MB, %.1f s",
-              objects.get(), total, records.get(), bytes.get() / 1e6, secs);
+              "\r\033[Kscanning: %s objects, %,d records, %.1f MB, %.1f s",
+              total < 0 ? objects.get() : objects.get() + "/" + total,
+              records.get(),
+              bytes.get() / 1e6,
+              secs);
           err.flush();
         }
         shown = true;

@@ -8,10 +8,9 @@ import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.ast.Query;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.Planner;
-import dev.trailquery.store.ObjectRef;
 import dev.trailquery.store.ObjectSource;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -35,17 +34,21 @@ public final class Trailquery {
     return Planner.plan(q, options);
   }
 
-  /** Lists every source and scans all their objects with {@code threads} threads. */
+  /**
+   * Scans every object of every source with {@code threads} threads, listing the sources as the
+   * scan goes ({@link ObjectSource#objects}) rather than holding the whole list.
+   */
   public static Result run(
       Plan plan, List<? extends ObjectSource> sources, int threads, Scan.Listener listener)
       throws IOException {
-    List<Scan.Input> inputs = new ArrayList<>();
-    for (ObjectSource source : sources) {
-      for (ObjectRef ref : source.list()) {
-        inputs.add(new Scan.Input(source, ref));
-      }
-    }
-    return runInputs(plan, inputs, threads, listener);
+    return runInputs(plan, Scan.inputs(sources), threads, listener);
+  }
+
+  /** Scans the objects {@code inputs} yields with {@code threads} threads; finishes the result. */
+  public static Result runInputs(
+      Plan plan, Iterator<Scan.Input> inputs, int threads, Scan.Listener listener) {
+    PartialState state = new Scan(plan).scanAll(inputs, threads, listener, () -> false, false);
+    return Finisher.finish(state);
   }
 
   /** Scans the given objects with {@code threads} threads and finishes the result. */

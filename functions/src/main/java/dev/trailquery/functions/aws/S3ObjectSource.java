@@ -4,8 +4,11 @@ import dev.trailquery.store.ObjectRef;
 import dev.trailquery.store.ObjectSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -52,6 +55,33 @@ public final class S3ObjectSource implements ObjectSource {
       throw new IOException("listing " + location() + ": " + e.getMessage(), e);
     }
     return refs;
+  }
+
+  /** The listing page by page (1,000 keys a request) as the scan asks for objects. */
+  @Override
+  public Iterator<ObjectRef> objects() {
+    ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+    Iterator<S3Object> pages = s3.listObjectsV2Paginator(req).contents().iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return pages.hasNext();
+        } catch (SdkException e) {
+          throw new UncheckedIOException(
+              new IOException("listing " + location() + ": " + e.getMessage(), e));
+        }
+      }
+
+      @Override
+      public ObjectRef next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        S3Object o = pages.next();
+        return new ObjectRef(bucket, o.key(), o.size() == null ? -1 : o.size());
+      }
+    };
   }
 
   @Override

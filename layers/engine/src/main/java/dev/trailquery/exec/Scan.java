@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs a plan's partial stage over objects. */
 public final class Scan {
@@ -148,16 +148,31 @@ public final class Scan {
       java.util.function.BooleanSupplier cancelled,
       boolean virtualThreads) {
     int n = Math.max(1, Math.min(threads, inputs.size()));
-    AtomicInteger next = new AtomicInteger();
+    return scanAll(inputs.iterator(), n, listener, cancelled, virtualThreads);
+  }
+
+  /**
+   * Like {@link #scanAll(List, int, Listener, java.util.function.BooleanSupplier, boolean)}, with
+   * the objects taken from {@code inputs} as threads become free, so a lazily listed source is
+   * never held whole. The iterator is only used under its own lock; an exception it throws ends the
+   * scan.
+   */
+  public PartialState scanAll(
+      Iterator<Input> inputs,
+      int threads,
+      Listener listener,
+      java.util.function.BooleanSupplier cancelled,
+      boolean virtualThreads) {
+    int n = Math.max(1, threads);
     if (n == 1) {
-      return worker(inputs, next, listener, cancelled);
+      return worker(inputs, listener, cancelled);
     }
     java.util.concurrent.ThreadFactory factory =
         virtualThreads ? Thread.ofVirtual().factory() : Thread.ofPlatform().daemon().factory();
     try (ExecutorService pool = Executors.newFixedThreadPool(n, factory)) {
       List<Future<PartialState>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> worker(inputs, next, listener, cancelled)));
+        futures.add(pool.submit(() -> worker(inputs, listener, cancelled)));
       }
       PartialState merged = new PartialState(plan);
       for (Future<PartialState> f : futures) {
@@ -176,20 +191,69 @@ public final class Scan {
   }
 
   private PartialState worker(
-      List<Input> inputs,
-      AtomicInteger next,
-      Listener listener,
-      java.util.function.BooleanSupplier cancelled) {
+      Iterator<Input> inputs, Listener listener, java.util.function.BooleanSupplier cancelled) {
     PartialState state = new PartialState(plan);
     CloudTrailReader reader = newReader();
-    for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+    for (Input input = take(inputs); input != null; input = take(inputs)) {
       if (cancelled.getAsBoolean()) {
         break;
       }
-      Input input = inputs.get(i);
       ObjectResult result = scanObject(reader, input.source(), input.ref(), state);
       listener.objectDone(input.ref(), result);
     }
     return state;
+  }
+
+  /** The next input, or null when there is none; objects are handed out in order, one at a time. */
+  private static Input take(Iterator<Input> inputs) {
+    synchronized (inputs) {
+      return inputs.hasNext() ? inputs.next() : null;
+    }
+  }
+
+  /**
+   * Every object of {@code sources} in order, each source listed lazily ({@link
+   * ObjectSource#objects}); each source's listing starts here, so a missing path fails at once.
+   */
+  public static Iterator<Input> inputs(List<? extends ObjectSource> sources) throws IOException {
+    List<Iterator<Input>> parts = new ArrayList<>();
+    for (ObjectSource source : sources) {
+      Iterator<ObjectRef> refs = source.objects();
+      parts.add(
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return refs.hasNext();
+            }
+
+            @Override
+            public Input next() {
+              return new Input(source, refs.next());
+            }
+          });
+    }
+    Iterator<Iterator<Input>> outer = parts.iterator();
+    return new Iterator<>() {
+      private Iterator<Input> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext()) {
+          if (!outer.hasNext()) {
+            return false;
+          }
+          current = outer.next();
+        }
+        return true;
+      }
+
+      @Override
+      public Input next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
   }
 }

@@ -2,19 +2,20 @@ package dev.trailquery.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 
 /**
  * Objects from the local file system: one file, or every file under a directory (recursively,
@@ -43,47 +44,144 @@ public final class LocalFileSource implements ObjectSource {
 
   @Override
   public List<ObjectRef> list() throws IOException {
+    List<ObjectRef> refs = new ArrayList<>();
+    try {
+      objects().forEachRemaining(refs::add);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return List.copyOf(refs);
+  }
+
+  /**
+   * The objects of {@link #list}, in the same order, walked as they are asked for: only the
+   * directories on the current path are held, so memory does not grow with the number of files.
+   * Errors met while walking are thrown by the iterator as {@link UncheckedIOException}.
+   */
+  @Override
+  public Iterator<ObjectRef> objects() throws IOException {
     if (!Files.exists(path)) {
       throw new NoSuchFileException(path.toString());
     }
     if (!Files.isDirectory(path)) {
       Path parent = path.getParent();
       return List.of(
-          new ObjectRef(
-              parent == null ? "." : parent.toString(), path.toString(), Files.size(path)));
+              new ObjectRef(
+                  parent == null ? "." : parent.toString(), path.toString(), Files.size(path)))
+          .iterator();
     }
-    String container = path.toString();
-    List<ObjectRef> refs = new ArrayList<>();
-    Files.walkFileTree(
-        path,
-        EnumSet.of(FileVisitOption.FOLLOW_LINKS),
-        Integer.MAX_VALUE,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return !dir.equals(path) && hidden(dir)
-                ? FileVisitResult.SKIP_SUBTREE
-                : FileVisitResult.CONTINUE;
-          }
+    return new Walk();
+  }
 
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !skipped(file)) {
-              refs.add(new ObjectRef(container, file.toString(), attrs.size()));
-            }
-            return FileVisitResult.CONTINUE;
-          }
+  /** One entry of a directory, with its place in key order. */
+  private record Entry(Path path, BasicFileAttributes attrs, String sortKey) {}
 
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof FileSystemLoopException || hidden(file)) {
-              return FileVisitResult.CONTINUE;
+  /** A directory being walked: its entries in key order and the next one to visit. */
+  private static final class Frame {
+    final Object fileKey;
+    final Path dir;
+    final Entry[] entries;
+    int next;
+
+    Frame(Path dir, Object fileKey, Entry[] entries) {
+      this.dir = dir;
+      this.fileKey = fileKey;
+      this.entries = entries;
+    }
+  }
+
+  /**
+   * Depth-first walk, following symbolic links, each directory's entries sorted by name with a
+   * {@code /} after directory names: that is exactly the order of the full keys as strings (a
+   * file's name never contains {@code /}), so the walk needs no global sort.
+   */
+  private final class Walk implements Iterator<ObjectRef> {
+    private final String container = path.toString();
+    private final ArrayDeque<Frame> stack = new ArrayDeque<>();
+    private ObjectRef ready;
+
+    Walk() throws IOException {
+      BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+      stack.push(new Frame(path, attrs.fileKey(), entries(path)));
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (ready == null) {
+        try {
+          ready = advance();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return ready != null;
+    }
+
+    @Override
+    public ObjectRef next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ObjectRef r = ready;
+      ready = null;
+      return r;
+    }
+
+    private ObjectRef advance() throws IOException {
+      while (!stack.isEmpty()) {
+        Frame top = stack.peek();
+        if (top.next == top.entries.length) {
+          stack.pop();
+          continue;
+        }
+        Entry e = top.entries[top.next];
+        top.entries[top.next++] = null;
+        if (e.attrs().isDirectory()) {
+          if (!hidden(e.path()) && !loops(e.path(), e.attrs().fileKey())) {
+            stack.push(new Frame(e.path(), e.attrs().fileKey(), entries(e.path())));
+          }
+        } else if (e.attrs().isRegularFile() && !skipped(e.path())) {
+          return new ObjectRef(container, e.path().toString(), e.attrs().size());
+        }
+      }
+      return null;
+    }
+
+    /** Whether {@code dir} is one of the directories being walked (a symbolic-link loop). */
+    private boolean loops(Path dir, Object fileKey) throws IOException {
+      for (Frame f : stack) {
+        if (fileKey != null && f.fileKey != null
+            ? fileKey.equals(f.fileKey)
+            : Files.isSameFile(dir, f.dir)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private Entry[] entries(Path dir) throws IOException {
+      List<Entry> list = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          BasicFileAttributes attrs;
+          try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+          } catch (NoSuchFileException e) { // a dangling symbolic link: not a log file
+            continue;
+          } catch (IOException e) {
+            if (hidden(p)) {
+              continue;
             }
             throw e;
           }
-        });
-    refs.sort(Comparator.comparing(ObjectRef::key));
-    return List.copyOf(refs);
+          String name = p.getFileName().toString();
+          list.add(new Entry(p, attrs, attrs.isDirectory() ? name + "/" : name));
+        }
+      }
+      Entry[] sorted = list.toArray(Entry[]::new);
+      Arrays.sort(sorted, Comparator.comparing(Entry::sortKey));
+      return sorted;
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.trailquery.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -11,6 +12,15 @@ import java.util.List;
 public interface ObjectSource {
   /** Every object under this source, in a stable order (by key). */
   List<ObjectRef> list() throws IOException;
+
+  /**
+   * The objects of {@link #list}, in the same order, produced as they are asked for where the
+   * source can (a directory walk, S3 listing pages), so a scan's memory does not grow with their
+   * number. The iterator throws {@link java.io.UncheckedIOException} for errors met on the way.
+   */
+  default Iterator<ObjectRef> objects() throws IOException {
+    return list().iterator();
+  }
 
   /** Opens an object for reading; the caller closes the stream. */
   InputStream open(ObjectRef ref) throws IOException;

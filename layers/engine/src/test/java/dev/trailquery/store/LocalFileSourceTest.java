@@ -62,6 +62,32 @@ class LocalFileSourceTest {
     }
   }
 
+  /** The lazy walk yields the keys in string order without sorting them all. */
+  @Test
+  void walkOrderIsKeyOrderWithoutAGlobalSort() throws IOException {
+    Path root = tmp.resolve("order");
+    for (String name :
+        List.of(
+            "a/x.json",
+            "a-b.json",
+            "a.b/y.json",
+            "a0.json",
+            "a/b/z.json",
+            "ab/c.json",
+            "A.json",
+            "a/b.json",
+            "a b/q.json",
+            "z/1/2/3.json")) {
+      write(root.resolve(name), "{}");
+    }
+    List<ObjectRef> refs = new LocalFileSource(root).list();
+    assertThat(refs).hasSize(10);
+    assertThat(refs).isSortedAccordingTo((a, b) -> a.key().compareTo(b.key()));
+    List<ObjectRef> lazy = new java.util.ArrayList<>();
+    new LocalFileSource(root).objects().forEachRemaining(lazy::add);
+    assertThat(lazy).isEqualTo(refs);
+  }
+
   @Test
   void singleFile() throws IOException {
     Path f = tmp.resolve("one/SOURCE.md"); // a file given directly is never skipped
