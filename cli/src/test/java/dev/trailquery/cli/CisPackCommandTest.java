@@ -49,11 +49,13 @@ class CisPackCommandTest {
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     env.put("TRAILQUERY_ALARM_FILE", tmp.resolve("alarms.jsonl").toString());
     IngestCommands.useEnvironment(env, s3, db);
+    Sources.useS3Client(s3);
   }
 
   @AfterAll
   static void reset() {
     IngestCommands.useEnvironment(null, null, null);
+    Sources.useS3Client(null);
   }
 
   static MainTest.Run ok(String... args) {
@@ -132,6 +134,33 @@ class CisPackCommandTest {
             "console-auth-failures 2026-11-20T10:15:00Z",
             "root-account-usage 2026-11-20T10:15:00Z");
     assertThat(Files.readAllLines(tmp.resolve("alarms.jsonl"))).hasSize(3);
+
+    // A metric filter's notification carries the query that lists the events behind it.
+    JsonNode failures = null;
+    for (String line : Files.readAllLines(tmp.resolve("alarms.jsonl"))) {
+      JsonNode n = MainTest.JSON.readTree(line);
+      if (n.get("subscription").asText().equals("console-auth-failures")) {
+        failures = n;
+      }
+    }
+    assertThat(failures.get("triggeringRows").get(0).get("sum").asText()).isEqualTo("4");
+    JsonNode events =
+        MainTest.JSON.readTree(
+            ok(
+                    "query",
+                    "--format",
+                    "json",
+                    "--start",
+                    failures.get("binStart").asText(),
+                    "--end",
+                    failures.get("binEnd").asText(),
+                    failures.get("investigateQuery").asText(),
+                    "s3://" + BUCKET + "/AWSLogs/")
+                .out());
+    assertThat(events.get("rows")).hasSize(4);
+    for (JsonNode row : events.get("rows")) {
+      assertThat(row.get("eventName").asText()).isEqualTo("ConsoleLogin");
+    }
 
     // The CIS 3.6 query keeps the events behind the alarm.
     JsonNode rows =

@@ -336,6 +336,23 @@ public final class AlarmEvaluator {
     write(line);
   }
 
+  /** The events that matched, newest first: asked for metric filters and rules, which keep none. */
+  static String investigateQuery(Subscription s) {
+    String fields =
+        "\n| fields @timestamp, eventSource, eventName, userIdentity.arn, sourceIPAddress,"
+            + " errorCode\n| sort @timestamp desc\n| limit 50";
+    return switch (s.type()) {
+      case Subscription.METRIC_FILTER ->
+          "filter filterPattern("
+              + dev.trailquery.metricfilter.MetricFilter.literal(s.metricFilter().pattern().text())
+              + ")"
+              + fields;
+      case Subscription.CONTRIBUTOR_RULE ->
+          "filter " + dev.trailquery.contributor.RuleCompiler.condition(s.rule()) + fields;
+      default -> null;
+    };
+  }
+
   /** The notification of a bin's decision (JSON message, subject of at most 100 characters). */
   static Notifier.Notification notification(
       Subscription s,
@@ -369,6 +386,12 @@ public final class AlarmEvaluator {
       row.forEach(r::put);
     }
     m.put("queryString", s.query());
+    String investigate = investigateQuery(s);
+    if (investigate != null) {
+      // The events behind the numbers: run it over [binStart, binEnd) (POST /queries, or
+      // ./trailquery query --start binStart --end binEnd).
+      m.put("investigateQuery", investigate);
+    }
     String subject =
         v.state().name()
             + ": "
