@@ -253,6 +253,25 @@ class WatchSubscriptionsTest {
     assertThat(actual).isEqualTo(expected);
     MainTest.Run table = IngestCommandsTest.ok("results", "denied-by-identity", "--report");
     assertThat(table.out()).contains("unique contributors: " + expected.size());
+    // Per period, the contributors come highest first, and add up to the hand count.
+    JsonNode perBin =
+        MainTest.JSON.readTree(
+            IngestCommandsTest.ok("results", "denied-by-identity", "--per-bin", "--format", "json")
+                .out());
+    String lastBin = null;
+    double lastValue = Double.MAX_VALUE;
+    long sum = 0;
+    for (JsonNode row : perBin.get("rows")) {
+      String bin = row.get("bin").asText();
+      double value = row.get("value").asDouble();
+      if (bin.equals(lastBin)) {
+        assertThat(value).isLessThanOrEqualTo(lastValue);
+      }
+      lastBin = bin;
+      lastValue = value;
+      sum += (long) value;
+    }
+    assertThat(sum).isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
     MainTest.Run notRule = MainTest.run("results", "denied", "--report");
     assertThat(notRule.code()).isEqualTo(2);
   }

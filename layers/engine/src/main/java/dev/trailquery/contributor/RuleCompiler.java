@@ -119,7 +119,11 @@ public final class RuleCompiler {
         + ") as uniqueContributors";
   }
 
-  /** Per-period values of every contributor: {@code bin(P)}, keys, {@code value}. */
+  /**
+   * Per-period values of every contributor: {@code bin(P)}, keys, {@code value}; each period's
+   * contributors highest value first (a rule subscription's bins are its periods' top
+   * contributors).
+   */
   public static String series(ContributorRule rule, long periodSeconds) {
     return "filter "
         + condition(rule)
@@ -128,7 +132,8 @@ public final class RuleCompiler {
         + " as value by bin("
         + period(periodSeconds)
         + ") as period, "
-        + keyList(rule);
+        + keyList(rule)
+        + "\n| sort period desc, value desc";
   }
 
   /** A period in seconds as a Logs Insights period literal within its unit's cap. */
