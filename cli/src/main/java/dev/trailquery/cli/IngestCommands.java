@@ -320,7 +320,19 @@ final class IngestCommands {
     if (!a.get("pack").equals(dev.trailquery.functions.pack.CisPack.NAME)) {
       throw new UsageException("no pack named '" + a.get("pack") + "' (there is: cis)");
     }
-    if (!a.positional.isEmpty() || a.get("rows") != null || a.get("rule") != null) {
+    boolean other =
+        java.util.stream.Stream.of(
+                "rows",
+                "rule",
+                "metric-filter",
+                "filter-pattern",
+                "metric-value",
+                "default-value",
+                "dimensions",
+                "metric-name",
+                "metric-namespace")
+            .anyMatch(o -> a.get(o) != null);
+    if (!a.positional.isEmpty() || other) {
       throw new UsageException(
           "usage: subscribe --pack cis [--bin 5m] [--retention-days N] [--no-alarms] [--replace]"
               + " [--backfill-from T]");

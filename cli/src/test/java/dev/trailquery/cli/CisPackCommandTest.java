@@ -84,6 +84,10 @@ class CisPackCommandTest {
     assertThat(first.err()).contains("35 subscriptions (35 new, 0 unchanged), 23 alarms");
     MainTest.Run again = ok("subscribe", "--pack", "cis");
     assertThat(again.err()).contains("35 subscriptions (0 new, 35 unchanged), 23 alarms");
+    // The pack takes no definition of its own.
+    assertThat(MainTest.run("subscribe", "--pack", "cis", "--filter-pattern", "{ $.a = 1 }").code())
+        .isEqualTo(2);
+    assertThat(MainTest.run("subscribe", "--pack", "nist").code()).isEqualTo(2);
     List<String> names =
         ok("subscriptions").out().lines().map(l -> l.substring(0, l.indexOf('\t'))).toList();
     assertThat(names).hasSize(35).contains("root-account-usage", "cis-3.13-route-table-changes");

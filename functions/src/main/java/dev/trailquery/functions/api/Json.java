@@ -29,6 +29,26 @@ public final class Json {
     }
   }
 
+  /**
+   * A request body that must be a JSON object with only the {@code allowed} fields; a 400 naming
+   * the first unknown field otherwise.
+   */
+  public static JsonNode objectBody(String body, java.util.Set<String> allowed) {
+    JsonNode b = parseBody(body);
+    if (!b.isObject()) {
+      throw ApiException.invalid("the body must be a JSON object");
+    }
+    b.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!allowed.contains(f)) {
+                throw ApiException.invalid(
+                    "unknown field '" + f + "' (expected one of " + allowed + ")");
+              }
+            });
+    return b;
+  }
+
   public static String write(Object node) {
     try {
       return MAPPER.writeValueAsString(node);

@@ -142,18 +142,7 @@ public final class SubscriptionApi {
   // ---- definitions ----
 
   private ApiResponse put(String name, String body) {
-    JsonNode b = Json.parseBody(body);
-    if (!b.isObject()) {
-      throw ApiException.invalid("the body must be a JSON object");
-    }
-    b.fieldNames()
-        .forEachRemaining(
-            f -> {
-              if (!PUT_FIELDS.contains(f)) {
-                throw ApiException.invalid(
-                    "unknown field '" + f + "' (expected one of " + PUT_FIELDS + ")");
-              }
-            });
+    JsonNode b = Json.objectBody(body, PUT_FIELDS);
     String savedName = text(b, "savedQuery");
     String queryString = text(b, "queryString");
     JsonNode metricFilter = b.get("metricFilter");
@@ -184,14 +173,7 @@ public final class SubscriptionApi {
     String bin = text(b, "bin");
     Integer rows = integer(b, "rowsPerBin");
     Integer retention = integer(b, "retentionDays");
-    JsonNode from = b.get("backfillFrom");
-    Long backfillFrom =
-        from == null || from.isNull() ? null : QueryRequest.time(from, "backfillFrom", false);
-    if (backfillFrom != null && backfiller == null) {
-      throw ApiException.invalid(
-          "backfillFrom is not available here: run './trailquery subscribe NAME QUERY"
-              + " --backfill-from T' against the same tables");
-    }
+    Long backfillFrom = backfillFrom(b);
     long now = clock.getAsLong();
     Subscription s;
     try {
@@ -210,11 +192,8 @@ public final class SubscriptionApi {
     return store(s, savedName, backfillFrom);
   }
 
-  /** A metric-filter or Contributor Insights rule subscription. */
-  private ApiResponse putWatch(String name, JsonNode b, JsonNode metricFilter, JsonNode rule) {
-    if (b.has("rowsPerBin")) {
-      throw ApiException.invalid("rowsPerBin applies to queries only");
-    }
+  /** The body's {@code backfillFrom}, or null; a 400 where this deployment cannot backfill. */
+  private Long backfillFrom(JsonNode b) {
     JsonNode from = b.get("backfillFrom");
     Long backfillFrom =
         from == null || from.isNull() ? null : QueryRequest.time(from, "backfillFrom", false);
@@ -223,6 +202,15 @@ public final class SubscriptionApi {
           "backfillFrom is not available here: run './trailquery subscribe' with --backfill-from"
               + " against the same tables");
     }
+    return backfillFrom;
+  }
+
+  /** A metric-filter or Contributor Insights rule subscription. */
+  private ApiResponse putWatch(String name, JsonNode b, JsonNode metricFilter, JsonNode rule) {
+    if (b.has("rowsPerBin")) {
+      throw ApiException.invalid("rowsPerBin applies to queries only");
+    }
+    Long backfillFrom = backfillFrom(b);
     String bin = text(b, "bin");
     Integer retention = integer(b, "retentionDays");
     long now = clock.getAsLong();
@@ -401,18 +389,7 @@ public final class SubscriptionApi {
   private ApiResponse putAlarm(String name, String body) {
     AlarmStore alarmStore = alarmStore();
     Subscription s = find(name);
-    JsonNode b = Json.parseBody(body);
-    if (!b.isObject()) {
-      throw ApiException.invalid("the body must be a JSON object");
-    }
-    b.fieldNames()
-        .forEachRemaining(
-            f -> {
-              if (!ALARM_FIELDS.contains(f)) {
-                throw ApiException.invalid(
-                    "unknown field '" + f + "' (expected one of " + ALARM_FIELDS + ")");
-              }
-            });
+    JsonNode b = Json.objectBody(body, ALARM_FIELDS);
     String column = text(b, "column");
     String comparison = text(b, "comparison");
     JsonNode threshold = b.get("threshold");
@@ -487,24 +464,12 @@ public final class SubscriptionApi {
     if (!pack.equals(CisPack.NAME)) {
       throw ApiException.notFound("no pack named '" + pack + "' (there is: cis)");
     }
+    // No body: the defaults. A backfill is the CLI's ('./trailquery subscribe --pack cis
+    // --backfill-from T'), not a field here.
     JsonNode b =
-        body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.parseBody(body);
-    if (!b.isObject()) {
-      throw ApiException.invalid("the body must be a JSON object");
-    }
-    b.fieldNames()
-        .forEachRemaining(
-            f -> {
-              if (!PACK_FIELDS.contains(f)) {
-                throw ApiException.invalid(
-                    "unknown field '"
-                        + f
-                        + "' (expected one of "
-                        + PACK_FIELDS
-                        + "; backfill the pack with './trailquery subscribe --pack cis"
-                        + " --backfill-from T')");
-              }
-            });
+        body == null || body.isBlank()
+            ? Json.MAPPER.createObjectNode()
+            : Json.objectBody(body, PACK_FIELDS);
     boolean withAlarms = !b.has("alarms") || b.get("alarms").asBoolean(true);
     if (withAlarms && alarms == null) {
       throw new ApiException(501, "NotImplemented", "alarms are not available on this server");
