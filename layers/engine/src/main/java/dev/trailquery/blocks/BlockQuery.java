@@ -208,8 +208,14 @@ public final class BlockQuery {
    * manifest covers.
    */
   public List<Task> tasks(List<? extends ObjectSource> raw) throws IOException {
+    return tasks(manifests(), raw);
+  }
+
+  /** Like {@link #tasks(List)} with the manifests already read. */
+  public List<Task> tasks(List<Manifest> manifests, List<? extends ObjectSource> raw)
+      throws IOException {
     List<Task> tasks = new ArrayList<>();
-    Set<String> covered = planChunks(manifests(), tasks);
+    Set<String> covered = planChunks(manifests, tasks);
     for (Iterator<Scan.Input> it = Scan.inputs(raw); it.hasNext(); ) {
       Scan.Input in = it.next();
       if (!covered.contains(identity(in.ref().container(), in.ref().key()))) {
