@@ -106,7 +106,8 @@ final class BlockCommands {
     if (where == null) {
       String bucket = System.getenv("TRAILQUERY_BLOCKS_BUCKET");
       if (bucket == null || bucket.isBlank()) {
-        throw new UsageException("compact-trail needs --blocks DIR|s3://... or TRAILQUERY_BLOCKS_BUCKET");
+        throw new UsageException(
+            "compact-trail needs --blocks DIR|s3://... or TRAILQUERY_BLOCKS_BUCKET");
       }
       String prefix = System.getenv("TRAILQUERY_BLOCKS_PREFIX");
       return new S3BlockStore(

@@ -74,7 +74,12 @@ public final class Main {
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE + AlarmCommands.USAGE + BlockCommands.USAGE);
+        out.print(
+            USAGE
+                + PatternCommands.USAGE
+                + IngestCommands.USAGE
+                + AlarmCommands.USAGE
+                + BlockCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());

@@ -30,7 +30,8 @@ public final class S3BlockStore implements BlockStore {
   public S3BlockStore(S3Client s3, String bucket, String prefix) {
     this.s3 = s3;
     this.bucket = bucket;
-    this.prefix = prefix == null || prefix.isEmpty() || prefix.endsWith("/") ? nz(prefix) : prefix + "/";
+    this.prefix =
+        prefix == null || prefix.isEmpty() || prefix.endsWith("/") ? nz(prefix) : prefix + "/";
   }
 
   private static String nz(String s) {
@@ -70,7 +71,8 @@ public final class S3BlockStore implements BlockStore {
   @Override
   public byte[] read(String name) throws IOException {
     try {
-      return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(prefix + name).build())
+      return s3.getObjectAsBytes(
+              GetObjectRequest.builder().bucket(bucket).key(prefix + name).build())
           .asByteArray();
     } catch (NoSuchKeyException e) {
       return null;

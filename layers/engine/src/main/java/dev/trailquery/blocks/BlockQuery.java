@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +41,15 @@ public final class BlockQuery {
   /** Contiguous chunks read in one ranged GET, at most this many bytes. */
   static final long MAX_RANGE_BYTES = 16L << 20;
 
+  /** The window of the layout's manifests (one folder per hour). */
+  static final long WINDOW = 3_600_000L;
+
   /** What was planned and read. */
   public static final class Stats {
+    public final AtomicLong manifestGets = new AtomicLong();
     public final AtomicLong manifests = new AtomicLong();
+    public final AtomicLong sideReads = new AtomicLong();
+    public final AtomicLong sideBytes = new AtomicLong();
     public final AtomicLong manifestBytes = new AtomicLong();
     public final AtomicLong chunksTotal = new AtomicLong();
     public final AtomicLong chunksRead = new AtomicLong();
@@ -55,6 +63,12 @@ public final class BlockQuery {
       return manifests
           + " manifests ("
           + manifestBytes
+          + " B, "
+          + manifestGets
+          + " GETs), "
+          + sideReads
+          + " object lists/indexes ("
+          + sideBytes
           + " B), "
           + chunksRead
           + "/"
@@ -134,17 +148,7 @@ public final class BlockQuery {
         }
       }
     }
-    List<Manifest> out = new ArrayList<>();
-    for (String n : names) {
-      byte[] b = store.read(n);
-      if (b == null) {
-        continue;
-      }
-      stats.manifests.incrementAndGet();
-      stats.manifestBytes.addAndGet(b.length);
-      out.add(Manifest.fromBytes(b));
-    }
-    return out;
+    return readManifests(names);
   }
 
   private static LocalDate day(long millis) {
@@ -162,14 +166,10 @@ public final class BlockQuery {
     return key;
   }
 
-  /** Plans the chunks to read from {@code manifests}; returns the identities they cover. */
-  public Set<String> planChunks(List<Manifest> manifests, List<Task> tasks) {
-    Set<String> covered = new HashSet<>();
+  /** Plans the chunk runs to read from {@code manifests} into {@code tasks}. */
+  public void planChunks(List<Manifest> manifests, List<Task> tasks) {
     for (Manifest m : manifests) {
-      for (Manifest.Covered c : m.objects()) {
-        covered.add(identity(c.container(), c.key()));
-      }
-      stats.coveredObjects.addAndGet(m.objects().size());
+      stats.coveredObjects.addAndGet(m.objectCount());
       for (Manifest.Block b : m.blocks()) {
         List<Manifest.Chunk> run = new ArrayList<>();
         for (Manifest.Chunk c : b.chunks()) {
@@ -186,7 +186,6 @@ public final class BlockQuery {
         flush(b, run, tasks);
       }
     }
-    return covered;
   }
 
   private static long runBytes(List<Manifest.Chunk> run) {
@@ -205,25 +204,146 @@ public final class BlockQuery {
 
   /**
    * Every task of the query: chunk runs of the manifests, then the raw objects of {@code raw} no
-   * manifest covers.
+   * manifest covers. With raw sources whose keys carry CloudTrail times, the manifests read are
+   * exactly those of the windows the listing holds (so an object the raw listing brings is either
+   * covered by a manifest read here or read raw); a window whose listing has its manifest's count
+   * and hash needs no look at its object list.
    */
   public List<Task> tasks(List<? extends ObjectSource> raw) throws IOException {
-    return tasks(manifests(), raw);
+    List<Scan.Input> inputs = new ArrayList<>();
+    for (Iterator<Scan.Input> it = Scan.inputs(raw); it.hasNext(); ) {
+      inputs.add(it.next());
+    }
+    Map<Long, List<Scan.Input>> byWindow = new TreeMap<>();
+    List<Scan.Input> unnamed = new ArrayList<>();
+    for (Scan.Input in : inputs) {
+      long t = Compactor.keyTime(in.ref().key());
+      if (t < 0) {
+        unnamed.add(in);
+      } else {
+        byWindow.computeIfAbsent(Math.floorDiv(t, WINDOW) * WINDOW, w -> new ArrayList<>()).add(in);
+      }
+    }
+    List<Manifest> manifests;
+    if (raw.isEmpty() || !unnamed.isEmpty()) {
+      manifests = manifests();
+    } else {
+      List<String> names = new ArrayList<>();
+      for (long w : byWindow.keySet()) {
+        names.add(Compactor.folder(w) + Compactor.MANIFEST);
+      }
+      manifests = readManifests(names);
+    }
+    return tasks(manifests, byWindow, unnamed);
   }
 
   /** Like {@link #tasks(List)} with the manifests already read. */
   public List<Task> tasks(List<Manifest> manifests, List<? extends ObjectSource> raw)
       throws IOException {
-    List<Task> tasks = new ArrayList<>();
-    Set<String> covered = planChunks(manifests, tasks);
+    Map<Long, List<Scan.Input>> byWindow = new TreeMap<>();
+    List<Scan.Input> unnamed = new ArrayList<>();
     for (Iterator<Scan.Input> it = Scan.inputs(raw); it.hasNext(); ) {
       Scan.Input in = it.next();
+      long t = Compactor.keyTime(in.ref().key());
+      if (t < 0) {
+        unnamed.add(in);
+      } else {
+        byWindow.computeIfAbsent(Math.floorDiv(t, WINDOW) * WINDOW, w -> new ArrayList<>()).add(in);
+      }
+    }
+    return tasks(manifests, byWindow, unnamed);
+  }
+
+  private List<Task> tasks(
+      List<Manifest> manifests, Map<Long, List<Scan.Input>> byWindow, List<Scan.Input> unnamed)
+      throws IOException {
+    if (skipping.usesWide()) {
+      List<Manifest> joined = new ArrayList<>();
+      for (Manifest m : manifests) {
+        byte[] b = get(m.indexName());
+        joined.add(b == null ? m : m.withWide(Manifest.indexFromBytes(b)));
+      }
+      manifests = joined;
+    }
+    List<Task> tasks = new ArrayList<>();
+    planChunks(manifests, tasks);
+    Set<String> covered = new HashSet<>();
+    Set<Long> whole = new HashSet<>(); // windows whose listing is exactly the manifest's
+    boolean needLists = !unnamed.isEmpty();
+    for (Manifest m : manifests) {
+      List<Scan.Input> listed = byWindow.getOrDefault(m.windowStart(), List.of());
+      Coverage c = new Coverage();
+      for (Scan.Input in : listed) {
+        c.add(identity(in.ref().container(), in.ref().key()), in.ref().size());
+      }
+      if (m.windowMillis() == WINDOW && c.hash().equals(m.coverage()) && !needLists) {
+        Set<String> left = new HashSet<>();
+        m.left().forEach(l -> left.add(identity(l.container(), l.key())));
+        for (Scan.Input in : listed) {
+          String id = identity(in.ref().container(), in.ref().key());
+          if (!left.contains(id)) {
+            covered.add(id);
+          }
+        }
+        whole.add(m.windowStart());
+      } else {
+        byte[] b = get(m.objectsName());
+        if (b == null) {
+          throw new IOException("block manifest without its object list: " + m.objectsName());
+        }
+        for (Manifest.Covered o : Manifest.objectsFromBytes(b)) {
+          covered.add(identity(o.container(), o.key()));
+        }
+      }
+    }
+    List<Scan.Input> all = new ArrayList<>(unnamed);
+    byWindow.values().forEach(all::addAll);
+    all.sort(java.util.Comparator.comparing((Scan.Input i) -> i.ref().key()));
+    for (Scan.Input in : all) {
       if (!covered.contains(identity(in.ref().container(), in.ref().key()))) {
         tasks.add(new Raw(in));
         stats.rawObjects.incrementAndGet();
       }
     }
     return tasks;
+  }
+
+  private byte[] get(String name) throws IOException {
+    byte[] b = store.read(name);
+    if (b != null) {
+      stats.sideBytes.addAndGet(b.length);
+      stats.sideReads.incrementAndGet();
+    }
+    return b;
+  }
+
+  /** Reads manifests by name (16 at a time: each is one GET), skipping those that do not exist. */
+  public List<Manifest> readManifests(List<String> names) throws IOException {
+    List<Manifest> out = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
+      List<Future<byte[]>> fs = new ArrayList<>();
+      for (String n : names) {
+        fs.add(pool.submit(() -> store.read(n)));
+      }
+      for (Future<byte[]> f : fs) {
+        byte[] b = f.get();
+        stats.manifestGets.incrementAndGet();
+        if (b != null) {
+          stats.manifests.incrementAndGet();
+          stats.manifestBytes.addAndGet(b.length);
+          out.add(Manifest.fromBytes(b));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
+    return out;
   }
 
   /** Runs the query: blocks where they exist, raw objects for the rest. */

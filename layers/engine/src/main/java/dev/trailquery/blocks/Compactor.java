@@ -16,12 +16,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,17 +46,25 @@ import java.util.regex.Pattern;
  * Options#graceMillis}, so queries still reading them are not cut short.
  */
 public final class Compactor {
-  /** The fields each chunk summarises (exact values or a bloom filter). */
-  public static final List<String> SUMMARY_FIELDS =
+  /** Fields with few values per chunk: their index is in the manifest itself. */
+  public static final List<String> NARROW_FIELDS =
       List.of(
-          "eventSource",
-          "eventName",
-          "errorCode",
-          "userIdentity.arn",
-          "sourceIPAddress",
-          "readOnly",
-          "recipientAccountId",
-          "awsRegion");
+          "eventSource", "eventName", "errorCode", "readOnly", "recipientAccountId", "awsRegion");
+
+  /**
+   * Fields with many values (bloom filters): their index is a separate object, read only by a query
+   * that filters on one of them, so the manifest stays small for every other query.
+   */
+  public static final List<String> WIDE_FIELDS = List.of("userIdentity.arn", "sourceIPAddress");
+
+  /** The fields each chunk summarises (exact values or a bloom filter). */
+  public static final List<String> SUMMARY_FIELDS;
+
+  static {
+    List<String> f = new ArrayList<>(NARROW_FIELDS);
+    f.addAll(WIDE_FIELDS);
+    SUMMARY_FIELDS = List.copyOf(f);
+  }
 
   private static final List<String> PATHS;
 
@@ -267,7 +273,11 @@ public final class Compactor {
     String dir = folder(start);
     inputs.sort(Comparator.comparing((Scan.Input i) -> i.ref().key()));
     Manifest old = readManifest(dir);
-    if (old != null && sameObjects(old, inputs)) {
+    Coverage listed = new Coverage();
+    for (Scan.Input in : inputs) {
+      listed.add(BlockQuery.identity(in.ref().container(), in.ref().key()), in.ref().size());
+    }
+    if (old != null && listed.hash().equals(old.coverage())) {
       t.upToDate++;
       t.lastUpToDate = true;
       cleanup(dir, old);
@@ -306,6 +316,7 @@ public final class Compactor {
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
     List<Manifest.Block> blocks = new ArrayList<>();
+    List<Map<String, FieldIndex>> wide = new ArrayList<>();
     int from = 0;
     while (from < recs.size()) {
       ByteArrayOutputStream block = new ByteArrayOutputStream();
@@ -313,7 +324,7 @@ public final class Compactor {
       long blockJson = 0;
       while (from < recs.size() && blockJson < options.blockJsonBytes()) {
         int to = cut(recs, from);
-        Manifest.Chunk c = writeChunk(recs, from, to, inputs, block);
+        Manifest.Chunk c = writeChunk(recs, from, to, inputs, block, wide);
         chunks.add(c);
         blockJson += c.jsonBytes();
         from = to;
@@ -331,9 +342,13 @@ public final class Compactor {
             options.windowMillis(),
             generation,
             location,
-            covered,
+            covered.size(),
+            recs.size(),
+            listed.hash(),
             left,
             List.copyOf(blocks));
+    store.write(m.objectsName(), Manifest.objectsToBytes(covered));
+    store.write(m.indexName(), Manifest.indexToBytes(wide));
     store.write(dir + MANIFEST, m.toBytes());
     t.compacted++;
     t.objects += covered.size();
@@ -357,8 +372,9 @@ public final class Compactor {
     while (i < recs.size()) {
       Rec r = recs.get(i);
       String s = text(r.values()[SOURCE]);
-      // a new eventSource starts a new chunk once this one is a quarter full: chunks stay narrow
-      if (i > from && (bytes >= target || (!s.equals(source) && bytes >= target / 4))) {
+      // a new eventSource always starts a new chunk: a query for one service's events reads
+      // only that service's chunks
+      if (i > from && (bytes >= target || !s.equals(source))) {
         break;
       }
       bytes += r.message().length() + 1;
@@ -368,7 +384,12 @@ public final class Compactor {
   }
 
   private Manifest.Chunk writeChunk(
-      List<Rec> recs, int from, int to, List<Scan.Input> inputs, ByteArrayOutputStream block)
+      List<Rec> recs,
+      int from,
+      int to,
+      List<Scan.Input> inputs,
+      ByteArrayOutputStream block,
+      List<Map<String, FieldIndex>> wide)
       throws IOException {
     List<ChunkCodec.Entry> entries = new ArrayList<>(to - from);
     FieldIndex.Builder[] builders = new FieldIndex.Builder[SUMMARY_FIELDS.size()];
@@ -398,9 +419,12 @@ public final class Compactor {
     long offset = block.size();
     block.write(bytes);
     Map<String, FieldIndex> fields = new LinkedHashMap<>();
+    Map<String, FieldIndex> wideFields = new LinkedHashMap<>();
     for (int f = 0; f < builders.length; f++) {
-      fields.put(SUMMARY_FIELDS.get(f), builders[f].build());
+      String name = SUMMARY_FIELDS.get(f);
+      (f < NARROW_FIELDS.size() ? fields : wideFields).put(name, builders[f].build());
     }
+    wide.add(wideFields);
     return new Manifest.Chunk(offset, bytes.length, to - from, json, min, max, untimed, fields);
   }
 
@@ -464,34 +488,17 @@ public final class Compactor {
     }
   }
 
-  private static boolean sameObjects(Manifest m, List<Scan.Input> inputs) {
-    Set<String> had = new HashSet<>();
-    for (Manifest.Covered c : m.objects()) {
-      had.add(c.key() + "\n" + c.size());
-    }
-    Set<String> leftKeys = new HashSet<>();
-    for (Manifest.Left l : m.left()) {
-      leftKeys.add(l.key());
-    }
-    if (had.size() + leftKeys.size() != inputs.size()) {
-      return false;
-    }
-    for (Scan.Input in : inputs) {
-      String k = in.ref().key();
-      if (!had.contains(k + "\n" + in.ref().size()) && !leftKeys.contains(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Deletes blocks of the folder that the manifest does not name and that are old enough. */
+  /**
+   * Deletes the objects of the folder of other generations than the manifest's (blocks, object
+   * lists, indexes) once old enough.
+   */
   private void cleanup(String dir, Manifest m) throws IOException {
-    Set<String> keep = new HashSet<>();
-    m.blocks().forEach(b -> keep.add(b.name()));
     long now = clock.getAsLong();
     for (String name : store.list(dir)) {
-      if (!name.endsWith(".tqb") || keep.contains(name)) {
+      String file = name.substring(name.lastIndexOf('/') + 1);
+      if (!file.startsWith("g")
+          || file.startsWith(m.generation() + "-")
+          || file.startsWith(m.generation() + ".")) {
         continue;
       }
       String base = name.substring(name.lastIndexOf('/') + 1);

@@ -27,7 +27,10 @@ import java.util.zip.GZIPOutputStream;
  * @param generation names this compaction's blocks; a later compaction of the window writes a new
  *     generation and a new manifest
  * @param source where the raw objects were read from (a directory or s3://bucket/prefix)
- * @param objects the raw objects the blocks hold
+ * @param objectCount how many raw objects the blocks hold (listed in {@link #objectsName})
+ * @param records how many records they hold
+ * @param coverage {@link Coverage#hash} of the window's objects, those held and those left: a
+ *     listing of the window with the same count and hash needs no look at the object list
  * @param left objects of the window not in blocks (corrupt, foreign, ...) and why
  * @param blocks the blocks, each with its chunks
  */
@@ -36,7 +39,9 @@ public record Manifest(
     long windowMillis,
     String generation,
     String source,
-    List<Covered> objects,
+    long objectCount,
+    long records,
+    String coverage,
     List<Left> left,
     List<Block> blocks) {
 
@@ -63,7 +68,8 @@ public record Manifest(
    * @param minTime smallest eventTime (epoch ms) of the records that have one
    * @param maxTime largest
    * @param untimed records without a parseable eventTime
-   * @param fields index per summarised field ({@link Compactor#SUMMARY_FIELDS})
+   * @param fields index per summarised field: the narrow ones ({@link Compactor#NARROW_FIELDS})
+   *     here, the wide ones only after {@link #withWide}
    */
   public record Chunk(
       long offset,
@@ -75,12 +81,119 @@ public record Manifest(
       long untimed,
       Map<String, FieldIndex> fields) {}
 
-  public long records() {
-    long n = 0;
-    for (Covered c : objects) {
-      n += c.records();
+  /** The object listing the raw objects the blocks hold ({@link #objectsFromBytes}). */
+  public String objectsName() {
+    return Compactor.folder(windowStart) + generation + ".objects.json.gz";
+  }
+
+  /**
+   * The object holding each chunk's index of the wide fields ({@link Compactor#WIDE_FIELDS}), read
+   * only by queries that filter on them.
+   */
+  public String indexName() {
+    return Compactor.folder(windowStart) + generation + ".index.json.gz";
+  }
+
+  /** The chunks of every block, in order. */
+  public List<Chunk> chunks() {
+    List<Chunk> out = new ArrayList<>();
+    blocks.forEach(b -> out.addAll(b.chunks()));
+    return out;
+  }
+
+  /** This manifest with each chunk's fields joined with {@code wide} (one map per chunk). */
+  public Manifest withWide(List<Map<String, FieldIndex>> wide) {
+    List<Block> bs = new ArrayList<>();
+    int i = 0;
+    for (Block b : blocks) {
+      List<Chunk> cs = new ArrayList<>();
+      for (Chunk c : b.chunks()) {
+        Map<String, FieldIndex> f = new LinkedHashMap<>(c.fields());
+        if (i < wide.size()) {
+          f.putAll(wide.get(i));
+        }
+        i++;
+        cs.add(
+            new Chunk(
+                c.offset(),
+                c.length(),
+                c.records(),
+                c.jsonBytes(),
+                c.minTime(),
+                c.maxTime(),
+                c.untimed(),
+                f));
+      }
+      bs.add(new Block(b.name(), b.bytes(), cs));
     }
-    return n;
+    return new Manifest(
+        windowStart, windowMillis, generation, source, objectCount, records, coverage, left, bs);
+  }
+
+  public static byte[] objectsToBytes(List<Covered> objects) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode objs = root.putArray("objects");
+    for (Covered c : objects) {
+      objs.addObject()
+          .put("container", c.container())
+          .put("key", c.key())
+          .put("size", c.size())
+          .put("records", c.records());
+    }
+    return gzip(root);
+  }
+
+  public static List<Covered> objectsFromBytes(byte[] bytes) throws IOException {
+    List<Covered> objects = new ArrayList<>();
+    for (JsonNode o : gunzip(bytes).path("objects")) {
+      objects.add(
+          new Covered(
+              o.path("container").textValue(),
+              o.path("key").textValue(),
+              o.path("size").asLong(),
+              o.path("records").asLong()));
+    }
+    return objects;
+  }
+
+  public static byte[] indexToBytes(List<Map<String, FieldIndex>> wide) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode cs = root.putArray("chunks");
+    for (Map<String, FieldIndex> m : wide) {
+      ObjectNode fn = cs.addObject();
+      m.forEach((k, v) -> fn.set(k, v.toJson()));
+    }
+    return gzip(root);
+  }
+
+  public static List<Map<String, FieldIndex>> indexFromBytes(byte[] bytes) throws IOException {
+    List<Map<String, FieldIndex>> out = new ArrayList<>();
+    for (JsonNode c : gunzip(bytes).path("chunks")) {
+      Map<String, FieldIndex> fields = new LinkedHashMap<>();
+      c.properties().forEach(e -> fields.put(e.getKey(), FieldIndex.fromJson(e.getValue())));
+      out.add(fields);
+    }
+    return out;
+  }
+
+  private static byte[] gzip(JsonNode root) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      JSON.writeValue(gz, root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static JsonNode gunzip(byte[] bytes) throws IOException {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      JsonNode n = JSON.readTree(in);
+      if (n == null) {
+        throw new IOException("empty");
+      }
+      return n;
+    }
   }
 
   public byte[] toBytes() {
@@ -90,14 +203,9 @@ public record Manifest(
     root.put("windowMillis", windowMillis);
     root.put("generation", generation);
     root.put("source", source);
-    ArrayNode objs = root.putArray("objects");
-    for (Covered c : objects) {
-      objs.addObject()
-          .put("container", c.container())
-          .put("key", c.key())
-          .put("size", c.size())
-          .put("records", c.records());
-    }
+    root.put("objectCount", objectCount);
+    root.put("records", records);
+    root.put("coverage", coverage);
     ArrayNode lefts = root.putArray("left");
     for (Left l : left) {
       lefts
@@ -143,15 +251,6 @@ public record Manifest(
     if (root == null || root.path("version").asInt() != VERSION) {
       throw new IOException("not a trailquery block manifest of version " + VERSION);
     }
-    List<Covered> objects = new ArrayList<>();
-    for (JsonNode o : root.path("objects")) {
-      objects.add(
-          new Covered(
-              o.path("container").textValue(),
-              o.path("key").textValue(),
-              o.path("size").asLong(),
-              o.path("records").asLong()));
-    }
     List<Left> left = new ArrayList<>();
     for (JsonNode o : root.path("left")) {
       left.add(
@@ -187,7 +286,9 @@ public record Manifest(
         root.path("windowMillis").asLong(),
         root.path("generation").textValue(),
         root.path("source").textValue(),
-        objects,
+        root.path("objectCount").asLong(),
+        root.path("records").asLong(),
+        root.path("coverage").textValue(),
         left,
         blocks);
   }

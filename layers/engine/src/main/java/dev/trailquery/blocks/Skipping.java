@@ -33,6 +33,7 @@ public final class Skipping {
   private static final ChunkTest ALWAYS = c -> true;
 
   private final List<ChunkTest> tests;
+  private boolean wide;
   private final long start;
   private final long end;
 
@@ -70,7 +71,11 @@ public final class Skipping {
       }
     }
     tests.removeIf(t -> t == ALWAYS);
-    return new Skipping(List.copyOf(tests), start, end);
+    Skipping s = new Skipping(List.copyOf(tests), start, end);
+    s.wide =
+        query.commands().stream()
+            .anyMatch(c -> c instanceof Command.Filter f && mentionsWide(f.condition()));
+    return s;
   }
 
   /** Whether a query could keep any record of the chunk. */
@@ -91,6 +96,23 @@ public final class Skipping {
       }
     }
     return true;
+  }
+
+  /** Whether a filter names a wide field (whose chunk indexes live apart from the manifest). */
+  public boolean usesWide() {
+    return wide;
+  }
+
+  private static boolean mentionsWide(Expr e) {
+    return switch (e) {
+      case Expr.FieldRef f -> Compactor.WIDE_FIELDS.contains(f.name());
+      case Expr.Binary b -> mentionsWide(b.left()) || mentionsWide(b.right());
+      case Expr.Unary u -> mentionsWide(u.operand());
+      case Expr.In in -> mentionsWide(in.subject());
+      case Expr.Like l -> mentionsWide(l.subject());
+      case Expr.Call c -> c.args().stream().anyMatch(Skipping::mentionsWide);
+      default -> false;
+    };
   }
 
   /** Whether the filters give the planner anything to skip with (besides time). */
