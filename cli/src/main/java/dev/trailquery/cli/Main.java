@@ -46,8 +46,9 @@ public final class Main {
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
-        serve [--port 8080] [--logs DIR] [--workers N]
-                         the query API over HTTP (POST /queries, GET /queries/ID, ...)
+        serve [--port 8080] [--logs DIR] [--blocks DIR] [--workers N]
+                         the query API over HTTP (POST /queries, GET /queries/ID, ...);
+                         --blocks: compacted blocks of the logs (see compact-trail)
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch

@@ -68,7 +68,7 @@ final class ServeCommand {
   private ServeCommand() {}
 
   static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("port", "host", "logs", "workers"), Set.of());
+    Args a = Args.parse(argv, Set.of("port", "host", "logs", "workers", "blocks"), Set.of());
     if (!a.positional.isEmpty()) {
       throw new UsageException(
           "serve takes no arguments; unexpected '" + a.positional.getFirst() + "'");
@@ -99,9 +99,32 @@ final class ServeCommand {
       }
       Integer workers = a.intOption("workers");
       int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
-      EmbeddedApi embedded = new EmbeddedApi(logs, FanoutConfig.local(w));
+      EmbeddedApi embedded;
+      if (a.get("blocks") != null) {
+        Path blocks = Path.of(a.get("blocks"));
+        if (!Files.isDirectory(blocks)) {
+          throw new IOException("no such directory: " + blocks);
+        }
+        embedded =
+            new EmbeddedApi(
+                new dev.trailquery.functions.blocks.BlockCatalog(
+                    new dev.trailquery.functions.api.LocalCatalog(
+                        logs, dev.trailquery.functions.api.TrailLayout.defaults()),
+                    new dev.trailquery.blocks.DirBlockStore(blocks)),
+                null,
+                FanoutConfig.local(w),
+                System::currentTimeMillis);
+      } else {
+        embedded = new EmbeddedApi(logs, FanoutConfig.local(w));
+      }
       server = start(embedded.api(), host, port, embedded);
-      mode = "embedded: logs in " + logs + ", " + w + " worker threads, queries in memory";
+      mode =
+          "embedded: logs in "
+              + logs
+              + (a.get("blocks") != null ? " and blocks in " + a.get("blocks") : "")
+              + ", "
+              + w
+              + " worker threads, queries in memory";
     }
     err.println(
         "trailquery serve: http://" + host + ":" + server.port() + "/queries (" + mode + ")");

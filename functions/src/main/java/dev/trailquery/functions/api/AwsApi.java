@@ -97,7 +97,9 @@ public final class AwsApi {
             Duration.ofMinutes(number(env, Env.DELIVERY_DELAY_MINUTES)),
             16,
             System::currentTimeMillis);
-    S3Catalog catalog = new S3Catalog(s3, bucket, env.get(Env.TRAIL_PREFIX.var()), layout);
+    ObjectCatalog catalog =
+        dev.trailquery.functions.blocks.Blocks.catalog(
+            new S3Catalog(s3, bucket, env.get(Env.TRAIL_PREFIX.var()), layout), s3, env::get);
     FanoutConfig config =
         FanoutConfig.lambda()
             .withWorkers((int) number(env, Env.MAX_WORKERS))

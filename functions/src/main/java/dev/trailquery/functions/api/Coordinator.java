@@ -129,7 +129,8 @@ public final class Coordinator {
       long l0 = System.nanoTime();
       List<ObjectRef> refs =
           catalog.list(
-              new ObjectCatalog.Range(q.startMillis(), q.endMillis(), q.accounts(), q.regions()));
+              new ObjectCatalog.Range(q.startMillis(), q.endMillis(), q.accounts(), q.regions()),
+              plan);
       listNanos = System.nanoTime() - l0;
       objects = refs.size();
       batches = Batches.split(refs, config);

@@ -28,6 +28,14 @@ public interface ObjectCatalog {
   /** The objects that may hold records of the range, in a stable order. */
   List<ObjectRef> list(Range range) throws IOException;
 
+  /**
+   * The objects for one query's plan: by default {@link #list(Range)}; a catalog backed by
+   * compacted blocks uses the plan's filters to pick the chunks to read.
+   */
+  default List<ObjectRef> list(Range range, dev.trailquery.plan.Plan plan) throws IOException {
+    return list(range);
+  }
+
   /** Opens the objects this catalog lists (safe to use from several threads). */
   ObjectSource source();
 }

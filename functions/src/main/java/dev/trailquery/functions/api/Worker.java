@@ -29,6 +29,9 @@ public final class Worker {
       int parallelism,
       ObjectSource source,
       BooleanSupplier cancelled) {
+    if (source instanceof dev.trailquery.functions.blocks.BlockSource blocks) {
+      return blocks.scanAll(plan, objects, parallelism, cancelled);
+    }
     List<Scan.Input> inputs = new ArrayList<>(objects.size());
     for (ObjectRef ref : objects) {
       inputs.add(new Scan.Input(source, ref));

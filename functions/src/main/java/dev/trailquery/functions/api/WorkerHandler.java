@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.aws.S3ObjectSource;
+import dev.trailquery.store.ObjectSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,10 @@ public final class WorkerHandler implements RequestStreamHandler {
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
     long t0 = System.nanoTime();
     WorkerRequest req = WorkerRequest.fromJson(Json.MAPPER.readTree(in));
-    byte[] state = Worker.run(req, new S3ObjectSource(s3(), req.container(), ""), () -> false);
+    ObjectSource source =
+        dev.trailquery.functions.blocks.Blocks.source(
+            new S3ObjectSource(s3(), req.container(), ""), s3(), System::getenv);
+    byte[] state = Worker.run(req, source, () -> false);
     ObjectNode resp = Json.MAPPER.createObjectNode();
     resp.put("state", Base64.getEncoder().encodeToString(state));
     resp.put("millis", (System.nanoTime() - t0) / 1_000_000);

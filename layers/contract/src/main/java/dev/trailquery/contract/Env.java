@@ -19,6 +19,13 @@ public enum Env {
   RESULTS_BUCKET("TRAILQUERY_RESULTS_BUCKET", null),
   /** Key prefix of those results in {@link #RESULTS_BUCKET}. */
   RESULTS_PREFIX("TRAILQUERY_RESULTS_PREFIX", Keys.QUERY_RESULTS_PREFIX),
+  /**
+   * The stack's bucket holding compacted trail blocks (under {@link #BLOCKS_PREFIX}); unset:
+   * queries read raw objects only and nothing is compacted.
+   */
+  BLOCKS_BUCKET("TRAILQUERY_BLOCKS_BUCKET", null),
+  /** Key prefix of the blocks in {@link #BLOCKS_BUCKET}. */
+  BLOCKS_PREFIX("TRAILQUERY_BLOCKS_PREFIX", Keys.BLOCKS_PREFIX),
   /** The worker function (ARN or name) the coordinator invokes; unset: threads in-process. */
   WORKER_FUNCTION("TRAILQUERY_WORKER_FUNCTION", null),
   /** The coordinator function the API starts queries with; unset: a thread in-process. */

@@ -13,6 +13,9 @@ public final class Keys {
   /** S3 key prefix (in the results bucket) of query results too big for a DynamoDB item. */
   public static final String QUERY_RESULTS_PREFIX = "query-results/";
 
+  /** Where compacted trail blocks live in the stack's bucket (never the trail's prefix). */
+  public static final String BLOCKS_PREFIX = "blocks/";
+
   /** Results table: a day's per-object bundle parts, {@code "B#" + day}. */
   public static final String BUNDLE = "B#";
 

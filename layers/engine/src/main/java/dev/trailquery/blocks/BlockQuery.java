@@ -237,6 +237,35 @@ public final class BlockQuery {
     return tasks(manifests, byWindow, unnamed);
   }
 
+  /**
+   * Like {@link #tasks(List)} for raw objects already listed (the coordinator's catalog): the
+   * manifests of the windows they fall in are read (all of them when some key has no CloudTrail
+   * time).
+   */
+  public List<Task> tasksFor(List<Scan.Input> inputs) throws IOException {
+    Map<Long, List<Scan.Input>> byWindow = new TreeMap<>();
+    List<Scan.Input> unnamed = new ArrayList<>();
+    for (Scan.Input in : inputs) {
+      long t = Compactor.keyTime(in.ref().key());
+      if (t < 0) {
+        unnamed.add(in);
+      } else {
+        byWindow.computeIfAbsent(Math.floorDiv(t, WINDOW) * WINDOW, w -> new ArrayList<>()).add(in);
+      }
+    }
+    List<Manifest> manifests;
+    if (!unnamed.isEmpty()) {
+      manifests = manifests();
+    } else {
+      List<String> names = new ArrayList<>();
+      for (long w : byWindow.keySet()) {
+        names.add(Compactor.folder(w) + Compactor.MANIFEST);
+      }
+      manifests = readManifests(names);
+    }
+    return tasks(manifests, byWindow, unnamed);
+  }
+
   /** Like {@link #tasks(List)} with the manifests already read. */
   public List<Task> tasks(List<Manifest> manifests, List<? extends ObjectSource> raw)
       throws IOException {
