@@ -41,14 +41,14 @@ import java.util.zip.GZIPOutputStream;
  * over raw objects and over blocks, side by side in one run.
  *
  * <p>The trail: {@code --objects-per-day} objects a day for {@code --days} days, over {@code
- * --accounts} accounts and 4 regions, laid out as an organization trail writes
- * ({@code AWSLogs/o-.../ACCOUNT/CloudTrail/REGION/yyyy/MM/dd/..._yyyyMMddTHHmmZ_....json.gz}); the
- * records are the bundled samples' events (their real shapes) with fresh identities, 4–16 per
- * object, and ConsoleLogin events at 1 in 3,000 records (org trails are dominated by API calls).
+ * --accounts} accounts and 4 regions, laid out as an organization trail writes ({@code
+ * AWSLogs/o-.../ACCOUNT/CloudTrail/REGION/yyyy/MM/dd/..._yyyyMMddTHHmmZ_....json.gz}); the records
+ * are the bundled samples' events (their real shapes) with fresh identities, 4–16 per object, and
+ * ConsoleLogin events at 1 in 3,000 records (org trails are dominated by API calls).
  *
- * <p>S3 model: every GET (whole object or range) waits 20–40 ms (uniform) before its first byte
- * and then streams at 80 MB/s; every LIST 30 ms per 1,000 keys. A worker keeps 32 GETs in flight
- * and takes up to 2,000 objects or 64 MB (the deployed fan-out); worker-seconds are the sum of the
+ * <p>S3 model: every GET (whole object or range) waits 20–40 ms (uniform) before its first byte and
+ * then streams at 80 MB/s; every LIST 30 ms per 1,000 keys. A worker keeps 32 GETs in flight and
+ * takes up to 2,000 objects or 64 MB (the deployed fan-out); worker-seconds are the sum of the
  * workers' wall times, each worker run alone.
  */
 public final class BlocksBench {
@@ -82,23 +82,33 @@ public final class BlocksBench {
       }
     }
     Path home = Path.of(System.getProperty("trailquery.home", ".")).toAbsolutePath().normalize();
-    Path base = home.resolve("bench/target/orgtrail-" + perDay + "x" + days + "-" + accounts + "-" + seed);
+    Path base =
+        home.resolve("bench/target/orgtrail-" + perDay + "x" + days + "-" + accounts + "-" + seed);
     Path raw = base.resolve("trail");
     Path blocks = base.resolve("blocks");
     System.out.printf(
         "# blocks bench: %d objects/day x %d days, %d accounts x %d regions, seed %d (%s, %d cores)%n",
-        perDay, days, accounts, REGIONS.length, seed, Instant.now(), Runtime.getRuntime().availableProcessors());
+        perDay,
+        days,
+        accounts,
+        REGIONS.length,
+        seed,
+        Instant.now(),
+        Runtime.getRuntime().availableProcessors());
     long rawBytes;
     if (!Files.exists(base.resolve("generated"))) {
       long t0 = System.nanoTime();
       rawBytes = generate(home, raw, perDay, days, accounts, seed);
       Files.writeString(base.resolve("generated"), Long.toString(rawBytes));
-      System.out.printf("generated %.1f MB gzip in %.0f s%n", rawBytes / 1e6, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "generated %.1f MB gzip in %.0f s%n", rawBytes / 1e6, (System.nanoTime() - t0) / 1e9);
     } else {
       rawBytes = Long.parseLong(Files.readString(base.resolve("generated")).trim());
     }
     long objects = perDay * (long) days;
-    System.out.printf("raw trail: %d objects, %.1f MB gzip (%.2f KB each)%n", objects, rawBytes / 1e6, rawBytes / 1e3 / objects);
+    System.out.printf(
+        "raw trail: %d objects, %.1f MB gzip (%.2f KB each)%n",
+        objects, rawBytes / 1e6, rawBytes / 1e3 / objects);
 
     // ---- compaction ----
     Compactor.Options opts = Compactor.Options.defaults().withThreads(2);
@@ -111,8 +121,16 @@ public final class BlocksBench {
     System.out.printf(
         "compaction: %d windows (%d compacted, %d up to date) %d blocks %d chunks, %.0f s (2 threads);"
             + " stored %.1f MB = %.1f%% of raw gzip (blocks %.1f MB + manifests/lists/indexes %.1f MB)%n",
-        rep.windows(), rep.compacted(), rep.upToDate(), rep.blocks(), rep.chunks(), compactSecs,
-        stored / 1e6, 100.0 * stored / rawBytes, tqb(blocks) / 1e6, (stored - tqb(blocks)) / 1e6);
+        rep.windows(),
+        rep.compacted(),
+        rep.upToDate(),
+        rep.blocks(),
+        rep.chunks(),
+        compactSecs,
+        stored / 1e6,
+        100.0 * stored / rawBytes,
+        tqb(blocks) / 1e6,
+        (stored - tqb(blocks)) / 1e6);
 
     // ---- simulated S3 ----
     String[] queries = {
@@ -124,8 +142,9 @@ public final class BlocksBench {
     };
     long end = START + days * DAY_MS;
     System.out.println();
-    System.out.println("| query (7 days) | GETs raw | GETs blocks | ratio | MB read raw | MB read blocks | ratio | worker-s raw | worker-s blocks | ratio | plan s (blocks) | same result |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println(
+        "| query (7 days) | GETs raw | GETs blocks | ratio | MB read raw | MB read blocks | ratio | worker-s raw | worker-s blocks | ratio | CPU-s raw | CPU-s blocks | ratio | plan s (blocks) | same result |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String q : queries) {
       Plan plan = Trailquery.compile(q, new Planner.Options(START, end, end, null));
       Sim rawSim = new Sim(seed);
@@ -153,13 +172,34 @@ public final class BlocksBench {
           rr.result.fields().equals(br.result.fields())
               && rr.result.rowMaps().equals(br.result.rowMaps());
       System.out.printf(
-          "| `%s` | %d | %d (%d plan) | %.0f× | %.1f | %.2f | %.0f× | %.1f | %.2f | %.0f× | %.2f | %s |%n",
-          q.replace("|", "\\|"), rawSim.gets.get(), bSim.gets.get(), planGets,
-          (double) rawSim.gets.get() / bSim.gets.get(), rawSim.bytes.get() / 1e6,
-          bSim.bytes.get() / 1e6, (double) rawSim.bytes.get() / bSim.bytes.get(),
-          rr.workerSecs, br.workerSecs, rr.workerSecs / br.workerSecs, planSecs, same ? "yes" : "NO");
-      System.out.println("  blocks: " + bq.stats() + "; raw LISTs " + rawSim.lists.get() + ", blocks LISTs " + bSim.lists.get()
-          + "; workers raw " + rr.workers + ", blocks " + br.workers);
+          "| `%s` | %d | %d (%d plan) | %.0f× | %.1f | %.2f | %.0f× | %.1f | %.2f | %.0f× | %.1f | %.2f | %.1f× | %.2f | %s |%n",
+          q.replace("|", "\\|"),
+          rawSim.gets.get(),
+          bSim.gets.get(),
+          planGets,
+          (double) rawSim.gets.get() / bSim.gets.get(),
+          rawSim.bytes.get() / 1e6,
+          bSim.bytes.get() / 1e6,
+          (double) rawSim.bytes.get() / bSim.bytes.get(),
+          rr.workerSecs,
+          br.workerSecs,
+          rr.workerSecs / br.workerSecs,
+          rr.cpuSecs,
+          br.cpuSecs,
+          rr.cpuSecs / Math.max(br.cpuSecs, 1e-3),
+          planSecs,
+          same ? "yes" : "NO");
+      System.out.println(
+          "  blocks: "
+              + bq.stats()
+              + "; raw LISTs "
+              + rawSim.lists.get()
+              + ", blocks LISTs "
+              + bSim.lists.get()
+              + "; workers raw "
+              + rr.workers
+              + ", blocks "
+              + br.workers);
     }
 
     if (formats) {
@@ -172,7 +212,13 @@ public final class BlocksBench {
 
   // ---------------------------------------------------------------- workers
 
-  record Run(Result result, double workerSecs, int workers) {}
+  record Run(Result result, double workerSecs, int workers, double cpuSecs) {}
+
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   /** Splits tasks into worker batches (2,000 objects or 64 MB) and runs them one after another. */
   static Run workers(BlockQuery runner, Plan plan, List<BlockQuery.Task> tasks) {
@@ -198,6 +244,7 @@ public final class BlocksBench {
     }
     PartialState merged = new PartialState(plan);
     double secs = 0;
+    long c0 = cpuNanos();
     for (List<BlockQuery.Task> batch : batches) {
       long t0 = System.nanoTime();
       PartialState s = runner.scan(batch, 32);
@@ -208,7 +255,8 @@ public final class BlocksBench {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    return new Run(Finisher.finish(merged), secs, batches.size());
+    double cpu = (cpuNanos() - c0) / 1e9;
+    return new Run(Finisher.finish(merged), secs, batches.size(), cpu);
   }
 
   // ---------------------------------------------------------------- S3 model
@@ -224,7 +272,8 @@ public final class BlocksBench {
     void get(long n) {
       gets.incrementAndGet();
       bytes.addAndGet(n);
-      sleepMicros(ThreadLocalRandom.current().nextLong(20_000, 40_001) + n * 1_000_000 / (80L << 20));
+      sleepMicros(
+          ThreadLocalRandom.current().nextLong(20_000, 40_001) + n * 1_000_000 / (80L << 20));
     }
 
     void list(long keys) {
@@ -320,18 +369,21 @@ public final class BlocksBench {
   /** One day compacted with gzip levels 1, 6 and 9: stored size and a full scan's CPU time. */
   static void formats(Path raw, Path base) throws IOException {
     System.out.println();
-    System.out.println("| block format (day 1) | stored MB | % of raw gzip | compact s | full scan s (median of 3, 1 thread) |");
+    System.out.println(
+        "| block format (day 1) | stored MB | % of raw gzip | compact s | full scan s (median of 3, 1 thread) |");
     System.out.println("|---|---|---|---|---|");
     long rawDay = 0;
     try (Stream<Path> s = Files.walk(raw)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        if (Files.isRegularFile(p) && Compactor.keyTime(p.toString()) >= 0
+        if (Files.isRegularFile(p)
+            && Compactor.keyTime(p.toString()) >= 0
             && Compactor.keyTime(p.toString()) < START + DAY_MS) {
           rawDay += Files.size(p);
         }
       }
     }
-    Plan plan = Trailquery.compile("stats count(*) by eventSource, eventName", Planner.Options.defaults());
+    Plan plan =
+        Trailquery.compile("stats count(*) by eventSource, eventName", Planner.Options.defaults());
     // the raw day itself, scanned the same way
     List<Scan.Input> dayInputs = new ArrayList<>();
     LocalFileSource src = new LocalFileSource(raw);
@@ -347,11 +399,15 @@ public final class BlocksBench {
       Trailquery.runInputs(plan, dayInputs, 1, Scan.Listener.NONE);
       rawScan[i] = (System.nanoTime() - t0) / 1e9;
     }
-    System.out.printf("| raw objects (gzip JSON, one GET each) | %.1f | 100 | - | %.2f |%n", rawDay / 1e6, median(rawScan));
+    System.out.printf(
+        "| raw objects (gzip JSON, one GET each) | %.1f | 100 | - | %.2f |%n",
+        rawDay / 1e6, median(rawScan));
     for (int level : new int[] {1, 6, 9}) {
       Path dir = base.resolve("format-gzip" + level);
       Compactor.Options o = Compactor.Options.defaults();
-      o = new Compactor.Options(o.windowMillis(), o.chunkJsonBytes(), o.blockJsonBytes(), level, 2, o.graceMillis());
+      o =
+          new Compactor.Options(
+              o.windowMillis(), o.chunkJsonBytes(), o.blockJsonBytes(), level, 2, o.graceMillis());
       long t0 = System.nanoTime();
       new Compactor(new DirBlockStore(dir), o, System::currentTimeMillis)
           .compact(List.of(src), START, START + DAY_MS, null);
@@ -395,14 +451,18 @@ public final class BlocksBench {
       }
       System.out.printf(
           "| `%s` | %.2f | %.2f | %.1f× %s |%n",
-          q.replace("|", "\\|"), median(r), median(b), median(r) / median(b),
+          q.replace("|", "\\|"),
+          median(r),
+          median(b),
+          median(r) / median(b),
           outR.equals(outB) ? "" : "(OUTPUT DIFFERS)");
     }
   }
 
   static String run(Path home, String q, String path) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder(home.resolve("trailquery").toString(), "query", q, path, "--format", "csv")
+        new ProcessBuilder(
+                home.resolve("trailquery").toString(), "query", q, path, "--format", "csv")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -478,8 +538,14 @@ public final class BlocksBench {
   }
 
   static long object(
-      Path dir, int o, int perDay, String[] accts, List<ObjectNode> common, List<ObjectNode> logins,
-      long seed) throws IOException {
+      Path dir,
+      int o,
+      int perDay,
+      String[] accts,
+      List<ObjectNode> common,
+      List<ObjectNode> logins,
+      long seed)
+      throws IOException {
     // SplittableRandom mixes its seed: neighbouring objects get unrelated streams
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed * 1_000_003L + o);
     int day = o / perDay;
@@ -508,21 +574,45 @@ public final class BlocksBench {
           "sourceIPAddress",
           rnd.nextInt(50_000) == 0
               ? "203.0.113.77"
-              : (1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256));
+              : (1 + rnd.nextInt(222))
+                  + "."
+                  + rnd.nextInt(256)
+                  + "."
+                  + rnd.nextInt(256)
+                  + "."
+                  + rnd.nextInt(256));
       if (e.get("userIdentity") instanceof ObjectNode u) {
         u.put("accountId", account);
         if (u.has("arn")) {
-          u.put("arn", "arn:aws:sts::" + account + ":assumed-role/role-" + rnd.nextInt(30) + "/s" + rnd.nextInt(1000));
+          u.put(
+              "arn",
+              "arn:aws:sts::"
+                  + account
+                  + ":assumed-role/role-"
+                  + rnd.nextInt(30)
+                  + "/s"
+                  + rnd.nextInt(1000));
         }
       }
       recs.add(e);
     }
     String name =
-        account + "_CloudTrail_" + region + "_" + KEY_TIME.format(Instant.ofEpochMilli(keyTime)) + "_"
-            + Long.toHexString(rnd.nextLong()).toUpperCase() + ".json.gz";
+        account
+            + "_CloudTrail_"
+            + region
+            + "_"
+            + KEY_TIME.format(Instant.ofEpochMilli(keyTime))
+            + "_"
+            + Long.toHexString(rnd.nextLong()).toUpperCase()
+            + ".json.gz";
     Path folder =
-        dir.resolve("AWSLogs/o-sim0example/" + account + "/CloudTrail/" + region + "/"
-            + DAY.format(Instant.ofEpochMilli(keyTime)));
+        dir.resolve(
+            "AWSLogs/o-sim0example/"
+                + account
+                + "/CloudTrail/"
+                + region
+                + "/"
+                + DAY.format(Instant.ofEpochMilli(keyTime)));
     Files.createDirectories(folder);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
