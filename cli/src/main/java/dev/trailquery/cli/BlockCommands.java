@@ -28,17 +28,20 @@ final class BlockCommands {
   static final String USAGE =
       """
         compact-trail --from T [--to T] [--blocks DIR|s3://BUCKET/PREFIX] [--threads N] [SOURCE...]
+        compact-trail --from T [--to T] --function NAME   (or TRAILQUERY_COMPACTOR_FUNCTION)
                          roll the trail's objects of [from, to) into compacted blocks (hour
                          windows, idempotent and resumable: run it again to continue or catch up);
                          SOURCE defaults to s3://$TRAILQUERY_TRAIL_BUCKET/$TRAILQUERY_TRAIL_PREFIX,
                          --blocks to s3://$TRAILQUERY_BLOCKS_BUCKET/blocks/. Then query the blocks:
-                         ./trailquery query 'QUERY' BLOCKS [SOURCE...]
+                         ./trailquery query 'QUERY' BLOCKS [SOURCE...]; with --function, the
+                         deployed compactor runs each day of the range (asynchronous invocations)
       """;
 
   private BlockCommands() {}
 
   static int compactTrail(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("from", "to", "blocks", "threads"), Set.of("quiet"));
+    Args a =
+        Args.parse(argv, Set.of("from", "to", "blocks", "threads", "function"), Set.of("quiet"));
     Instant now = Instant.now();
     if (a.get("from") == null) {
       throw new UsageException("compact-trail needs --from T (e.g. --from -7d)");
@@ -53,6 +56,13 @@ final class BlockCommands {
       throw new UsageException("--from must be before --to");
     }
     List<String> paths = new ArrayList<>(a.positional);
+    String function =
+        a.get("function") != null
+            ? a.get("function")
+            : System.getenv("TRAILQUERY_COMPACTOR_FUNCTION");
+    if (paths.isEmpty() && a.get("blocks") == null && function != null && !function.isBlank()) {
+      return invokeDeployed(function, from, to, out);
+    }
     if (paths.isEmpty()) {
       String bucket = System.getenv("TRAILQUERY_TRAIL_BUCKET");
       if (bucket == null || bucket.isBlank()) {
@@ -99,6 +109,45 @@ final class BlockCommands {
         r.rawBytes() == 0 ? 0.0 : 100.0 * r.blockBytes() / r.rawBytes(),
         r.objectsLeft(),
         secs);
+    return 0;
+  }
+
+  /**
+   * The deployed way: one asynchronous invocation of the compactor function per day of the range
+   * (each within its 15 minutes; Lambda retries failed ones twice, and a run again is idempotent).
+   */
+  private static int invokeDeployed(String function, long from, long to, PrintStream out) {
+    long day = 86_400_000L;
+    int n = 0;
+    try (var lambda =
+        software.amazon.awssdk.services.lambda.LambdaClient.builder()
+            .httpClientBuilder(
+                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+            .build()) {
+      for (long d = Math.floorDiv(from, 3_600_000L) * 3_600_000L; d < to; d += day) {
+        long end = Math.min(to, d + day);
+        String payload = "{\"from\":" + d + ",\"to\":" + end + "}";
+        lambda.invoke(
+            b ->
+                b.functionName(function)
+                    .invocationType(
+                        software.amazon.awssdk.services.lambda.model.InvocationType.EVENT)
+                    .payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String(payload)));
+        out.println(
+            "compact-trail: invoked "
+                + function
+                + " for "
+                + Instant.ofEpochMilli(d)
+                + " .. "
+                + Instant.ofEpochMilli(end));
+        n++;
+      }
+    }
+    out.println(
+        "compact-trail: "
+            + n
+            + " asynchronous invocation(s); their results are in the function's log group, and"
+            + " running the same range again only compacts what changed");
     return 0;
   }
 

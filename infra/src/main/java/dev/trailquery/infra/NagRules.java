@@ -63,14 +63,46 @@ final class NagRules {
           true);
     }
 
+    // Compacted blocks: hour folders and generations named at run time under blocks/ in the
+    // stack's own bucket; the compactor also reads the trail's log objects like the worker.
+    String blocks =
+        "Resource::<"
+            + logicalId(stack, stack.resultsBucket())
+            + ".Arn>/"
+            + Keys.BLOCKS_PREFIX
+            + "*";
+    String blocksReason =
+        "Compacted trail blocks live under "
+            + Keys.BLOCKS_PREFIX
+            + " in this stack's own bucket, one folder per hour and generation named at run time.";
+    NagSuppressions.addResourceSuppressions(
+        stack.fn("Compactor").role(),
+        List.of(
+            suppression(
+                "AwsSolutions-IAM5",
+                "s3:GetObject on the trail's log prefix only ("
+                    + cfg.logsPrefix()
+                    + "*): the compactor reads the objects a listing of each hour finds. "
+                    + blocksReason,
+                trailObjects,
+                blocks)),
+        true);
+    for (String fn : List.of("Worker", "Coordinator")) {
+      NagSuppressions.addResourceSuppressions(
+          stack.fn(fn).role(),
+          List.of(suppression("AwsSolutions-IAM5", blocksReason, blocks)),
+          true);
+    }
+
     NagSuppressions.addResourceSuppressions(
         stack.resultsBucket(),
         List.of(
             suppression(
                 "AwsSolutions-S1",
-                "Holds only query results, written and read by this stack's functions and"
-                    + " expired after 7 days; API access logs record every request that reads"
-                    + " them. An access-log bucket would cost more than the data it audits.")),
+                "Holds only query results (expired after 7 days) and compacted copies of the"
+                    + " trail (blocks/, expired with the aggregates), written and read by this"
+                    + " stack's functions; API access logs record every request that reads"
+                    + " results. An access-log bucket would cost more than the data it audits.")),
         false);
     if (cfg.demoTrail()) {
       NagSuppressions.addResourceSuppressions(

@@ -107,9 +107,12 @@ public final class TrailqueryStack extends Stack {
     env.put(Env.RESULTS_PREFIX, Keys.QUERY_RESULTS_PREFIX);
     env.put(Env.QUERY_TIMEOUT_SECONDS, Integer.toString(QUERY_TIMEOUT_SECONDS));
     env.put(Env.MAX_WORKERS, Integer.toString(config.maxFanout()));
+    env.put(Env.BLOCKS_BUCKET, storage.results.getBucketName());
+    env.put(Env.BLOCKS_PREFIX, Keys.BLOCKS_PREFIX);
 
     ingest = new IngestPipeline(this, config, trail, storage, lambdas, env);
     queryApi = new QueryApi(this, config, trail, storage, lambdas, ingest, env);
+    new BlockCompaction(this, config, trail, storage, lambdas, queryApi, env);
     monitoring.watch(ingest, lambdas.all);
 
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(monitoring.topic.getTopicArn()).build();
@@ -167,7 +170,7 @@ public final class TrailqueryStack extends Stack {
     return lambdas.layer;
   }
 
-  /** Ingest, Worker, Coordinator, Api. */
+  /** Ingest, Worker, Coordinator, Api, Compactor. */
   public Map<String, Fn> functions() {
     return lambdas.all;
   }

@@ -52,6 +52,17 @@ class PoliciesTest {
     return join(arn(id(stack.resultsBucket())), "/query-results/*");
   }
 
+  private Map<String, Object> blocks() {
+    return join(arn(id(stack.resultsBucket())), "/blocks/*");
+  }
+
+  private Map<String, Object> listBlocks() {
+    return allowIf(
+        List.of("s3:ListBucket"),
+        Map.of("StringLike", Map.of("s3:prefix", List.of("blocks/*"))),
+        arn(id(stack.resultsBucket())));
+  }
+
   @Test
   void ingestReadsTheTrailPrefixConsumesItsQueueReadsSubscriptionsWritesAggregates() {
     assertThat(statements("Ingest"))
@@ -87,7 +98,24 @@ class PoliciesTest {
         .containsExactlyInAnyOrder(
             logs("Worker"),
             allow(List.of("s3:GetObject"), s3Arn("acme-cloudtrail/org/AWSLogs/*")),
-            kmsDecrypt());
+            kmsDecrypt(),
+            // compacted blocks' chunks, in the stack's own bucket
+            allow(List.of("s3:GetObject"), blocks()));
+  }
+
+  @Test
+  void compactorReadsTheTrailPrefixAndWritesOnlyBlocksInTheStacksBucket() {
+    assertThat(statements("Compactor"))
+        .containsExactlyInAnyOrder(
+            logs("Compactor"),
+            allowIf(
+                List.of("s3:ListBucket"),
+                Map.of("StringLike", Map.of("s3:prefix", List.of("org/AWSLogs/*"))),
+                s3Arn("acme-cloudtrail")),
+            allow(List.of("s3:GetObject"), s3Arn("acme-cloudtrail/org/AWSLogs/*")),
+            kmsDecrypt(),
+            listBlocks(),
+            allow(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), blocks()));
   }
 
   @Test
@@ -101,7 +129,10 @@ class PoliciesTest {
                 s3Arn("acme-cloudtrail")),
             allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject", "s3:PutObject"), queryResults()),
-            allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))));
+            allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))),
+            // manifests and object lists of compacted blocks (listing: a missing manifest is 404)
+            listBlocks(),
+            allow(List.of("s3:GetObject"), blocks()));
   }
 
   @Test
@@ -153,7 +184,7 @@ class PoliciesTest {
   @Test
   void everyRoleIsAssumedByLambdaOnlyAndHasNoManagedPolicy() {
     var roles = Cfn.resources(t, "AWS::IAM::Role");
-    assertThat(roles).hasSize(5); // four functions and the notifications handler
+    assertThat(roles).hasSize(6); // five functions and the notifications handler
     for (var r : roles.values()) {
       Map<String, Object> p = Cfn.props(r);
       assertThat(p).doesNotContainKey("ManagedPolicyArns").doesNotContainKey("Policies");
@@ -179,7 +210,7 @@ class PoliciesTest {
     TrailqueryStack s =
         TestStacks.stack(Map.of("trailBucket", "acme-cloudtrail", "trailPrefix", "org"));
     Template plain = TestStacks.template(s);
-    for (String fn : List.of("Ingest", "Worker", "Coordinator", "Api")) {
+    for (String fn : List.of("Ingest", "Worker", "Coordinator", "Api", "Compactor")) {
       assertThat(Cfn.roleStatements(plain, Cfn.id(s, s.fn(fn).role())))
           .allSatisfy(st -> assertThat(st.get("Action").toString()).doesNotContain("kms:"));
     }
@@ -195,7 +226,10 @@ class PoliciesTest {
             allow(
                 List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                 arn(Cfn.id(s, s.fn("Worker").logGroup()))),
-            allow(List.of("s3:GetObject"), objects));
+            allow(List.of("s3:GetObject"), objects),
+            allow(
+                List.of("s3:GetObject"),
+                join(arn(Cfn.id(s, s.resultsBucket())), "/" + "blocks/*")));
     assertThat(Cfn.roleStatements(demo, Cfn.id(s, s.fn("Coordinator").role())))
         .contains(
             allowIf(

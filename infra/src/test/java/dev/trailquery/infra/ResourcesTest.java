@@ -40,18 +40,19 @@ class ResourcesTest {
     m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
-    m.put("AWS::CloudWatch::Alarm", 6); // DLQ depth, queue age, errors of 4 functions
+    m.put("AWS::CloudWatch::Alarm", 7); // DLQ depth, queue age, errors of 5 functions
     m.put("AWS::DynamoDB::Table", 3); // subscriptions, aggregates, queries
-    m.put("AWS::IAM::Policy", 5);
-    m.put("AWS::IAM::Role", 5); // 4 functions + notifications handler
-    m.put("AWS::Lambda::Alias", 4);
+    m.put("AWS::Events::Rule", 1); // the compactor's hourly schedule
+    m.put("AWS::IAM::Policy", 6);
+    m.put("AWS::IAM::Role", 6); // 5 functions + notifications handler
+    m.put("AWS::Lambda::Alias", 5);
     m.put("AWS::Lambda::EventInvokeConfig", 1); // coordinator: no async retry
     m.put("AWS::Lambda::EventSourceMapping", 1);
-    m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
+    m.put("AWS::Lambda::Function", 6); // 5 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
-    m.put("AWS::Lambda::Version", 4);
-    m.put("AWS::Logs::LogGroup", 6); // 4 functions, API access, notifications handler
+    m.put("AWS::Lambda::Permission", 19); // API Gateway → API alias, per route; the schedule
+    m.put("AWS::Lambda::Version", 5);
+    m.put("AWS::Logs::LogGroup", 7); // 5 functions, API access, notifications handler
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
     m.put("AWS::S3::BucketPolicy", demo ? 2 : 1);
     m.put("AWS::SNS::Topic", 1);
@@ -136,7 +137,13 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>();
+    worker.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));
+    worker.put("TRAILQUERY_BLOCKS_PREFIX", "blocks/");
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
+    Map<String, Object> compactor = new LinkedHashMap<>(trail);
+    compactor.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));
+    compactor.put("TRAILQUERY_BLOCKS_PREFIX", "blocks/");
+    compactor.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> query = new LinkedHashMap<>(trail);
     query.put("TRAILQUERY_QUERIES_TABLE", ref(id(stack.queriesTable())));
     query.put("TRAILQUERY_RESULTS_BUCKET", ref(id(stack.resultsBucket())));
@@ -145,6 +152,8 @@ class ResourcesTest {
     Map<String, Object> coordinator = new LinkedHashMap<>(query);
     coordinator.put("TRAILQUERY_WORKER_FUNCTION", ref(id(stack.fn("Worker").alias())));
     coordinator.put("TRAILQUERY_MAX_WORKERS", "64");
+    coordinator.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));
+    coordinator.put("TRAILQUERY_BLOCKS_PREFIX", "blocks/");
     coordinator.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> api = new LinkedHashMap<>(query);
     api.put("TRAILQUERY_COORDINATOR_FUNCTION", ref(id(stack.fn("Coordinator").alias())));
@@ -173,7 +182,13 @@ class ResourcesTest {
             900,
             coordinator),
         new FnSpec(
-            "ApiFunction", "dev.trailquery.functions.api.ApiHandler::handleRequest", 512, 29, api));
+            "ApiFunction", "dev.trailquery.functions.api.ApiHandler::handleRequest", 512, 29, api),
+        new FnSpec(
+            "CompactorFunction",
+            "dev.trailquery.functions.blocks.CompactorHandler::handleRequest",
+            3008,
+            900,
+            compactor));
   }
 
   @Test
@@ -260,7 +275,7 @@ class ResourcesTest {
   @Test
   void logGroupsKeepLogsThirtyDays() {
     var groups = Cfn.resources(t, "AWS::Logs::LogGroup");
-    assertThat(groups).hasSize(6);
+    assertThat(groups).hasSize(7);
     groups.values().forEach(g -> assertThat(Cfn.props(g)).isEqualTo(Map.of("RetentionInDays", 30)));
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
@@ -389,6 +404,13 @@ class ResourcesTest {
                                 "Prefix", "query-results/",
                                 "ExpirationInDays", 7,
                                 "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1),
+                                "Status", "Enabled"),
+                            // compacted blocks: kept as long as the aggregates
+                            Map.of(
+                                "Id", "expire-blocks",
+                                "Prefix", "blocks/",
+                                "ExpirationInDays", 400,
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1),
                                 "Status", "Enabled")))),
             "DeletionPolicy",
             "Retain",
@@ -416,8 +438,15 @@ class ResourcesTest {
           .isEqualTo(Map.of("IntegrationHttpMethod", "POST", "Type", "AWS_PROXY", "Uri", uri));
     }
     List<String> sourcePaths = new ArrayList<>();
+    int scheduled = 0;
     for (var perm : Cfn.resources(t, "AWS::Lambda::Permission").values()) {
       Map<String, Object> p = Cfn.props(perm);
+      if ("events.amazonaws.com".equals(p.get("Principal"))) {
+        // the compactor's hourly schedule may invoke the compactor alias, nothing else
+        assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Compactor").alias())));
+        scheduled++;
+        continue;
+      }
       assertThat(p.get("Action")).isEqualTo("lambda:InvokeFunction");
       assertThat(p.get("Principal")).isEqualTo("apigateway.amazonaws.com");
       assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Api").alias())));
@@ -432,6 +461,7 @@ class ResourcesTest {
       expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+\\+?}", "*"));
     }
     assertThat(sourcePaths).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(scheduled).isEqualTo(1);
     t.hasResourceProperties(
         "AWS::ApiGateway::RestApi",
         Map.of(

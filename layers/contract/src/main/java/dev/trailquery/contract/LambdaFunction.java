@@ -18,7 +18,7 @@ public enum LambdaFunction {
   WORKER(
       "Worker",
       "dev.trailquery.functions.api.WorkerHandler::handleRequest",
-      List.of(Env.JAVA_TOOL_OPTIONS)),
+      List.of(Env.BLOCKS_BUCKET, Env.BLOCKS_PREFIX, Env.JAVA_TOOL_OPTIONS)),
   /** Invoked asynchronously by the API with {@code {"queryId": id}}; runs one query's fan-out. */
   COORDINATOR(
       "Coordinator",
@@ -32,6 +32,21 @@ public enum LambdaFunction {
           Env.QUERY_TIMEOUT_SECONDS,
           Env.WORKER_FUNCTION,
           Env.MAX_WORKERS,
+          Env.BLOCKS_BUCKET,
+          Env.BLOCKS_PREFIX,
+          Env.JAVA_TOOL_OPTIONS)),
+  /**
+   * Hourly (EventBridge schedule) and asynchronously by {@code compact-trail}: rolls the trail's
+   * objects into compacted blocks in the stack's bucket.
+   */
+  COMPACTOR(
+      "Compactor",
+      "dev.trailquery.functions.blocks.CompactorHandler::handleRequest",
+      List.of(
+          Env.TRAIL_BUCKET,
+          Env.TRAIL_PREFIX,
+          Env.BLOCKS_BUCKET,
+          Env.BLOCKS_PREFIX,
           Env.JAVA_TOOL_OPTIONS)),
   /** API Gateway REST proxy events for every {@link Route}. */
   API(

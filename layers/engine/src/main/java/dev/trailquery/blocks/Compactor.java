@@ -171,10 +171,27 @@ public final class Compactor {
   public Report compact(
       List<? extends ObjectSource> sources, long from, long to, Consumer<String> progress)
       throws IOException {
+    List<Scan.Input> inputs = new ArrayList<>();
+    for (Iterator<Scan.Input> it = Scan.inputs(sources); it.hasNext(); ) {
+      inputs.add(it.next());
+    }
+    String location =
+        sources.stream().map(ObjectSource::location).reduce((a, b) -> a + "," + b).orElse("");
+    return compactInputs(inputs, from, to, location, progress);
+  }
+
+  /**
+   * Like {@link #compact} over objects already listed (the deployed compactor lists the trail's day
+   * folders of the range, as the query catalog does).
+   *
+   * @param location where they come from, recorded in the manifests
+   */
+  public Report compactInputs(
+      List<Scan.Input> all, long from, long to, String location, Consumer<String> progress)
+      throws IOException {
     TreeMap<Long, List<Scan.Input>> windows = new TreeMap<>();
     List<Scan.Input> unnamed = new ArrayList<>();
-    for (Iterator<Scan.Input> it = Scan.inputs(sources); it.hasNext(); ) {
-      Scan.Input in = it.next();
+    for (Scan.Input in : all) {
       long t = keyTime(in.ref().key());
       if (t < 0) {
         unnamed.add(in);
@@ -190,8 +207,6 @@ public final class Compactor {
         }
       }
     }
-    String location =
-        sources.stream().map(ObjectSource::location).reduce((a, b) -> a + "," + b).orElse("");
     Totals totals = new Totals();
     for (Map.Entry<Long, List<Scan.Input>> w : windows.entrySet()) {
       compactWindow(w.getKey(), w.getValue(), location, totals);
