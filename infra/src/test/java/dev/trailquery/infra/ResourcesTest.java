@@ -280,7 +280,7 @@ class ResourcesTest {
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
         .filteredOn(g -> Cfn.props(g).get("RetentionInDays").equals(365))
-        .hasSize(5); // the notifications handler's (deploy-time only) stays at 30
+        .hasSize(6); // the notifications handler's (deploy-time only) stays at 30
   }
 
   @Test
