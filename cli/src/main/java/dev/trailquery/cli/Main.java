@@ -46,8 +46,9 @@ public final class Main {
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
-        serve [--port 8080] [--logs DIR] [--workers N]
-                         the query API over HTTP (POST /queries, GET /queries/ID, ...)
+        serve [--port 8080] [--logs DIR] [--workers N] [--api URL [--region R]]
+                         the console at / and the query API over HTTP (POST /queries, ...);
+                         --api forwards to a deployed stage, signed with SigV4
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
