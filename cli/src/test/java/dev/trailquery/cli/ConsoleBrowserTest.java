@@ -35,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -330,13 +332,45 @@ class ConsoleBrowserTest {
     assertThat(MainTest.JSON.readTree(message.getText()).get("eventSource").asText())
         .isEqualTo("ec2.amazonaws.com");
     assertThat(testid("copy-ptr").isDisplayed()).isTrue();
+
+    // Field names discovered in those records are completed in the editor.
+    driver.findElement(By.id("detail-close")).click();
+    String discovered =
+        (String)
+            js(
+                "return [...document.querySelectorAll(\"[data-testid='fields'] .item-main\")]"
+                    + ".map(b => b.textContent).find(f => f.startsWith('requestParameters.')"
+                    + " && f !== 'requestParameters.bucketName')");
+    assertThat(discovered).isNotNull();
+    js(
+        "window.trailquery.setQuery(arguments[0])",
+        "filter ispresent(" + discovered.substring(0, 20));
+    WebElement content =
+        driver.findElement(By.cssSelector("[data-testid='query-editor'] .cm-content"));
+    content.click();
+    content.sendKeys(Keys.END);
+    new Actions(driver).keyDown(Keys.CONTROL).sendKeys(Keys.SPACE).keyUp(Keys.CONTROL).perform();
+    waitFor(
+        () ->
+            js(
+                "return [...document.querySelectorAll('.cm-tooltip-autocomplete li')]"
+                    + ".some(li => li.textContent.includes(arguments[0]))",
+                discovered));
   }
 
   @Test
   void aBadQueryShowsItsErrorAtTheLineAndColumn() {
     open(samples, "");
-    // Line 2, column 22 is the second '=' (counted by hand).
-    run("fields eventName\n| filter eventName = = 'x'", START, END);
+    // Line 2, column 22 is the second '=' (counted by hand). Ctrl-Enter in the editor runs it.
+    js(
+        "window.trailquery.setQuery(arguments[0]);"
+            + " window.trailquery.setTimeRange(arguments[1], arguments[2]);",
+        "fields eventName\n| filter eventName = = 'x'",
+        START,
+        END);
+    driver.findElement(By.cssSelector("[data-testid='query-editor'] .cm-content")).click();
+    new Actions(driver).keyDown(Keys.CONTROL).sendKeys(Keys.ENTER).keyUp(Keys.CONTROL).perform();
+    waitFor(ConsoleBrowserTest::ended);
     assertThat(status()).endsWith("Failed");
     WebElement error = testid("error");
     assertThat(error.isDisplayed()).isTrue();
