@@ -107,6 +107,9 @@ public final class Client {
       warn("trailquery: not using the daemon: " + bad);
       return IN_PROCESS;
     }
+    if (!args.isEmpty() && args.getFirst().equals("daemon")) {
+      return manage(args);
+    }
     Path socket = socket();
     SocketChannel ch = null;
     long deadline = System.nanoTime() + waitMillis * 1_000_000;
@@ -139,6 +142,42 @@ public final class Client {
     try (SocketChannel c = ch) {
       return converse(c, args);
     }
+  }
+
+  /**
+   * {@code daemon status} and {@code daemon stop}: asks every daemon of the user (any build) in
+   * turn.
+   */
+  private int manage(List<String> args) throws IOException {
+    if (args.size() != 2 || !(args.get(1).equals("status") || args.get(1).equals("stop"))) {
+      warn("usage: trailquery daemon status|stop");
+      return 2;
+    }
+    List<Path> sockets = new ArrayList<>();
+    try (var files = Files.newDirectoryStream(dir, "d-*.sock")) {
+      files.forEach(sockets::add);
+    }
+    sockets.sort(null);
+    int found = 0;
+    for (Path socket : sockets) {
+      if (socket.getFileName().toString().endsWith(".new.sock")
+          || Rendezvous.secureSocket(socket, uid) != null) {
+        continue;
+      }
+      try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        request(ch, args);
+        if (relay(ch) == 0) {
+          found++;
+        }
+      } catch (IOException e) { // a crashed daemon's socket
+        debug(env, socket + ": " + e);
+      }
+    }
+    if (found == 0) {
+      out.write("no trailquery daemon is running\n".getBytes(StandardCharsets.UTF_8));
+    }
+    return 0;
   }
 
   private int converse(SocketChannel ch, List<String> args) throws IOException {

@@ -66,7 +66,8 @@ public final class Daemon {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger served = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
-  private volatile long lastUsed = System.nanoTime();
+  private final long started = System.nanoTime();
+  private volatile long lastUsed = started;
   private volatile boolean stopping;
   private volatile String stopReason;
   private ServerSocketChannel server;
@@ -278,6 +279,10 @@ public final class Daemon {
       for (int i = 0; i < n; i++) {
         args.add(Wire.readString(in));
       }
+      if (args.size() == 2 && args.getFirst().equals("daemon")) { // any build's client may ask
+        manage(args.get(1), frames);
+        return;
+      }
       if (!clientIdentity.equals(identity) || !stillMe()) {
         frames.refuse("another build: this daemon serves\n" + identity);
         if (!stillMe()) {
@@ -295,6 +300,29 @@ public final class Daemon {
       log(command + ": exit " + code + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     } catch (IOException e) {
       log(command + ": the client went away (" + e + ")");
+    }
+  }
+
+  /** {@code daemon status} or {@code daemon stop}: one line about this daemon. */
+  private void manage(String what, Frames frames) throws IOException {
+    long up = (System.nanoTime() - started) / 1_000_000_000;
+    String line =
+        (what.equals("stop") ? "stopped " : "")
+            + "daemon pid "
+            + ProcessHandle.current().pid()
+            + ": up "
+            + up
+            + " s, "
+            + (served.get() - 1)
+            + " commands before this one, "
+            + (active.get() - 1)
+            + " running; "
+            + jar
+            + "\n";
+    frames.write(Wire.OUT, line.getBytes(StandardCharsets.UTF_8), 0, line.length());
+    frames.exit(0);
+    if (what.equals("stop")) {
+      stop("asked to stop (trailquery daemon stop)");
     }
   }
 

@@ -333,6 +333,24 @@ class DaemonTest {
   }
 
   @Test
+  void statusAndStopReachTheUsersDaemonsOfAnyBuild() throws Exception {
+    Daemon d = startDaemon(60_000);
+    assertThat(client(FIXTURES, "check", "fields x").code()).isZero();
+    String otherBuild = identity() + "\nflags -Xother";
+    Run status = client(otherBuild, uid, Map.of(), FIXTURES, "daemon", "status");
+    assertThat(status.code()).isZero();
+    assertThat(status.out())
+        .startsWith("daemon pid " + ProcessHandle.current().pid() + ": up ")
+        .contains("1 commands before this one, 0 running; " + jar);
+    Run stop = client(otherBuild, uid, Map.of(), FIXTURES, "daemon", "stop");
+    assertThat(stop.out()).startsWith("stopped daemon pid ");
+    await(() -> !Files.exists(d.socket(), LinkOption.NOFOLLOW_LINKS), "the daemon gone");
+    assertThat(client(FIXTURES, "daemon", "status"))
+        .isEqualTo(new Run(0, "no trailquery daemon is running\n", ""));
+    assertThat(client(FIXTURES, "daemon", "restart").code()).isEqualTo(2);
+  }
+
+  @Test
   void otherCommandsAreLeftToTheLauncher() throws Exception {
     startDaemon(60_000);
     assertThat(client(FIXTURES, "serve").code()).isEqualTo(Client.IN_PROCESS);
