@@ -144,6 +144,30 @@ class DaemonTest {
   }
 
   @Test
+  void compactedBlocksRelativeToTheClientsDirectory() throws Exception {
+    startDaemon(60_000);
+    Run compact =
+        inProcess(
+            tmp,
+            "compact-trail",
+            "--quiet",
+            "--from",
+            "2026-11-01T00:00:00Z",
+            "--to",
+            "2026-11-02T00:00:00Z",
+            "--blocks",
+            tmp.resolve("blocks").toString(),
+            FIXTURES.toString());
+    assertThat(compact.code()).as(compact.err()).isZero();
+    assertThat(compact.out()).contains(" 5 records in ");
+    String[] args = {"query", "--format", "csv", "stats count(*) as n by eventName", "blocks"};
+    Run viaDaemon = client(tmp, args);
+    assertThat(viaDaemon).isEqualTo(inProcess(tmp, args));
+    assertThat(viaDaemon.code()).as(viaDaemon.err()).isZero();
+    assertThat(viaDaemon.out()).contains("ConsoleLogin,3");
+  }
+
+  @Test
   void usesTheClientsVariablesAndDirectory() throws Exception {
     Daemon d = startDaemon(60_000);
     // A query file relative to the client's directory.
