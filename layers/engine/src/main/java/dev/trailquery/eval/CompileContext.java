@@ -37,6 +37,9 @@ public interface CompileContext {
   /** The time the query started running, epoch ms ({@code now()}). */
   long nowMillis();
 
-  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2103", "...")}. */
+  /**
+   * An error at {@code span} to throw: {@code throw ctx.error(span, ErrorCode.STAR_ARGUMENT.code(),
+   * "...")}.
+   */
   QueryException error(Span span, String code, String message);
 }

@@ -24,11 +24,7 @@ import java.util.Objects;
  * and {@code dedup}, number of {@code stats}) run when the syntax is clean. Warnings about queries
  * that probably match nothing ({@code TQ3001}, {@code TQ3002}) end up in {@link Query#warnings()}.
  *
- * <p>Codes: TQ1001 query too long, TQ1002 unknown command, TQ1003 unexpected token, TQ1004
- * unterminated string/regex/name, TQ1005 bad character, TQ1006 bad number, TQ1007 bad regex, TQ1008
- * nested too deeply, TQ1009 parse names do not fit the pattern, TQ1010 bad limit, TQ1011 field name
- * in a list; TQ2001 sort/limit before the last stats, TQ2002 command after dedup, TQ2003 too many
- * stats, TQ2004 empty query; TQ3001 {@code *} compared with {@code =}, TQ3002 unquoted DNS name.
+ * <p>Codes: {@link ErrorCode} (TQ1xxx syntax, TQ20xx command placement, TQ3001/TQ3002 warnings).
  */
 public final class Parser {
   /** Logs Insights commands that trailquery recognises but does not run. */
@@ -96,7 +92,7 @@ public final class Parser {
       throw new QueryException(
           source,
           Diagnostic.error(
-              "TQ1001",
+              ErrorCode.QUERY_TOO_LONG.code(),
               "the query is "
                   + source.length()
                   + " characters long; the limit is "
@@ -125,7 +121,8 @@ public final class Parser {
   private Query parseQuery() {
     List<Command> commands = new ArrayList<>();
     if (peek().kind() == Kind.EOF) {
-      errors.add(Diagnostic.error("TQ2004", "expected a command", Span.at(0)));
+      errors.add(
+          Diagnostic.error(ErrorCode.EXPECTED_COMMAND.code(), "expected a command", Span.at(0)));
     } else {
       while (true) {
         try {
@@ -178,7 +175,7 @@ public final class Parser {
           advance();
       default ->
           throw error(
-              "TQ1002",
+              ErrorCode.UNKNOWN_COMMAND.code(),
               UNSUPPORTED.contains(lower)
                   ? "'"
                       + word.text()
@@ -270,11 +267,15 @@ public final class Parser {
       try {
         count = Long.parseLong(t.text());
       } catch (NumberFormatException e) {
-        throw error("TQ1010", "'" + t.text() + "' is too large for " + word, t.span());
+        throw error(
+            ErrorCode.BAD_LIMIT.code(), "'" + t.text() + "' is too large for " + word, t.span());
       }
     }
     if (count <= 0) {
-      throw error("TQ1010", word + " needs a positive integer; found '" + t.text() + "'", t.span());
+      throw error(
+          ErrorCode.BAD_LIMIT.code(),
+          word + " needs a positive integer; found '" + t.text() + "'",
+          t.span());
     }
     return new Command.Limit(count, spanFrom(start));
   }
@@ -303,7 +304,7 @@ public final class Parser {
         long stars = glob.value().chars().filter(c -> c == '*').count();
         if (stars != names.size()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               (stars == 0 ? "the pattern has no '*'" : "the pattern has " + stars + " '*'")
                   + " but "
                   + plural(names.size(), "name")
@@ -318,7 +319,7 @@ public final class Parser {
         List<Command.Name> names = groupNames(pattern);
         if (names.isEmpty()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               "the regex has no named group; name each value to extract with (?<name>...)",
               pattern.span());
         }
@@ -356,7 +357,7 @@ public final class Parser {
       if (afterDedup && !(c instanceof Command.Limit)) {
         errors.add(
             Diagnostic.error(
-                "TQ2002",
+                ErrorCode.COMMAND_AFTER_DEDUP.code(),
                 "'" + commandName(c) + "' cannot follow dedup; only limit may come after dedup",
                 c.span()));
       }
@@ -365,7 +366,7 @@ public final class Parser {
         if (stats == MAX_STATS + 1) {
           errors.add(
               Diagnostic.error(
-                  "TQ2003",
+                  ErrorCode.TOO_MANY_STATS.code(),
                   "too many stats commands; a query may have at most " + MAX_STATS,
                   c.span()));
         }
@@ -373,7 +374,9 @@ public final class Parser {
       if ((c instanceof Command.Sort || c instanceof Command.Limit) && i < lastStats) {
         errors.add(
             Diagnostic.error(
-                "TQ2001", commandName(c) + " must come after the last stats", c.span()));
+                ErrorCode.SORT_OR_LIMIT_BEFORE_STATS.code(),
+                commandName(c) + " must come after the last stats",
+                c.span()));
       }
       afterDedup |= c instanceof Command.Dedup;
     }
@@ -505,7 +508,7 @@ public final class Parser {
         || next.isKeyword("in")
         || isNegatedMatch()) {
       throw error(
-          "TQ1003",
+          ErrorCode.UNEXPECTED_TOKEN.code(),
           "unexpected "
               + next.describe()
               + ": comparisons do not chain; join them with 'and' or use parentheses",
@@ -579,7 +582,7 @@ public final class Parser {
       case NAME -> {
         if (!t.isAnyKeyword()) {
           throw error(
-              "TQ1011",
+              ErrorCode.FIELD_IN_LIST.code(),
               "'"
                   + t.value()
                   + "' is read as a field name, not a value; a list holds only strings and"
@@ -759,7 +762,7 @@ public final class Parser {
     try {
       Pattern.compile(t.value());
     } catch (RuntimeException e) {
-      throw error("TQ1007", "invalid regex: " + e.getMessage(), t.span());
+      throw error(ErrorCode.BAD_REGEX.code(), "invalid regex: " + e.getMessage(), t.span());
     }
     return new Expr.RegexLit(t.value(), t.span());
   }
@@ -839,7 +842,7 @@ public final class Parser {
     if (literal instanceof Expr.StringLit s && s.value().indexOf('*') >= 0) {
       String message =
           Warnings.starMessage(s.value(), subject.span().text(src), b.op() == BinaryOp.NE);
-      warnings.add(Diagnostic.warning("TQ3001", message, s.span()));
+      warnings.add(Diagnostic.warning(ErrorCode.WILDCARD_IS_LITERAL.code(), message, s.span()));
     }
   }
 
@@ -851,7 +854,7 @@ public final class Parser {
         && Warnings.looksLikeDnsName(f.name())) {
       warnings.add(
           Diagnostic.warning(
-              "TQ3002",
+              ErrorCode.DOTTED_NAME_IS_FIELD.code(),
               "'"
                   + f.name()
                   + "' is read as a field name, not a value; quote it: "
@@ -917,7 +920,7 @@ public final class Parser {
   private void deeper(Token at) {
     if (++depth > MAX_DEPTH) {
       throw error(
-          "TQ1008",
+          ErrorCode.NESTED_TOO_DEEPLY.code(),
           "the expression is nested too deeply (more than "
               + MAX_DEPTH
               + " levels); for a long chain of 'or' comparisons use 'in [...]'",
@@ -933,7 +936,10 @@ public final class Parser {
     if (t.kind() == Kind.ERROR) {
       return new ParseError(Diagnostic.error(t.code(), t.value(), t.span()));
     }
-    return error("TQ1003", "unexpected " + t.describe() + ", expected " + expected, t.span());
+    return error(
+        ErrorCode.UNEXPECTED_TOKEN.code(),
+        "unexpected " + t.describe() + ", expected " + expected,
+        t.span());
   }
 
   private static ParseError error(String code, String message, Span span) {

@@ -7,6 +7,7 @@ import dev.trailquery.eval.CompileContext;
 import dev.trailquery.eval.Evaluator;
 import dev.trailquery.eval.ExprCompiler;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.lang.ast.Command;
@@ -241,7 +242,7 @@ public final class Planner {
       if (literals.length - 1 != slots.length) {
         throw ctx.error(
             p.span(),
-            "TQ2111",
+            ErrorCode.PATTERN_NAMES_MISMATCH.code(),
             "the pattern has "
                 + (literals.length - 1)
                 + " '*' but "
@@ -360,7 +361,9 @@ public final class Planner {
   private Function<Expr.Call, Evaluator> nestedAggregate(Ctx ctx) {
     return call -> {
       throw ctx.error(
-          call.span(), "TQ2112", "an aggregate cannot be nested inside another aggregate");
+          call.span(),
+          ErrorCode.NESTED_AGGREGATE.code(),
+          "an aggregate cannot be nested inside another aggregate");
     };
   }
 
@@ -393,7 +396,7 @@ public final class Planner {
       if (slot < 0) {
         throw error(
             span,
-            "TQ2110",
+            ErrorCode.FIELD_GONE_AFTER_STATS.code(),
             "'"
                 + name
                 + "' does not exist after stats; available: "
