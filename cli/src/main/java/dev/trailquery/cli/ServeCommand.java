@@ -174,9 +174,12 @@ final class ServeCommand {
       if (ConsoleAssets.serve(ex)) {
         return;
       }
+      String refused = LocalGuard.refusal(ex);
       ApiResponse r;
       byte[] body = readBody(ex.getRequestBody());
-      if (body == null) {
+      if (refused != null) {
+        r = new ApiResponse(403, LocalGuard.errorBody(refused));
+      } else if (body == null) {
         r =
             new ApiResponse(
                 413,
