@@ -22,6 +22,8 @@ public enum ErrorCode {
   PARSE_NAMES_MISMATCH("TQ1009", Kind.SYNTAX, "parse: the names do not fit the pattern's captures"),
   BAD_LIMIT("TQ1010", Kind.SYNTAX, "limit (or a count) is not a positive integer in range"),
   FIELD_IN_LIST("TQ1011", Kind.SYNTAX, "a field name in a list, where only values are allowed"),
+  NESTED_SUBQUERY("TQ1012", Kind.SYNTAX, "a subquery inside a subquery"),
+  BAD_SAVED_QUERY_CALL("TQ1013", Kind.SYNTAX, "a malformed $SavedQuery(name=value, ...) call"),
 
   // ---- TQ20xx: command placement ----
   SORT_OR_LIMIT_BEFORE_STATS("TQ2001", Kind.PLACEMENT, "sort or limit before the last stats"),
@@ -43,6 +45,21 @@ public enum ErrorCode {
   FIELD_GONE_AFTER_STATS("TQ2110", Kind.EXPRESSION, "a field that does not exist after stats"),
   PATTERN_NAMES_MISMATCH("TQ2111", Kind.EXPRESSION, "a pattern's '*' count does not fit its names"),
   NESTED_AGGREGATE("TQ2112", Kind.EXPRESSION, "an aggregate nested inside another aggregate"),
+  MAP_OR_LIST_VALUE("TQ2113", Kind.EXPRESSION, "a map or list where a single value is needed"),
+  UNKNOWN_LOOKUP_TABLE("TQ2114", Kind.EXPRESSION, "lookup: no such table"),
+  UNKNOWN_LOOKUP_COLUMN("TQ2115", Kind.EXPRESSION, "lookup: the table has no such column"),
+  SUBQUERY_NOT_AVAILABLE("TQ2116", Kind.EXPRESSION, "a subquery where none can run"),
+  SUBQUERY_TOO_MANY_VALUES(
+      "TQ2117", Kind.EXPRESSION, "a subquery gives more distinct values than allowed"),
+  SUBQUERY_NOT_ALLOWED(
+      "TQ2118", Kind.EXPRESSION, "a subquery in a subscription, metric filter or rule"),
+  SUBQUERY_COLUMNS(
+      "TQ2119", Kind.EXPRESSION, "a subquery gives several columns: say which with fields"),
+  SAVED_QUERY_MISSING_PARAMETER(
+      "TQ2121", Kind.EXPRESSION, "a saved query's parameter without a value"),
+  SAVED_QUERY_UNKNOWN_PARAMETER(
+      "TQ2122", Kind.EXPRESSION, "a value for a parameter the saved query does not have"),
+  UNKNOWN_SAVED_QUERY("TQ2123", Kind.EXPRESSION, "no saved query of that name"),
 
   // ---- TQ22xx: function arguments ----
   FUNCTION_ARITY(

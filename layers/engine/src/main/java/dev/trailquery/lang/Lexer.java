@@ -135,6 +135,13 @@ public final class Lexer {
                   "unexpected '&&'; combine conditions with 'and'",
                   2)
               : error(ErrorCode.BAD_CHARACTER.code(), "unexpected character '&'", 1);
+      case '.' ->
+          prev != null
+                  && (prev.kind() == Kind.RBRACKET || prev.kind() == Kind.RPAREN)
+                  && prev.end() == pos
+                  && (isNameChar(at(pos + 1)) || at(pos + 1) == '`')
+              ? punct(Kind.DOT, 1)
+              : error(ErrorCode.BAD_CHARACTER.code(), "unexpected character '.'", 1);
       case '\u201c', '\u201d', '\u2018', '\u2019' ->
           error(
               ErrorCode.BAD_CHARACTER.code(),
