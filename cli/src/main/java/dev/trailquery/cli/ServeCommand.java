@@ -8,7 +8,7 @@ import dev.trailquery.functions.api.ApiRequest;
 import dev.trailquery.functions.api.ApiResponse;
 import dev.trailquery.functions.api.AwsApi;
 import dev.trailquery.functions.api.EmbeddedApi;
-import dev.trailquery.functions.api.FanoutConfig;
+import dev.trailquery.functions.fanout.FanoutConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
