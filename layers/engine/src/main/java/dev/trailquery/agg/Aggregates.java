@@ -29,6 +29,9 @@ public final class Aggregates {
   static {
     List<String> names = new ArrayList<>();
     for (Kind k : Kind.values()) {
+      if (k == Kind.FREQUENT) {
+        continue; // a command, not an aggregate of stats
+      }
       names.add(k.canonical);
       BY_NAME.put(k.canonical.toLowerCase(Locale.ROOT), k);
       for (String alias : k.aliases) {
@@ -117,6 +120,7 @@ public final class Aggregates {
       case LATEST -> new EarliestLatest(true);
       case SORTS_FIRST -> new SortsFirstLast(false);
       case SORTS_LAST -> new SortsFirstLast(true);
+      case FREQUENT -> throw new IllegalArgumentException("countFrequent is a command");
     };
   }
 
@@ -141,6 +145,8 @@ public final class Aggregates {
         checkNoAggregate(l.pattern(), ctx);
       }
       case Expr.In in -> checkNoAggregate(in.subject(), ctx);
+      case Expr.InQuery in -> checkNoAggregate(in.subject(), ctx);
+      case Expr.Access a -> checkNoAggregate(a.target(), ctx);
       case Expr.ListLit l -> {
         for (Expr item : l.items()) {
           checkNoAggregate(item, ctx);

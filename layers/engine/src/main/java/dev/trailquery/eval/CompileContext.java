@@ -28,6 +28,26 @@ public interface CompileContext {
     return null;
   }
 
+  /**
+   * A context-specific compilation of {@code expr} (record paths reached through {@code
+   * jsonParse(@message)} or an access, read by the reader instead of navigated), or null to compile
+   * it the general way.
+   */
+  default Evaluator rewrite(Expr expr) {
+    return null;
+  }
+
+  /**
+   * The values of a subquery that has already run (their text), for {@code f in ( QUERY )}; an
+   * error where subqueries cannot run.
+   */
+  default java.util.Set<String> subqueryValues(Expr.InQuery query) {
+    throw error(
+        query.span(),
+        "TQ2116",
+        "a subquery is not available here; it runs with ./trailquery query and the query API");
+  }
+
   /** The query's start time ({@code --start}), epoch ms; the time of the run when unbounded. */
   long queryStartMillis();
 

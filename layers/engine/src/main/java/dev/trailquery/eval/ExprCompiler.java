@@ -27,10 +27,19 @@ public final class ExprCompiler {
   }
 
   public Evaluator compile(Expr expr) {
-    if (expr instanceof Expr.Call || expr instanceof Expr.Binary || expr instanceof Expr.Unary) {
+    if (expr instanceof Expr.Call
+        || expr instanceof Expr.Binary
+        || expr instanceof Expr.Unary
+        || expr instanceof Expr.Access) {
       Evaluator column = ctx.existingColumn(expr);
       if (column != null) {
         return column;
+      }
+    }
+    if (expr instanceof Expr.Access || expr instanceof Expr.Call) {
+      Evaluator rewritten = ctx.rewrite(expr);
+      if (rewritten != null) {
+        return rewritten;
       }
     }
     return switch (expr) {
@@ -52,6 +61,45 @@ public final class ExprCompiler {
       case Expr.Binary b -> binary(b);
       case Expr.Like l -> like(l);
       case Expr.In in -> in(in);
+      case Expr.InQuery in -> inQuery(in);
+      case Expr.Access a -> navigate(compile(a.target()), a.steps());
+    };
+  }
+
+  /**
+   * Applies access steps at run time: {@code .key} on a map, {@code [i]} on a list; anything else
+   * (a scalar, a missing value) gives a missing value.
+   */
+  public static Evaluator navigate(Evaluator base, List<Expr.Step> steps) {
+    Expr.Step[] st = steps.toArray(Expr.Step[]::new);
+    return row -> {
+      Object v = base.eval(row);
+      for (Expr.Step s : st) {
+        if (!(v instanceof dev.trailquery.value.JsonValue j)) {
+          return null;
+        }
+        v =
+            switch (s) {
+              case Expr.Step.Key k -> j.get(k.name());
+              case Expr.Step.Index i -> j.get(i.index());
+            };
+      }
+      return v;
+    };
+  }
+
+  private Evaluator inQuery(Expr.InQuery q) {
+    Evaluator subject = compile(q.subject());
+    java.util.Set<String> values = ctx.subqueryValues(q);
+    boolean negated = q.negated();
+    return row -> {
+      Object v = subject.eval(row);
+      if (v == null) {
+        return Boolean.FALSE;
+      }
+      Object key = dev.trailquery.exec.GroupKey.canonical(v);
+      String text = key instanceof String s ? s : Values.toText(key);
+      return Values.bool(values.contains(text) != negated);
     };
   }
 

@@ -75,12 +75,28 @@ public final class Finisher {
     return switch (op) {
       case FinalOp.Rows r -> {
         List<Object[]> kept = new ArrayList<>(rows.size());
+        dev.trailquery.plan.RowOp[] ops = {r.op()};
         for (Object[] row : rows) {
-          if (r.op().apply(row)) {
-            kept.add(row);
-          }
+          dev.trailquery.plan.Pipeline.run(ops, row, -1, kept::add);
         }
         yield kept;
+      }
+      case FinalOp.Explode x -> {
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] row : rows) {
+          if (row[x.resultSlot()] instanceof dev.trailquery.agg.FrequentItems.Rows found) {
+            for (int i = 0; i < found.size(); i++) {
+              Object[] o = new Object[x.width().width()];
+              Object[] key = found.key(i);
+              for (int k = 0; k < key.length; k++) {
+                o[x.keySlots()[k]] = key[k];
+              }
+              o[x.countSlot()] = (double) found.count(i);
+              out.add(o);
+            }
+          }
+        }
+        yield out;
       }
       case FinalOp.Sort s -> {
         List<Object[]> sorted = new ArrayList<>(rows);

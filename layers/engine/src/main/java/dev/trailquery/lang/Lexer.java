@@ -132,6 +132,13 @@ public final class Lexer {
           at(pos + 1) == '&'
               ? error("TQ1005", "unexpected '&&'; combine conditions with 'and'", 2)
               : error("TQ1005", "unexpected character '&'", 1);
+      case '.' ->
+          prev != null
+                  && (prev.kind() == Kind.RBRACKET || prev.kind() == Kind.RPAREN)
+                  && prev.end() == pos
+                  && (isNameChar(at(pos + 1)) || at(pos + 1) == '`')
+              ? punct(Kind.DOT, 1)
+              : error("TQ1005", "unexpected character '.'", 1);
       case '\u201c', '\u201d', '\u2018', '\u2019' ->
           error(
               "TQ1005",

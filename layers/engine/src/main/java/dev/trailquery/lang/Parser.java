@@ -40,10 +40,7 @@ public final class Parser {
           "unmask",
           "filterindex",
           "source",
-          "unnest",
-          "lookup",
           "join",
-          "expand",
           "addtotals",
           "accum",
           "autoregress",
@@ -54,7 +51,6 @@ public final class Parser {
           "outlier",
           "appendcols",
           "sessionize",
-          "countfrequent",
           "relevantfields",
           "estimate");
 
@@ -71,7 +67,8 @@ public final class Parser {
   public static final int MAX_STATS = 10;
 
   private static final String COMMANDS =
-      "fields, display, filter, stats, sort, limit, parse, dedup";
+      "fields, display, filter, stats, sort, limit, parse, dedup, unnest, expand, countFrequent,"
+          + " lookup";
 
   private final String src;
   private final Lexer lexer;
@@ -80,6 +77,7 @@ public final class Parser {
   private final List<Diagnostic> warnings = new ArrayList<>();
   private int lastEnd;
   private int depth;
+  private boolean inSubquery;
 
   private Parser(String source) {
     this.src = source;
@@ -174,7 +172,11 @@ public final class Parser {
           "limit",
           "head",
           "parse",
-          "dedup" ->
+          "dedup",
+          "unnest",
+          "expand",
+          "countfrequent",
+          "lookup" ->
           advance();
       default ->
           throw error(
@@ -196,8 +198,83 @@ public final class Parser {
       case "sort" -> parseSort(start);
       case "limit", "head" -> parseLimit(start, lower);
       case "parse" -> parseParse(start);
+      case "unnest" -> parseUnnest(start);
+      case "expand" -> parseExpand(start);
+      case "countfrequent" -> new Command.CountFrequent(parseProjections(), spanFrom(start));
+      case "lookup" -> parseLookup(start);
       default -> parseDedup(start);
     };
+  }
+
+  // unnest = "unnest" expr "into" name
+  private Command parseUnnest(int start) {
+    Expr source = parseExpr();
+    if (!(peek().kind() == Kind.NAME
+        && !peek().quoted()
+        && peek().text().equalsIgnoreCase("into"))) {
+      throw unexpected(peek(), "'into' and the name of the field that receives each element");
+    }
+    advance();
+    Token name = expectName("a field name after 'into'");
+    return new Command.Unnest(source, new Command.Name(name.value(), name.span()), spanFrom(start));
+  }
+
+  // expand = "expand" name
+  private Command parseExpand(int start) {
+    Token name = expectName("the name of a field holding a JSON array");
+    if (peek().kind() == Kind.LPAREN) {
+      throw unexpected(peek(), "'|' (expand takes a field name)");
+    }
+    return new Command.Expand(new Expr.FieldRef(name.value(), name.span()), spanFrom(start));
+  }
+
+  // lookup = "lookup" table column ["as" name] {"," column ["as" name]}
+  //          ("OUTPUT" | "OUTPUTNEW") column ["as" name] {"," column ["as" name]}
+  private Command parseLookup(int start) {
+    Token table = expectName("the name of a lookup table");
+    List<Command.Column> matches = new ArrayList<>();
+    do {
+      matches.add(lookupColumn("a column of the lookup table to match"));
+    } while (accept(Kind.COMMA));
+    Token mode = peek();
+    boolean isMode =
+        mode.kind() == Kind.NAME
+            && !mode.quoted()
+            && (mode.text().equalsIgnoreCase("output")
+                || mode.text().equalsIgnoreCase("outputnew"));
+    if (!isMode) {
+      throw unexpected(mode, "',' or OUTPUT or OUTPUTNEW and the columns to copy");
+    }
+    advance();
+    List<Command.Column> outputs = new ArrayList<>();
+    do {
+      outputs.add(lookupColumn("a column of the lookup table to copy"));
+    } while (accept(Kind.COMMA));
+    return new Command.Lookup(
+        new Command.Name(table.value(), table.span()),
+        matches,
+        mode.text().equalsIgnoreCase("outputnew"),
+        outputs,
+        spanFrom(start));
+  }
+
+  private Command.Column lookupColumn(String what) {
+    Token column = peek();
+    if (column.kind() != Kind.NAME
+        || column.isAnyKeyword()
+        || (!column.quoted()
+            && (column.text().equalsIgnoreCase("output")
+                || column.text().equalsIgnoreCase("outputnew")))) {
+      throw unexpected(column, what);
+    }
+    advance();
+    Command.Name col = new Command.Name(column.value(), column.span());
+    if (peek().isKeyword("as")) {
+      advance();
+      Token field = expectName("a field name after 'as'");
+      return new Command.Column(col, new Command.Name(field.value(), field.span()));
+    }
+    return new Command.Column(col, col);
   }
 
   // projections = projection { "," projection }
@@ -345,7 +422,8 @@ public final class Parser {
   private void checkCommands(List<Command> commands) {
     int lastStats = -1;
     for (int i = 0; i < commands.size(); i++) {
-      if (commands.get(i) instanceof Command.Stats) {
+      if (commands.get(i) instanceof Command.Stats
+          || commands.get(i) instanceof Command.CountFrequent) {
         lastStats = i;
       }
     }
@@ -360,7 +438,7 @@ public final class Parser {
                 "'" + commandName(c) + "' cannot follow dedup; only limit may come after dedup",
                 c.span()));
       }
-      if (c instanceof Command.Stats) {
+      if (c instanceof Command.Stats || c instanceof Command.CountFrequent) {
         stats++;
         if (stats == MAX_STATS + 1) {
           errors.add(
@@ -389,6 +467,10 @@ public final class Parser {
       case Command.Limit x -> "limit";
       case Command.Parse x -> "parse";
       case Command.Dedup x -> "dedup";
+      case Command.Unnest x -> "unnest";
+      case Command.Expand x -> "expand";
+      case Command.CountFrequent x -> "countFrequent";
+      case Command.Lookup x -> "lookup";
     };
   }
 
@@ -492,6 +574,8 @@ public final class Parser {
               default -> throw unexpected(p, "a \"string\" or a /regex/ after 'like'");
             };
         result = new Expr.Like(left, pattern, negated, spanFrom(start));
+      } else if (peek().kind() == Kind.LPAREN) {
+        result = parseSubquery(left, negated, start);
       } else {
         result = new Expr.In(left, parseList(), negated, spanFrom(start));
       }
@@ -512,6 +596,42 @@ public final class Parser {
           next.span());
     }
     return result;
+  }
+
+  // subquery = "(" command { "|" command } ")"
+  private Expr parseSubquery(Expr subject, boolean negated, int start) {
+    Token open = advance(); // '('
+    if (peek().kind() != Kind.NAME || peek().quoted()) {
+      throw unexpected(open, "'[' to start the list after 'in' (or a subquery: in ( QUERY ))");
+    }
+    if (inSubquery) {
+      throw error(
+          "TQ1012", "subqueries do not nest: an inner query cannot hold another", open.span());
+    }
+    int innerStart = peek().start();
+    List<Command> inner = new ArrayList<>();
+    inSubquery = true;
+    try {
+      while (true) {
+        inner.add(parseCommand());
+        if (!accept(Kind.PIPE)) {
+          break;
+        }
+      }
+    } finally {
+      inSubquery = false;
+    }
+    int innerEnd = lastEnd;
+    expect(Kind.RPAREN, "'|' or ')' to end the subquery");
+    int before = errors.size();
+    checkCommands(inner);
+    if (errors.size() > before) {
+      throw new ParseError(errors.removeLast());
+    }
+    String text = src.substring(innerStart, innerEnd);
+    // spans inside the inner query stay those of the whole query text
+    Query q = new Query(src, inner, List.of());
+    return new Expr.InQuery(subject, q, text, negated, spanFrom(start));
   }
 
   /** At {@code not like} or {@code not in}. */
@@ -700,14 +820,15 @@ public final class Parser {
       }
       case LPAREN -> {
         int saved = depth;
+        Expr inner;
         try {
           deeper(advance());
-          Expr inner = parseExpr();
+          inner = parseExpr();
           expect(Kind.RPAREN, "')'");
-          return inner;
         } finally {
           depth = saved;
         }
+        return postfix(inner, t.start());
       }
       case NAME -> {
         if (t.isAnyKeyword()) {
@@ -715,12 +836,75 @@ public final class Parser {
         }
         advance();
         if (peek().kind() == Kind.LPAREN && !t.quoted()) {
-          return parseCall(t);
+          return postfix(parseCall(t), t.start());
         }
-        return new Expr.FieldRef(t.value(), t.span());
+        return postfix(new Expr.FieldRef(t.value(), t.span()), t.start());
       }
       default -> throw unexpected(t, "an expression");
     }
+  }
+
+  // postfix = { "[" (integer | string) "]" | "." name }   (only after a field, call or ")")
+  private Expr postfix(Expr target, int start) {
+    List<Expr.Step> steps = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Kind.LBRACKET && t.start() == lastEnd) {
+        advance();
+        Token i = peek();
+        if (i.kind() == Kind.NUMBER && i.text().chars().allMatch(c -> c >= '0' && c <= '9')) {
+          advance();
+          int index;
+          try {
+            index = Integer.parseInt(i.text());
+          } catch (NumberFormatException e) {
+            throw error("TQ1010", "index '" + i.text() + "' is too large", i.span());
+          }
+          steps.add(new Expr.Step.Index(index));
+        } else if (i.kind() == Kind.STRING) {
+          advance();
+          steps.add(new Expr.Step.Key(i.value()));
+        } else {
+          throw unexpected(i, "a list index (0, 1, ...) or a \"key\"");
+        }
+        expect(Kind.RBRACKET, "']'");
+      } else if (t.kind() == Kind.DOT) {
+        advance();
+        Token name = peek();
+        if (name.kind() != Kind.NAME) {
+          throw unexpected(name, "a key after '.'");
+        }
+        advance();
+        for (String key : keySegments(name.text())) {
+          steps.add(new Expr.Step.Key(key));
+        }
+      } else {
+        break;
+      }
+    }
+    return steps.isEmpty() ? target : new Expr.Access(target, steps, spanFrom(start));
+  }
+
+  /**
+   * The keys of a dotted name as written: {@code a.`b.c`.d} → {@code a}, {@code b.c}, {@code d}.
+   */
+  static List<String> keySegments(String raw) {
+    List<String> keys = new ArrayList<>();
+    StringBuilder key = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '`') {
+        quoted = !quoted;
+      } else if (c == '.' && !quoted) {
+        keys.add(key.toString());
+        key.setLength(0);
+      } else {
+        key.append(c);
+      }
+    }
+    keys.add(key.toString());
+    return keys;
   }
 
   // call = name "(" [ "*" | expr { "," expr } ] ")"
