@@ -3,7 +3,7 @@ package dev.trailquery.functions.blocks;
 import dev.trailquery.blocks.BlockQuery;
 import dev.trailquery.blocks.BlockStore;
 import dev.trailquery.exec.Scan;
-import dev.trailquery.functions.api.ObjectCatalog;
+import dev.trailquery.functions.catalog.ObjectCatalog;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.store.ObjectRef;
 import dev.trailquery.store.ObjectSource;

@@ -1,7 +1,7 @@
 package dev.trailquery.functions.blocks;
 
 import dev.trailquery.contract.Env;
-import dev.trailquery.functions.api.ObjectCatalog;
+import dev.trailquery.functions.catalog.ObjectCatalog;
 import dev.trailquery.store.ObjectSource;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
