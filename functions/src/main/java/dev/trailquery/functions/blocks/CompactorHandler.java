@@ -43,7 +43,9 @@ public final class CompactorHandler implements RequestStreamHandler {
   private static final long HOUR = 3_600_000L;
 
   private final S3Client s3;
-  private final Function<String, String> env;
+  private final String bucket;
+  private final String prefix;
+  private final S3BlockStore store;
   private final LongSupplier clock;
 
   /** Built from the Lambda environment. */
@@ -54,7 +56,9 @@ public final class CompactorHandler implements RequestStreamHandler {
 
   public CompactorHandler(S3Client s3, Function<String, String> env, LongSupplier clock) {
     this.s3 = s3;
-    this.env = env;
+    this.bucket = Env.TRAIL_BUCKET.get(env);
+    this.prefix = Env.TRAIL_PREFIX.get(env);
+    this.store = Blocks.store(s3, env);
     this.clock = clock;
   }
 
@@ -103,15 +107,12 @@ public final class CompactorHandler implements RequestStreamHandler {
 
   /** Compacts the windows of [from, to). */
   public Compactor.Report compact(long from, long to) throws IOException {
-    String bucket = Env.TRAIL_BUCKET.get(env);
     if (bucket == null || bucket.isBlank()) {
       throw new IllegalStateException(Env.TRAIL_BUCKET.var() + " is not set");
     }
-    S3BlockStore store = Blocks.store(s3, env);
     if (store == null) {
       throw new IllegalStateException(Env.BLOCKS_BUCKET.var() + " is not set");
     }
-    String prefix = Env.TRAIL_PREFIX.get(env);
     S3Catalog catalog = new S3Catalog(s3, bucket, prefix, TrailLayout.defaults());
     List<Scan.Input> inputs = new ArrayList<>();
     for (ObjectRef r : catalog.list(new ObjectCatalog.Range(from, to, List.of(), List.of()))) {

@@ -100,7 +100,11 @@ class HandlerContractTest {
       }
       case API -> AwsApi.from(env, s3(), dynamo());
       case COORDINATOR -> AwsFanout.from(env, s3(), dynamo());
-      case WORKER -> {} // reads its batch from the request
+      // reads its batch from the request, and where compacted blocks are from the environment
+      case WORKER ->
+          dev.trailquery.functions.blocks.Blocks.source(
+              new dev.trailquery.functions.aws.S3ObjectSource(s3(), "bucket", ""), s3(), env);
+      case COMPACTOR -> new dev.trailquery.functions.blocks.CompactorHandler(s3(), env, () -> 0);
     }
     return env.read;
   }
