@@ -58,8 +58,8 @@ final class IngestCommands {
         subscribe NAME --rule FILE|JSON [--bin 5m]
                          a Contributor Insights rule: contributors per period
         subscribe --pack cis [--bin 5m] [--no-alarms] [--backfill-from T]
-                         the CIS AWS Foundations pack: seed 002's metric filters with alarms and
-                         seed 001's CIS 3.1-3.14 queries, in one command
+                         the CIS AWS Foundations pack: the benchmark's metric filters with alarms
+                         and Classmethod's CIS 3.1-3.14 queries, in one command
         subscriptions    list the subscriptions
         results NAME [--start T] [--end T] [--per-bin | --report [--top N]]
                 [--format table|json|csv|ndjson]
