@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailquery.blocks.Compactor;
 import dev.trailquery.contract.Env;
 import dev.trailquery.exec.Scan;
-import dev.trailquery.functions.api.Json;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.catalog.ObjectCatalog;
 import dev.trailquery.functions.catalog.S3Catalog;
@@ -64,10 +63,10 @@ public final class CompactorHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    JsonNode event = Json.MAPPER.readTree(in);
+    JsonNode event = dev.trailquery.json.Mappers.MAPPER.readTree(in);
     long[] range = range(event, clock.getAsLong());
     Compactor.Report r = compact(range[0], range[1]);
-    var resp = Json.MAPPER.createObjectNode();
+    var resp = dev.trailquery.json.Mappers.MAPPER.createObjectNode();
     resp.put("from", Instant.ofEpochMilli(range[0]).toString());
     resp.put("to", Instant.ofEpochMilli(range[1]).toString());
     resp.put("windows", r.windows());
@@ -79,7 +78,7 @@ public final class CompactorHandler implements RequestStreamHandler {
     resp.put("blocks", r.blocks());
     resp.put("blockBytes", r.blockBytes());
     resp.put("rawBytes", r.rawBytes());
-    Json.MAPPER.writeValue(out, resp);
+    dev.trailquery.json.Mappers.MAPPER.writeValue(out, resp);
   }
 
   /** The range an event asks for: [from, to) in epoch ms, whole hours. */

@@ -3,8 +3,8 @@ package dev.trailquery.functions.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trailquery.functions.api.Json;
 import dev.trailquery.functions.testing.Emulators;
+import dev.trailquery.json.Mappers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +24,14 @@ class CompactorHandlerTest {
   @Test
   void scheduledEventsCompactTheThreeSettledHoursBeforeTheirTime() throws Exception {
     JsonNode scheduled =
-        Json.MAPPER.readTree(
+        Mappers.MAPPER.readTree(
             "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\","
                 + "\"time\":\"2026-12-01T10:05:00Z\"}");
     // 10:05 - 20 min settles at 09:45: hours 06, 07, 08 are done
     assertThat(CompactorHandler.range(scheduled, 0))
         .containsExactly(ms("2026-12-01T06:00:00Z"), ms("2026-12-01T09:00:00Z"));
     JsonNode explicit =
-        Json.MAPPER.readTree("{\"from\":\"2026-11-01T00:30:00Z\",\"to\":1764547200000}");
+        Mappers.MAPPER.readTree("{\"from\":\"2026-11-01T00:30:00Z\",\"to\":1764547200000}");
     assertThat(CompactorHandler.range(explicit, 0))
         .containsExactly(ms("2026-11-01T00:00:00Z"), 1764547200000L);
   }
@@ -84,6 +84,6 @@ class CompactorHandlerTest {
   private static JsonNode invoke(CompactorHandler h, String event) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     h.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-    return Json.MAPPER.readTree(out.toByteArray());
+    return Mappers.MAPPER.readTree(out.toByteArray());
   }
 }
