@@ -37,6 +37,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
  *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
  *       much later than the range a file's name time may be)
+ *   <li>{@code TRAILQUERY_CALLER_ACCOUNTS}: the per-principal account allow-list ({@link
+ *       AccountAccess}); {@code TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER} (5), {@code
+ *       TRAILQUERY_MAX_RUNNING_QUERIES} (0: no cap), {@code TRAILQUERY_MAX_QUERY_RANGE_DAYS} (0: no
+ *       cap): {@link QueryLimits}
  * </ul>
  */
 public final class AwsApi {
@@ -111,8 +115,10 @@ public final class AwsApi {
             : null;
     Invoker invoker =
         worker != null ? new LambdaInvoker(lambda, worker) : new ThreadInvoker(catalog.source());
+    AccountAccess access = AccountAccess.fromEnv(env);
     Coordinator coordinator =
-        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
+        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis)
+            .withAccess(access);
     Launcher launcher =
         coordinatorFunction != null
             ? id ->
@@ -131,6 +137,7 @@ public final class AwsApi {
             System::currentTimeMillis,
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
+    api.withAccess(access).withLimits(QueryLimits.fromEnv(env, config.timeout().toSeconds()));
     return new AwsApi(api, coordinator);
   }
 

@@ -16,7 +16,10 @@ public final class CoordinatorHandler implements RequestStreamHandler {
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
     JsonNode n = Json.MAPPER.readTree(in);
     String id = n.path("queryId").asText();
-    Coordinator.Metrics m = AwsApi.fromEnvironment().coordinator().run(id);
+    Coordinator.Metrics m =
+        AwsApi.fromEnvironment()
+            .coordinator()
+            .run(id, context == null ? null : context.getAwsRequestId());
     out.write(Json.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }
