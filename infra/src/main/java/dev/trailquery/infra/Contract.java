@@ -54,6 +54,19 @@ public final class Contract {
   /** Assumed: retention (days) of a subscription created without one. */
   public static final String ENV_DEFAULT_RETENTION_DAYS = "TRAILQUERY_DEFAULT_RETENTION_DAYS";
 
+  /** The per-principal account allow-list (JSON; the API and the coordinator enforce it). */
+  public static final String ENV_CALLER_ACCOUNTS = "TRAILQUERY_CALLER_ACCOUNTS";
+
+  /** Queries one principal may have running at once (the API answers 429 past it); 0 = no cap. */
+  public static final String ENV_MAX_RUNNING_QUERIES_PER_CALLER =
+      "TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER";
+
+  /** Queries all callers may have running at once; 0 = no cap. */
+  public static final String ENV_MAX_RUNNING_QUERIES = "TRAILQUERY_MAX_RUNNING_QUERIES";
+
+  /** The longest time range of a query, in days; 0 = no cap. */
+  public static final String ENV_MAX_QUERY_RANGE_DAYS = "TRAILQUERY_MAX_QUERY_RANGE_DAYS";
+
   /** Lambda's JVM options variable: tiered compilation is chosen per function (docs/DEPLOY.md). */
   public static final String ENV_JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param alarmEmail an address subscribed to the alarm topic, or null
  * @param createApiGatewayLogsRole create the region's API Gateway CloudWatch Logs role (account
  *     setting; only where none is set yet)
+ * @param security caps, access and TLS settings ({@link SecuritySettings})
  */
 public record TrailqueryConfig(
     String trailBucket,
@@ -41,7 +42,8 @@ public record TrailqueryConfig(
     int apiRateLimit,
     int apiBurstLimit,
     String alarmEmail,
-    boolean createApiGatewayLogsRole) {
+    boolean createApiGatewayLogsRole,
+    SecuritySettings security) {
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern KMS_KEY_ARN =
@@ -82,6 +84,8 @@ public record TrailqueryConfig(
 
   /** Reads every setting through {@code context} (a CDK node's {@code tryGetContext}). */
   public static TrailqueryConfig from(Function<String, Object> context) {
+    int maxFanout = number(context, "maxFanout", 64);
+    int ingestMaxConcurrency = number(context, "ingestMaxConcurrency", 10);
     return new TrailqueryConfig(
         text(context, "trailBucket"),
         text(context, "trailPrefix"),
@@ -91,13 +95,14 @@ public record TrailqueryConfig(
         number(context, "apiMemory", 512),
         number(context, "coordinatorMemory", 1024),
         number(context, "workerMemory", 1769),
-        number(context, "maxFanout", 64),
-        number(context, "ingestMaxConcurrency", 10),
+        maxFanout,
+        ingestMaxConcurrency,
         number(context, "logRetentionDays", 30),
         number(context, "apiRateLimit", 20),
         number(context, "apiBurstLimit", 40),
         text(context, "alarmEmail"),
-        bool(context, "createApiGatewayLogsRole"));
+        bool(context, "createApiGatewayLogsRole"),
+        SecuritySettings.from(context, maxFanout, ingestMaxConcurrency));
   }
 
   /** Settings from a map (tests). */

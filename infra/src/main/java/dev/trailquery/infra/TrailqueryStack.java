@@ -13,10 +13,12 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.CfnRestApi;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.IResource;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodDeploymentOptions;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -47,6 +49,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -97,6 +100,9 @@ public final class TrailqueryStack extends Stack {
   /** The coordinator ends a query with status Timeout this long before its Lambda would die. */
   public static final int QUERY_TIMEOUT_SECONDS = 840;
 
+  /** The lowest TLS version the buckets accept ({@code s3:TlsVersion}). */
+  public static final double MINIMUM_TLS = 1.2;
+
   /** S3 notification delivery attempts through SQS before a message goes to the DLQ. */
   public static final int MAX_RECEIVE_COUNT = 5;
 
@@ -115,6 +121,10 @@ public final class TrailqueryStack extends Stack {
   private final RestApi api;
   private final LogGroup apiAccessLogs;
   private final LogGroup notificationsHandlerLogs;
+  private final software.amazon.awscdk.services.events.Rule objectCreatedRule;
+  private final Queue asyncFailureQueue;
+  private final LogGroup apiExecutionLogs;
+  private final List<software.amazon.awscdk.services.iam.ManagedPolicy> rolePolicies;
   private final Topic alarmTopic;
   private final List<Alarm> alarms = new ArrayList<>();
 
@@ -134,6 +144,8 @@ public final class TrailqueryStack extends Stack {
               .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
               .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
               .enforceSsl(true)
+              .minimumTlsVersion(MINIMUM_TLS)
+              .eventBridgeEnabled(config.security().eventBridge())
               .lifecycleRules(
                   List.of(
                       LifecycleRule.builder().id("expire").expiration(Duration.days(90)).build()))
@@ -211,14 +223,23 @@ public final class TrailqueryStack extends Stack {
                     .maxReceiveCount(MAX_RECEIVE_COUNT)
                     .build())
             .build();
-    trailBucket.addEventNotification(
-        EventType.OBJECT_CREATED,
-        new QueueNotification(ingestQueue),
-        NotificationKeyFilter.builder()
-            .prefix(config.logsPrefix())
-            .suffix(Contract.LOG_SUFFIX)
-            .build());
-    notificationsHandlerLogs = NotificationsHandler.tighten(this);
+    if (config.security().eventBridge()) {
+      // The bucket sends its events to EventBridge (the owner turns that on for an existing
+      // bucket); a rule forwards the trail's ObjectCreated events to the queue. The stack never
+      // writes the bucket's notification configuration, which other owners may share.
+      objectCreatedRule = EventDelivery.rule(this, trailBucket, config, ingestQueue);
+      notificationsHandlerLogs = config.demoTrail() ? NotificationsHandler.tighten(this) : null;
+    } else {
+      objectCreatedRule = null;
+      trailBucket.addEventNotification(
+          EventType.OBJECT_CREATED,
+          new QueueNotification(ingestQueue),
+          NotificationKeyFilter.builder()
+              .prefix(config.logsPrefix())
+              .suffix(Contract.LOG_SUFFIX)
+              .build());
+      notificationsHandlerLogs = NotificationsHandler.tighten(this);
+    }
 
     // ---- State ----
     subscriptionsTable =
@@ -241,6 +262,7 @@ public final class TrailqueryStack extends Stack {
             .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
             .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
             .enforceSsl(true)
+            .minimumTlsVersion(MINIMUM_TLS)
             .lifecycleRules(
                 List.of(
                     LifecycleRule.builder()
@@ -269,6 +291,30 @@ public final class TrailqueryStack extends Stack {
     // The topic of the stack's CloudWatch alarms and of the subscriptions' alarms (ingest
     // publishes)
     alarmTopic = Topic.Builder.create(this, "AlarmTopic").enforceSsl(true).build();
+    // A topic policy replaces SNS's default one: without this statement the stack's own CloudWatch
+    // alarms could not publish (only this account's alarms may).
+    alarmTopic.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .sid("CloudWatchAlarmsPublish")
+            .effect(Effect.ALLOW)
+            .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+            .actions(List.of("sns:Publish"))
+            .resources(List.of(alarmTopic.getTopicArn()))
+            .conditions(
+                Map.of(
+                    "StringEquals",
+                    Map.of("aws:SourceAccount", getAccount()),
+                    "ArnLike",
+                    Map.of(
+                        "aws:SourceArn",
+                        formatArn(
+                            ArnComponents.builder()
+                                .service("cloudwatch")
+                                .resource("alarm")
+                                .resourceName("*")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                .build()))))
+            .build());
 
     Map<String, String> ingestEnv = new LinkedHashMap<>(trailEnv);
     ingestEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
@@ -311,6 +357,9 @@ public final class TrailqueryStack extends Stack {
     coordinatorEnv.put(Contract.ENV_WORKER_FUNCTION, worker.alias().getFunctionArn());
     coordinatorEnv.put(Contract.ENV_MAX_WORKERS, Integer.toString(config.maxFanout()));
     coordinatorEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
+    if (config.security().callerAccounts() != null) {
+      coordinatorEnv.put(Contract.ENV_CALLER_ACCOUNTS, config.security().callerAccounts());
+    }
     Fn coordinator =
         function(
             "Coordinator",
@@ -323,12 +372,30 @@ public final class TrailqueryStack extends Stack {
             "trailquery coordinator: fans one query out over worker invocations and merges");
     // A failed coordinator is not re-run: the query stays visible with its status, and a retry
     // would scan the whole range again.
+    // Asynchronous invocations that fail for good (the coordinator's, the ingest backfills') are
+    // kept in a queue, with an alarm, instead of vanishing.
+    asyncFailureQueue =
+        Queue.Builder.create(this, "AsyncFailureQueue")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
     coordinator
         .alias()
         .configureAsyncInvoke(
             EventInvokeConfigOptions.builder()
                 .retryAttempts(0)
                 .maxEventAge(Duration.minutes(5))
+                .onFailure(new SqsDestination(asyncFailureQueue))
+                .build());
+    // A backfill may run again: it writes each object's results under the object's key.
+    ingest
+        .alias()
+        .configureAsyncInvoke(
+            EventInvokeConfigOptions.builder()
+                .retryAttempts(1)
+                .maxEventAge(Duration.hours(1))
+                .onFailure(new SqsDestination(asyncFailureQueue))
                 .build());
 
     Map<String, String> apiEnv = new LinkedHashMap<>(queryEnv);
@@ -339,6 +406,16 @@ public final class TrailqueryStack extends Stack {
     apiEnv.put(
         Contract.ENV_DEFAULT_RETENTION_DAYS, Integer.toString(config.aggregateRetentionDays()));
     apiEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_API);
+    if (config.security().callerAccounts() != null) {
+      apiEnv.put(Contract.ENV_CALLER_ACCOUNTS, config.security().callerAccounts());
+    }
+    apiEnv.put(
+        Contract.ENV_MAX_RUNNING_QUERIES_PER_CALLER,
+        Integer.toString(config.security().maxRunningQueriesPerCaller()));
+    apiEnv.put(
+        Contract.ENV_MAX_RUNNING_QUERIES, Integer.toString(config.security().maxRunningQueries()));
+    apiEnv.put(
+        Contract.ENV_MAX_QUERY_RANGE_DAYS, Integer.toString(config.security().maxQueryRangeDays()));
     Fn apiFn =
         function(
             "Api",
@@ -351,7 +428,9 @@ public final class TrailqueryStack extends Stack {
             "trailquery API: queries, saved queries and subscriptions (API Gateway proxy)");
 
     // ---- Least privilege, by hand: one statement per (service, resource set) ----
-    String logsObjects = trailBucket.arnForObjects(config.logsPrefix() + "*");
+    // CloudTrail's own keys only ([prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/...): Config, ELB
+    // and flow logs share AWSLogs/.
+    String logsObjects = trailBucket.arnForObjects(config.logsPrefix() + CLOUDTRAIL_KEYS);
     // ingest: read the trail's log objects, consume its queue, read subscriptions, write aggregates
     ingest.role().addToPrincipalPolicy(allow(List.of("s3:GetObject"), List.of(logsObjects)));
     ingest
@@ -453,7 +532,13 @@ public final class TrailqueryStack extends Stack {
                     .conditions(
                         Map.of(
                             "StringEquals",
-                            Map.of("kms:ViaService", "s3." + getRegion() + ".amazonaws.com")))
+                            Map.of("kms:ViaService", "s3." + getRegion() + ".amazonaws.com"),
+                            "StringLike",
+                            Map.of(
+                                "kms:EncryptionContext:aws:cloudtrail:arn",
+                                config.security().trailArn() != null
+                                    ? config.security().trailArn()
+                                    : "arn:" + getPartition() + ":cloudtrail:*:*:trail/*")))
                     .build());
       }
     }
@@ -473,32 +558,82 @@ public final class TrailqueryStack extends Stack {
             .retention(Logs.RETENTION.get(config.logRetentionDays()))
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();
+    Map<String, MethodDeploymentOptions> methodThrottles = new LinkedHashMap<>();
+    for (Route route : ROUTES) {
+      boolean startsQuery = route.method().equals("POST") && route.path().equals("/queries");
+      if (startsQuery || ApiAccess.write(route)) {
+        methodThrottles.put(
+            route.path() + "/" + route.method(),
+            // a method's settings replace the stage's: logging and metrics again
+            MethodDeploymentOptions.builder()
+                .loggingLevel(MethodLoggingLevel.ERROR)
+                .dataTraceEnabled(false)
+                .metricsEnabled(true)
+                .throttlingRateLimit(
+                    startsQuery
+                        ? config.security().queryRateLimit()
+                        : config.security().writeRateLimit())
+                .throttlingBurstLimit(
+                    startsQuery
+                        ? config.security().queryBurstLimit()
+                        : config.security().writeBurstLimit())
+                .build());
+      }
+    }
     api =
         RestApi.Builder.create(this, "Api")
             .restApiName("trailquery")
             .description("trailquery: Logs Insights queries over CloudTrail in S3 (SigV4)")
             .endpointTypes(List.of(EndpointType.REGIONAL))
             .cloudWatchRole(config.createApiGatewayLogsRole())
+            .policy(ApiAccess.resourcePolicy(config.security()))
             .defaultMethodOptions(
                 MethodOptions.builder().authorizationType(AuthorizationType.IAM).build())
             .deployOptions(
                 StageOptions.builder()
-                    .stageName("v1")
+                    .stageName(ApiAccess.STAGE)
                     .throttlingRateLimit(config.apiRateLimit())
                     .throttlingBurstLimit(config.apiBurstLimit())
                     .loggingLevel(MethodLoggingLevel.ERROR)
                     .dataTraceEnabled(false)
                     .metricsEnabled(true)
+                    .methodOptions(methodThrottles)
                     .accessLogDestination(new LogGroupLogDestination(apiAccessLogs))
-                    .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
+                    .accessLogFormat(AccessLogFormat.custom(ACCESS_LOG_FORMAT))
                     .build())
             .build();
+    // TLS 1.2+ (TLS 1.3 first) on the regional endpoint, and only through its own host name.
+    CfnRestApi cfnApi = (CfnRestApi) api.getNode().getDefaultChild();
+    cfnApi.setSecurityPolicy(config.security().apiSecurityPolicy());
+    if (config.security().apiSecurityPolicy().startsWith("SecurityPolicy_")) {
+      cfnApi.setEndpointAccessMode("STRICT");
+    }
+    // API Gateway would create its execution log group on first use, outside the stack and kept
+    // forever; this one is the stack's, with the retention of the others.
+    apiExecutionLogs =
+        LogGroup.Builder.create(this, "ApiExecutionLogs")
+            .logGroupName(
+                software.amazon.awscdk.Fn.join(
+                    "",
+                    List.of(
+                        "API-Gateway-Execution-Logs_", api.getRestApiId(), "/" + ApiAccess.STAGE)))
+            .retention(Logs.RETENTION.get(config.logRetentionDays()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    api.getDeploymentStage().getNode().addDependency(apiExecutionLogs);
+    rolePolicies = ApiAccess.rolePolicies(this, api, ROUTES);
     LambdaIntegration integration =
         LambdaIntegration.Builder.create(apiFn.alias()).allowTestInvoke(false).build();
     for (Route route : ROUTES) {
       IResource resource = api.getRoot().resourceForPath(route.path());
       resource.addMethod(route.method(), integration);
     }
+
+    // ---- Concurrency: what a burst of queries may take from the account ----
+    reserve(ingest, config.security().ingestReservedConcurrency());
+    reserve(coordinator, config.security().coordinatorReservedConcurrency());
+    reserve(worker, config.security().workerReservedConcurrency());
+    reserve(apiFn, config.security().apiReservedConcurrency());
 
     // ---- Alarms ----
     if (config.alarmEmail() != null) {
@@ -508,6 +643,13 @@ public final class TrailqueryStack extends Stack {
         "DeadLetterQueueAlarm",
         "CloudTrail objects that ingest gave up on (messages in the DLQ)",
         deadLetterQueue.metricApproximateNumberOfMessagesVisible(
+            MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
+        1);
+    alarm(
+        "AsyncFailureAlarm",
+        "an asynchronous invocation failed for good (a coordinator or a backfill; messages in the"
+            + " async-failure queue)",
+        asyncFailureQueue.metricApproximateNumberOfMessagesVisible(
             MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()),
         1);
     alarm(
@@ -532,8 +674,39 @@ public final class TrailqueryStack extends Stack {
         .value(deadLetterQueue.getQueueUrl())
         .build();
     CfnOutput.Builder.create(this, "TrailBucketName").value(trailBucket.getBucketName()).build();
+    CfnOutput.Builder.create(this, "AsyncFailureQueueUrl")
+        .value(asyncFailureQueue.getQueueUrl())
+        .build();
 
     NagRules.suppress(this);
+  }
+
+  /** Keys CloudTrail writes under {@code [prefix/]AWSLogs/} (also {@code o-ORG/ACCOUNT/...}). */
+  public static final String CLOUDTRAIL_KEYS = "*/CloudTrail/*";
+
+  /**
+   * The API's access log line: who called ({@code userArn}, {@code caller}, {@code accountId}, as
+   * IAM authenticated them), what and how it went; JSON, one line per request.
+   */
+  public static final String ACCESS_LOG_FORMAT =
+      "{\"requestId\":\"$context.requestId\",\"extendedRequestId\":\"$context.extendedRequestId\","
+          + "\"requestTime\":\"$context.requestTime\",\"ip\":\"$context.identity.sourceIp\","
+          + "\"userArn\":\"$context.identity.userArn\",\"caller\":\"$context.identity.caller\","
+          + "\"accountId\":\"$context.identity.accountId\","
+          + "\"userAgent\":\"$context.identity.userAgent\","
+          + "\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\","
+          + "\"path\":\"$context.path\",\"protocol\":\"$context.protocol\","
+          + "\"status\":\"$context.status\",\"responseLength\":\"$context.responseLength\","
+          + "\"responseLatency\":\"$context.responseLatency\","
+          + "\"integrationStatus\":\"$context.integration.status\","
+          + "\"errorMessage\":\"$context.error.message\"}";
+
+  private static void reserve(Fn fn, int concurrency) {
+    if (concurrency > 0) {
+      ((software.amazon.awscdk.services.lambda.CfnFunction)
+              fn.function().getNode().getDefaultChild())
+          .setReservedConcurrentExecutions(concurrency);
+    }
   }
 
   /** The API's routes (issue "Query API"); each is a method with IAM authorization. */
@@ -716,6 +889,26 @@ public final class TrailqueryStack extends Stack {
 
   public Topic alarmTopic() {
     return alarmTopic;
+  }
+
+  /** Where failed asynchronous invocations (coordinator, backfills) go. */
+  public Queue asyncFailureQueue() {
+    return asyncFailureQueue;
+  }
+
+  /** API Gateway's execution log group (errors), created by the stack with retention. */
+  public LogGroup apiExecutionLogs() {
+    return apiExecutionLogs;
+  }
+
+  /** The reader and admin policies on the API's method ARNs. */
+  public List<software.amazon.awscdk.services.iam.ManagedPolicy> rolePolicies() {
+    return rolePolicies;
+  }
+
+  /** The EventBridge rule that forwards ObjectCreated (with {@code eventBridge}), or null. */
+  public software.amazon.awscdk.services.events.Rule objectCreatedRule() {
+    return objectCreatedRule;
   }
 
   public List<Alarm> alarms() {
