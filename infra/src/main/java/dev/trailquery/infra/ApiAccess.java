@@ -1,5 +1,6 @@
 package dev.trailquery.infra;
 
+import dev.trailquery.contract.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +32,15 @@ final class ApiAccess {
   private ApiAccess() {}
 
   /** The stage every method ARN names. */
-  static final String STAGE = "v1";
+  static final String STAGE = Route.STAGE;
 
   /** Whether the reader role may call the route: reads, and running or stopping queries. */
-  static boolean reader(TrailqueryStack.Route r) {
-    return r.method().equals("GET")
-        || (r.method().equals("POST") && r.path().equals("/queries"))
-        || (r.method().equals("DELETE") && r.path().equals("/queries/{id}"));
+  static boolean reader(Route r) {
+    return r.method().equals("GET") || r == Route.START_QUERY || r == Route.STOP_QUERY;
   }
 
   /** Whether the route changes stored definitions (what the write throttle applies to). */
-  static boolean write(TrailqueryStack.Route r) {
+  static boolean write(Route r) {
     return !reader(r);
   }
 
@@ -51,9 +50,9 @@ final class ApiAccess {
   }
 
   /** {@code execute-api:Invoke} on the method ARNs of {@code routes}. */
-  static PolicyStatement invoke(RestApi api, List<TrailqueryStack.Route> routes) {
+  static PolicyStatement invoke(RestApi api, List<Route> routes) {
     List<String> arns = new ArrayList<>();
-    for (TrailqueryStack.Route r : routes) {
+    for (Route r : routes) {
       String arn = api.arnForExecuteApi(r.method(), arnPath(r.path()), STAGE);
       if (!arns.contains(arn)) {
         arns.add(arn);
@@ -68,8 +67,8 @@ final class ApiAccess {
   }
 
   /** The reader and admin managed policies, with their ARNs as stack outputs. */
-  static List<ManagedPolicy> rolePolicies(
-      Construct scope, RestApi api, List<TrailqueryStack.Route> routes) {
+  static List<ManagedPolicy> rolePolicies(Construct scope, RestApi api) {
+    List<Route> routes = List.of(Route.values());
     ManagedPolicy reader =
         ManagedPolicy.Builder.create(scope, "ReaderPolicy")
             .description(

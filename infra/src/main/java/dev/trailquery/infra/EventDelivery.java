@@ -38,7 +38,9 @@ final class EventDelivery {
                                 List.of(
                                     Map.of(
                                         "wildcard",
-                                        config.logsPrefix() + "*" + Contract.LOG_SUFFIX)))))
+                                        config.logsPrefix()
+                                            + "*"
+                                            + dev.trailquery.contract.Keys.LOG_SUFFIX)))))
                     .build())
             .build();
     rule.addTarget(SqsQueue.Builder.create(queue).build());

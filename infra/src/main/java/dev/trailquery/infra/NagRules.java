@@ -1,5 +1,7 @@
 package dev.trailquery.infra;
 
+import dev.trailquery.contract.Keys;
+import dev.trailquery.contract.LambdaFunction;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
@@ -50,7 +52,7 @@ final class NagRules {
         "Resource::<"
             + logicalId(stack, stack.resultsBucket())
             + ".Arn>/"
-            + Contract.QUERY_RESULTS_PREFIX
+            + Keys.QUERY_RESULTS_PREFIX
             + "*";
     for (String fn : List.of("Coordinator", "Api")) {
       NagSuppressions.addResourceSuppressions(
@@ -59,7 +61,7 @@ final class NagRules {
               suppression(
                   "AwsSolutions-IAM5",
                   "Query results over 350 KB go to one object per query id under "
-                      + Contract.QUERY_RESULTS_PREFIX
+                      + Keys.QUERY_RESULTS_PREFIX
                       + " in this stack's own results bucket; ids are made at run time.",
                   queryResults)),
           true);
@@ -116,7 +118,7 @@ final class NagRules {
     for (var policy : stack.rolePolicies()) {
       boolean reader = policy.getNode().getId().equals("ReaderPolicy");
       List<String> wildcards = new ArrayList<>();
-      for (TrailqueryStack.Route r : TrailqueryStack.ROUTES) {
+      for (dev.trailquery.contract.Route r : dev.trailquery.contract.Route.values()) {
         String arn = apiArn + r.method() + ApiAccess.arnPath(r.path());
         if (r.path().contains("{")
             && (!reader || ApiAccess.reader(r))
@@ -165,7 +167,9 @@ final class NagRules {
       Annotations.of(fn.function())
           .acknowledgeWarning(
               "@aws-cdk/aws-lambda:snapStartRequirePublish",
-              "every caller invokes the '" + Contract.ALIAS + "' alias of a published version");
+              "every caller invokes the '"
+                  + LambdaFunction.ALIAS
+                  + "' alias of a published version");
     }
   }
 

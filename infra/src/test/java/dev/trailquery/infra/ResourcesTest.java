@@ -5,6 +5,7 @@ import static dev.trailquery.infra.Cfn.join;
 import static dev.trailquery.infra.Cfn.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailquery.contract.Route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,8 @@ class ResourcesTest {
   private static Map<String, Integer> expectedCounts(boolean demo) {
     Map<String, Integer> m = new TreeMap<>();
     m.put("AWS::ApiGateway::Deployment", 1);
-    m.put("AWS::ApiGateway::Method", 13); // one per route
-    m.put("AWS::ApiGateway::Resource", 7); // queries, {id}, saved-queries, {name}, ...
+    m.put("AWS::ApiGateway::Method", 18); // one per route
+    m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
     // DLQ depth, async failures, queue age, errors of 4 functions
@@ -51,7 +52,7 @@ class ResourcesTest {
     m.put("AWS::Lambda::EventSourceMapping", 1);
     m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 13); // API Gateway → API alias, per route
+    m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
     m.put("AWS::Lambda::Version", 4);
     // 4 functions, API access and execution, notifications handler
     m.put("AWS::Logs::LogGroup", 7);
@@ -137,13 +138,13 @@ class ResourcesTest {
     Map<String, Object> trail = new LinkedHashMap<>();
     trail.put("TRAILQUERY_TRAIL_BUCKET", "acme-cloudtrail");
     trail.put("TRAILQUERY_TRAIL_PREFIX", "org/");
-    Map<String, Object> ingest = new LinkedHashMap<>(trail);
+    // ingest and worker do not read the trail's bucket (events and requests name it)
+    Map<String, Object> ingest = new LinkedHashMap<>();
     ingest.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
     ingest.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
-    ingest.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
-    Map<String, Object> worker = new LinkedHashMap<>(trail);
+    Map<String, Object> worker = new LinkedHashMap<>();
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> query = new LinkedHashMap<>(trail);
     query.put("TRAILQUERY_QUERIES_TABLE", ref(id(stack.queriesTable())));
@@ -153,6 +154,7 @@ class ResourcesTest {
     Map<String, Object> coordinator = new LinkedHashMap<>(query);
     coordinator.put("TRAILQUERY_WORKER_FUNCTION", ref(id(stack.fn("Worker").alias())));
     coordinator.put("TRAILQUERY_MAX_WORKERS", "64");
+    coordinator.put("TRAILQUERY_CALLER_ACCOUNTS", ""); // no allow-list
     coordinator.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> api = new LinkedHashMap<>(query);
     api.put("TRAILQUERY_COORDINATOR_FUNCTION", ref(id(stack.fn("Coordinator").alias())));
@@ -161,6 +163,7 @@ class ResourcesTest {
     api.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     api.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
     api.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    api.put("TRAILQUERY_CALLER_ACCOUNTS", "");
     api.put("TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER", "5");
     api.put("TRAILQUERY_MAX_RUNNING_QUERIES", "10");
     api.put("TRAILQUERY_MAX_QUERY_RANGE_DAYS", "0");
@@ -429,7 +432,7 @@ class ResourcesTest {
   @Test
   void everyRouteIsAnIamAuthorizedProxyToTheApiAlias() {
     var methods = Cfn.resources(t, "AWS::ApiGateway::Method");
-    assertThat(methods).hasSize(TrailqueryStack.ROUTES.size());
+    assertThat(methods).hasSize(Route.values().length);
     Object uri =
         join(
             "arn:",
@@ -458,8 +461,8 @@ class ResourcesTest {
       sourcePaths.add((String) parts.getLast());
     }
     List<String> expected = new ArrayList<>();
-    for (var r : TrailqueryStack.ROUTES) {
-      expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+}", "*"));
+    for (var r : Route.values()) {
+      expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+\\+?}", "*"));
     }
     assertThat(sourcePaths).containsExactlyInAnyOrderElementsOf(expected);
     t.hasResourceProperties(
@@ -510,11 +513,16 @@ class ResourcesTest {
             true));
     // S4: starting a query and every write have their own, lower throttles
     expected.add(throttle("POST", "/~1queries", 2, 5));
-    for (String path : List.of("/~1saved-queries~1{name}", "/~1subscriptions~1{name}")) {
+    for (String path :
+        List.of(
+            "/~1saved-queries~1{name+}",
+            "/~1subscriptions~1{name}",
+            "/~1subscriptions~1{name}~1alarm")) {
       for (String method : List.of("PUT", "DELETE")) {
         expected.add(throttle(method, path, 5, 10));
       }
     }
+    expected.add(throttle("PUT", "/~1packs~1{pack}", 5, 10));
     assertThat((List<Object>) stage.get("MethodSettings"))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(Cfn.resources(t, "AWS::ApiGateway::Account")).isEmpty();

@@ -99,7 +99,9 @@ class SecurityTemplateTest {
             "/v1/GET/saved-queries/*",
             "/v1/GET/subscriptions",
             "/v1/GET/subscriptions/*",
-            "/v1/GET/subscriptions/*/results");
+            "/v1/GET/subscriptions/*/results",
+            "/v1/GET/subscriptions/*/alarm",
+            "/v1/GET/alarms");
   }
 
   /** IAM's ARN matching: {@code *} is any characters, across '/' too. */

@@ -56,7 +56,7 @@ public final class AccountAccess {
 
   private record Entry(String pattern, Pattern regex, Scope scope) {}
 
-  public static final String ENV = "TRAILQUERY_CALLER_ACCOUNTS";
+  public static final String ENV = dev.trailquery.contract.Env.CALLER_ACCOUNTS.var();
 
   /** No allow-list: everyone may read every account. */
   public static final AccountAccess OPEN = new AccountAccess(null);

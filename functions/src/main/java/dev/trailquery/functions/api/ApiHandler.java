@@ -10,9 +10,9 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The query API behind API Gateway (REST API, Lambda proxy integration on each deployed route):
- * turns the proxy event into an {@link ApiRequest}, and the {@link ApiResponse} into the proxy
- * response.
+ * The query API behind API Gateway (REST API, Lambda proxy integration on one method per {@link
+ * dev.trailquery.contract.Route}): turns the proxy event into an {@link ApiRequest}, and the {@link
+ * ApiResponse} into the proxy response.
  *
  * <p>The request is routed on what API Gateway matched — the event's {@code resource} (the route
  * template, e.g. {@code /subscriptions/{name}}) filled with its {@code pathParameters} — not on the

@@ -14,9 +14,11 @@ import java.util.Map;
  *     died; it can run no longer than the coordinator's timeout)
  */
 public record QueryLimits(int perCaller, int total, int maxRangeDays, long staleMillis) {
-  public static final String ENV_PER_CALLER = "TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER";
-  public static final String ENV_TOTAL = "TRAILQUERY_MAX_RUNNING_QUERIES";
-  public static final String ENV_MAX_RANGE_DAYS = "TRAILQUERY_MAX_QUERY_RANGE_DAYS";
+  public static final String ENV_PER_CALLER =
+      dev.trailquery.contract.Env.MAX_RUNNING_QUERIES_PER_CALLER.var();
+  public static final String ENV_TOTAL = dev.trailquery.contract.Env.MAX_RUNNING_QUERIES.var();
+  public static final String ENV_MAX_RANGE_DAYS =
+      dev.trailquery.contract.Env.MAX_QUERY_RANGE_DAYS.var();
 
   /** Defaults in AWS when the environment does not say. */
   public static final int DEFAULT_PER_CALLER = 5;
