@@ -177,14 +177,14 @@ class ResourcesTest {
             10), // = ingestMaxConcurrency
         new FnSpec(
             "WorkerFunction",
-            "dev.trailquery.functions.api.WorkerHandler::handleRequest",
+            "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
             1769,
             300,
             worker,
             128), // twice maxFanout: two queries' full fan-out
         new FnSpec(
             "CoordinatorFunction",
-            "dev.trailquery.functions.api.CoordinatorHandler::handleRequest",
+            "dev.trailquery.functions.fanout.CoordinatorHandler::handleRequest",
             1024,
             900,
             coordinator,

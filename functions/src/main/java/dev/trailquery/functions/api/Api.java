@@ -5,6 +5,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
 import dev.trailquery.contract.Route;
+import dev.trailquery.functions.aws.ErrorLog;
+import dev.trailquery.functions.fanout.Launcher;
+import dev.trailquery.functions.query.AccountAccess;
+import dev.trailquery.functions.query.Caller;
+import dev.trailquery.functions.query.InMemoryQueryStore;
+import dev.trailquery.functions.query.InvalidRequestException;
+import dev.trailquery.functions.query.QueryDefinition;
+import dev.trailquery.functions.query.QueryLimits;
+import dev.trailquery.functions.query.QueryRecord;
+import dev.trailquery.functions.query.QueryRequest;
+import dev.trailquery.functions.query.QueryStats;
+import dev.trailquery.functions.query.QueryStatus;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.ResultField;
+import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
@@ -105,6 +120,8 @@ public final class Api {
       return route(req);
     } catch (ApiException e) {
       return error(e, req.requestId());
+    } catch (InvalidRequestException e) {
+      return error(ApiException.invalid(e.getMessage()), req.requestId());
     } catch (RuntimeException e) {
       return internalError(req.requestId(), req.method() + " " + req.path(), e);
     }

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.trailquery.functions.aws.ErrorLog;
+import dev.trailquery.functions.query.Caller;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -25,12 +27,13 @@ public final class ApiHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private final Api api;
 
-  /** Built from the Lambda environment (see {@link AwsApi}). */
+  /** Lambda's constructor: built once from the environment (see {@link AwsApi}). */
   public ApiHandler() {
     dev.trailquery.functions.aws.Priming.register();
     this(AwsApi.fromEnvironment().api());
   }
 
+  /** With a given API (tests, {@code ./trailquery invoke api}). */
   public ApiHandler(Api api) {
     this.api = api;
   }

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.functions.query.Caller;
 import java.util.Map;
 
 /**

@@ -4,6 +4,7 @@ import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.plan.Pipeline;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.RowOp;
 import dev.trailquery.read.CloudTrailReader;
@@ -12,8 +13,6 @@ import dev.trailquery.read.ReadRequest;
 import dev.trailquery.value.Periods;
 import dev.trailquery.value.Timestamp;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,8 +104,10 @@ public final class MultiScan {
     int n = targets.size();
     @SuppressWarnings("unchecked")
     Map<Long, PartialState>[] states = new Map[n];
+    RowOp[][] ops = new RowOp[n][];
     for (int t = 0; t < n; t++) {
       states[t] = new HashMap<>();
+      ops[t] = targets.get(t).plan().recordOps().toArray(RowOp[]::new);
     }
     @SuppressWarnings("unchecked")
     Map<Long, long[]>[] hist = new Map[periods.size()];
@@ -147,17 +148,14 @@ public final class MultiScan {
                 if (s.ptr() >= 0) {
                   row[s.ptr()] = Scan.pointer(bucket, key, index);
                 }
-                boolean keep = true;
-                for (RowOp op : plan.recordOps()) {
-                  if (!op.apply(row)) {
-                    keep = false;
-                    break;
-                  }
-                }
-                if (keep) {
-                  long bin = binStarts[periodOf[t]];
-                  states[t].computeIfAbsent(bin, k -> new PartialState(plan)).accept(row);
-                }
+                long bin = binStarts[periodOf[t]];
+                Map<Long, PartialState> byBin = states[t];
+                // unnest may make several rows of one record (Pipeline numbers them)
+                Pipeline.run(
+                    ops[t],
+                    row,
+                    s.element(),
+                    r -> byBin.computeIfAbsent(bin, k -> new PartialState(plan)).accept(r));
               }
               return true;
             });
@@ -192,6 +190,6 @@ public final class MultiScan {
 
   /** The UTC day ({@code yyyy-MM-dd}) of an instant. */
   public static String day(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    return dev.trailquery.functions.store.ResultStore.day(millis);
   }
 }

@@ -17,12 +17,12 @@ public enum LambdaFunction {
   /** Invoked request/response by the coordinator with a batch of S3 objects. */
   WORKER(
       "Worker",
-      "dev.trailquery.functions.api.WorkerHandler::handleRequest",
+      "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
       List.of(Env.JAVA_TOOL_OPTIONS)),
   /** Invoked asynchronously by the API with {@code {"queryId": id}}; runs one query's fan-out. */
   COORDINATOR(
       "Coordinator",
-      "dev.trailquery.functions.api.CoordinatorHandler::handleRequest",
+      "dev.trailquery.functions.fanout.CoordinatorHandler::handleRequest",
       List.of(
           Env.TRAIL_BUCKET,
           Env.TRAIL_PREFIX,
