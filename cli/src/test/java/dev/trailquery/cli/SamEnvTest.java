@@ -14,7 +14,12 @@ class SamEnvTest {
         new ObjectMapper().readTree(IngestCommands.samEnv("subs-t", "res-t", "q-t", "bkt"));
     assertThat(n.fieldNames())
         .toIterable()
-        .containsExactly("IngestFunction", "WorkerFunction", "CoordinatorFunction", "ApiFunction");
+        .containsExactly(
+            "IngestFunction",
+            "WorkerFunction",
+            "CoordinatorFunction",
+            "CompactorFunction",
+            "ApiFunction");
     JsonNode api = n.get("ApiFunction");
     assertThat(api.get("TRAILQUERY_QUERIES_TABLE").asText()).isEqualTo("q-t");
     assertThat(api.get("TRAILQUERY_SUBSCRIPTIONS_TABLE").asText()).isEqualTo("subs-t");
