@@ -109,6 +109,7 @@ public final class AwsApi {
             System::currentTimeMillis,
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
+    api.withLookupTables(coordinator.lookupTables());
     return new AwsApi(api, coordinator);
   }
 
