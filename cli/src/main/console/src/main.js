@@ -742,8 +742,12 @@ function renderSaved() {
     b.querySelector(".desc").textContent = q.description ?? q.queryString.replace(/\s+/g, " ");
     b.title = q.queryString;
     b.setAttribute("aria-label", `Open saved query ${q.name}`);
+    // Parameterized saved queries ({{p}} placeholders) run as $Name(p="v", ...).
+    const params = Array.isArray(q.parameters) ? q.parameters : [];
+    const inputs = new Map();
+    const text = () => (params.length ? invocation(q.name, params, inputs) : q.queryString);
     b.addEventListener("click", () => {
-      setQuery(q.queryString);
+      setQuery(text());
       editor.focus();
     });
     const run = document.createElement("button");
@@ -752,10 +756,27 @@ function renderSaved() {
     run.dataset.action = "run-saved";
     run.setAttribute("aria-label", `Run saved query ${q.name}`);
     run.addEventListener("click", () => {
-      setQuery(q.queryString);
+      setQuery(text());
       runQuery();
     });
     li.append(b, run);
+    if (params.length) {
+      const box = document.createElement("div");
+      box.className = "params";
+      for (const p of params) {
+        const label = document.createElement("label");
+        label.textContent = p.name + " ";
+        const input = document.createElement("input");
+        input.value = p.defaultValue ?? "";
+        input.placeholder = p.description ?? (p.defaultValue == null ? "required" : "");
+        input.dataset.param = p.name;
+        if (p.description) input.title = p.description;
+        label.append(input);
+        box.append(label);
+        inputs.set(p.name, input);
+      }
+      li.append(box);
+    }
     if (!q.builtin) {
       const del = document.createElement("button");
       del.type = "button";
@@ -776,6 +797,13 @@ function renderSaved() {
     ul.append(li);
   }
 }
+function invocation(name, params, inputs) {
+  const quote = (v) => '"' + v.replaceAll("\\", "\\\\").replaceAll('"', '\\"') + '"';
+  const args = params
+    .filter((p) => inputs.get(p.name).value !== "")
+    .map((p) => `${p.name}=${quote(inputs.get(p.name).value)}`);
+  return `$${name}(${args.join(", ")})`;
+}
 $("saved-filter").addEventListener("input", renderSaved);
 $("save").addEventListener("click", () => {
   $("save-form").hidden = false;
@@ -788,7 +816,14 @@ $("save-form").addEventListener("submit", async (e) => {
   const name = $("save-name").value.trim();
   const description = $("save-description").value.trim();
   try {
-    await api("PUT", "saved-queries/" + namePath(name), { queryString: getQuery(), ...(description ? { description } : {}) });
+    const queryString = getQuery();
+    // {{p}} placeholders make a parameterized saved query (run as $Name(p="v")).
+    const names = [...new Set([...queryString.matchAll(/\{\{\s*([A-Za-z_]\w*)\s*\}\}/g)].map((m) => m[1]))];
+    await api("PUT", "saved-queries/" + namePath(name), {
+      queryString,
+      ...(description ? { description } : {}),
+      ...(names.length ? { parameters: names.map((n) => ({ name: n })) } : {}),
+    });
     $("save-form").hidden = true;
     toast(`Saved ${name}`);
     loadSaved();

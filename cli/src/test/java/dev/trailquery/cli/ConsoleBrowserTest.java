@@ -648,5 +648,20 @@ class ConsoleBrowserTest {
             "2026-11-20 10:00:00 2 1", "2026-11-20 11:00:00 0 0", "2026-11-20 12:00:00 3 0");
     assertThat(testid("alarm").getText()).contains("ALARM").contains("calls");
     shot("console-subscription");
+
+    // At phone width too.
+    try {
+      viewport(390, 844, true);
+      open(subscriptions, "#subs");
+      viewport(390, 844, true);
+      waitFor(() -> !driver.findElements(item).isEmpty());
+      driver.findElement(item).findElement(By.cssSelector(".item-main")).click();
+      waitFor(
+          () -> js("return document.querySelector(\"[data-testid='subscription-chart'] canvas\")"));
+      assertThat(noHorizontalScroll()).isTrue();
+      shot("console-subscription-phone");
+    } finally {
+      driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.trailquery.eval;
 
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.lang.ast.Expr;
@@ -44,7 +45,7 @@ public interface CompileContext {
   default java.util.Set<String> subqueryValues(Expr.InQuery query) {
     throw error(
         query.span(),
-        "TQ2116",
+        ErrorCode.SUBQUERY_NOT_AVAILABLE.code(),
         "a subquery is not available here; it runs with ./trailquery query and the query API");
   }
 
@@ -57,6 +58,9 @@ public interface CompileContext {
   /** The time the query started running, epoch ms ({@code now()}). */
   long nowMillis();
 
-  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2103", "...")}. */
+  /**
+   * An error at {@code span} to throw: {@code throw ctx.error(span, ErrorCode.STAR_ARGUMENT.code(),
+   * "...")}.
+   */
   QueryException error(Span span, String code, String message);
 }

@@ -5,6 +5,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.trailquery.agg.Aggregates;
 import dev.trailquery.fn.FunctionDef;
 import dev.trailquery.fn.Functions;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.value.Values;
@@ -48,13 +49,18 @@ public final class ExprCompiler {
       case Expr.PeriodLit p ->
           throw ctx.error(
               p.span(),
-              "TQ2104",
+              ErrorCode.PERIOD_OUT_OF_PLACE.code(),
               "a time period is only allowed as an argument of bin, datefloor or dateceil");
       case Expr.RegexLit r ->
           throw ctx.error(
-              r.span(), "TQ2105", "a regular expression is only allowed after like, =~ or parse");
+              r.span(),
+              ErrorCode.REGEX_OUT_OF_PLACE.code(),
+              "a regular expression is only allowed after like, =~ or parse");
       case Expr.ListLit l ->
-          throw ctx.error(l.span(), "TQ2106", "a list is only allowed after in or not in");
+          throw ctx.error(
+              l.span(),
+              ErrorCode.LIST_OUT_OF_PLACE.code(),
+              "a list is only allowed after in or not in");
       case Expr.FieldRef f -> ctx.field(f.name(), f.span());
       case Expr.Call c -> call(c);
       case Expr.Unary u -> unary(u);
@@ -111,16 +117,20 @@ public final class ExprCompiler {
     if (Aggregates.isAggregate(c.name())) {
       if (aggregates == null) {
         throw ctx.error(
-            c.span(), "TQ2107", c.name() + "() is an aggregate: it is only allowed in stats");
+            c.span(),
+            ErrorCode.AGGREGATE_OUTSIDE_STATS.code(),
+            c.name() + "() is an aggregate: it is only allowed in stats");
       }
       return aggregates.apply(c);
     }
     FunctionDef def = Functions.lookup(c.name());
     if (def == null) {
-      throw ctx.error(c.span(), "TQ2102", "unknown function '" + c.name() + "'");
+      throw ctx.error(
+          c.span(), ErrorCode.UNKNOWN_FUNCTION.code(), "unknown function '" + c.name() + "'");
     }
     if (c.star()) {
-      throw ctx.error(c.span(), "TQ2103", c.name() + "(*) is not allowed; only count(*)");
+      throw ctx.error(
+          c.span(), ErrorCode.STAR_ARGUMENT.code(), c.name() + "(*) is not allowed; only count(*)");
     }
     List<Evaluator> args = new ArrayList<>(c.args().size());
     for (Expr a : c.args()) {
@@ -234,7 +244,9 @@ public final class ExprCompiler {
       }
       default ->
           throw ctx.error(
-              l.pattern().span(), "TQ2108", "expected a string or a /regex/ after like");
+              l.pattern().span(),
+              ErrorCode.BAD_LIKE_PATTERN.code(),
+              "expected a string or a /regex/ after like");
     };
   }
 
@@ -289,7 +301,10 @@ public final class ExprCompiler {
     try {
       return Pattern.compile(r.pattern());
     } catch (PatternSyntaxException e) {
-      throw ctx.error(r.span(), "TQ2109", "invalid regular expression: " + e.getDescription());
+      throw ctx.error(
+          r.span(),
+          ErrorCode.INVALID_REGEX.code(),
+          "invalid regular expression: " + e.getDescription());
     }
   }
 
@@ -305,7 +320,10 @@ public final class ExprCompiler {
                 when u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.NumberLit n ->
                 -n.value();
             default ->
-                throw ctx.error(item.span(), "TQ2106", "a list may only hold strings and numbers");
+                throw ctx.error(
+                    item.span(),
+                    ErrorCode.LIST_OUT_OF_PLACE.code(),
+                    "a list may only hold strings and numbers");
           });
     }
     Object[] list = items.toArray();

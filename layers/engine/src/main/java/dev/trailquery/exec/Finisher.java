@@ -3,6 +3,7 @@ package dev.trailquery.exec;
 import dev.trailquery.agg.Accumulator;
 import dev.trailquery.agg.BoundAggregate;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.Span;
 import dev.trailquery.plan.FinalOp;
 import dev.trailquery.plan.Order;
@@ -61,7 +62,7 @@ public final class Finisher {
       if (i >= 0 && !seen.get(i)) {
         warnings.add(
             Diagnostic.warning(
-                "TQ3003",
+                ErrorCode.FIELD_NEVER_SEEN.code(),
                 "no scanned record has a field '"
                     + e.getKey()
                     + "': conditions on it never match (check its spelling and case)",

@@ -1,6 +1,7 @@
 package dev.trailquery.exec;
 
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.ast.Command;
@@ -110,7 +111,7 @@ public final class Subqueries {
       throw new QueryException(
           outerSource,
           Diagnostic.error(
-              "TQ2117",
+              ErrorCode.SUBQUERY_TOO_MANY_VALUES.code(),
               "the subquery gives "
                   + out.size()
                   + " distinct values; the limit is "
@@ -134,7 +135,7 @@ public final class Subqueries {
       throw new QueryException(
           query.source(),
           Diagnostic.error(
-              "TQ2118",
+              ErrorCode.SUBQUERY_NOT_ALLOWED.code(),
               "subqueries cannot be used in "
                   + where
                   + ": the inner query would have to run again over all past data for every new"
@@ -153,7 +154,7 @@ public final class Subqueries {
     throw new QueryException(
         q.query().source(),
         Diagnostic.error(
-            "TQ2119",
+            ErrorCode.SUBQUERY_COLUMNS.code(),
             "the subquery gives the columns "
                 + String.join(", ", fields)
                 + "; end it with 'fields NAME' to say which one holds the values",

@@ -24,11 +24,7 @@ import java.util.Objects;
  * and {@code dedup}, number of {@code stats}) run when the syntax is clean. Warnings about queries
  * that probably match nothing ({@code TQ3001}, {@code TQ3002}) end up in {@link Query#warnings()}.
  *
- * <p>Codes: TQ1001 query too long, TQ1002 unknown command, TQ1003 unexpected token, TQ1004
- * unterminated string/regex/name, TQ1005 bad character, TQ1006 bad number, TQ1007 bad regex, TQ1008
- * nested too deeply, TQ1009 parse names do not fit the pattern, TQ1010 bad limit, TQ1011 field name
- * in a list; TQ2001 sort/limit before the last stats, TQ2002 command after dedup, TQ2003 too many
- * stats, TQ2004 empty query; TQ3001 {@code *} compared with {@code =}, TQ3002 unquoted DNS name.
+ * <p>Codes: {@link ErrorCode} (TQ1xxx syntax, TQ20xx command placement, TQ3001/TQ3002 warnings).
  */
 public final class Parser {
   /** Logs Insights commands that trailquery recognises but does not run. */
@@ -94,7 +90,7 @@ public final class Parser {
       throw new QueryException(
           source,
           Diagnostic.error(
-              "TQ1001",
+              ErrorCode.QUERY_TOO_LONG.code(),
               "the query is "
                   + source.length()
                   + " characters long; the limit is "
@@ -123,7 +119,8 @@ public final class Parser {
   private Query parseQuery() {
     List<Command> commands = new ArrayList<>();
     if (peek().kind() == Kind.EOF) {
-      errors.add(Diagnostic.error("TQ2004", "expected a command", Span.at(0)));
+      errors.add(
+          Diagnostic.error(ErrorCode.EXPECTED_COMMAND.code(), "expected a command", Span.at(0)));
     } else {
       while (true) {
         try {
@@ -180,7 +177,7 @@ public final class Parser {
           advance();
       default ->
           throw error(
-              "TQ1002",
+              ErrorCode.UNKNOWN_COMMAND.code(),
               UNSUPPORTED.contains(lower)
                   ? "'"
                       + word.text()
@@ -347,11 +344,15 @@ public final class Parser {
       try {
         count = Long.parseLong(t.text());
       } catch (NumberFormatException e) {
-        throw error("TQ1010", "'" + t.text() + "' is too large for " + word, t.span());
+        throw error(
+            ErrorCode.BAD_LIMIT.code(), "'" + t.text() + "' is too large for " + word, t.span());
       }
     }
     if (count <= 0) {
-      throw error("TQ1010", word + " needs a positive integer; found '" + t.text() + "'", t.span());
+      throw error(
+          ErrorCode.BAD_LIMIT.code(),
+          word + " needs a positive integer; found '" + t.text() + "'",
+          t.span());
     }
     return new Command.Limit(count, spanFrom(start));
   }
@@ -380,7 +381,7 @@ public final class Parser {
         long stars = glob.value().chars().filter(c -> c == '*').count();
         if (stars != names.size()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               (stars == 0 ? "the pattern has no '*'" : "the pattern has " + stars + " '*'")
                   + " but "
                   + plural(names.size(), "name")
@@ -395,7 +396,7 @@ public final class Parser {
         List<Command.Name> names = groupNames(pattern);
         if (names.isEmpty()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               "the regex has no named group; name each value to extract with (?<name>...)",
               pattern.span());
         }
@@ -434,7 +435,7 @@ public final class Parser {
       if (afterDedup && !(c instanceof Command.Limit)) {
         errors.add(
             Diagnostic.error(
-                "TQ2002",
+                ErrorCode.COMMAND_AFTER_DEDUP.code(),
                 "'" + commandName(c) + "' cannot follow dedup; only limit may come after dedup",
                 c.span()));
       }
@@ -443,7 +444,7 @@ public final class Parser {
         if (stats == MAX_STATS + 1) {
           errors.add(
               Diagnostic.error(
-                  "TQ2003",
+                  ErrorCode.TOO_MANY_STATS.code(),
                   "too many stats commands; a query may have at most " + MAX_STATS,
                   c.span()));
         }
@@ -451,7 +452,9 @@ public final class Parser {
       if ((c instanceof Command.Sort || c instanceof Command.Limit) && i < lastStats) {
         errors.add(
             Diagnostic.error(
-                "TQ2001", commandName(c) + " must come after the last stats", c.span()));
+                ErrorCode.SORT_OR_LIMIT_BEFORE_STATS.code(),
+                commandName(c) + " must come after the last stats",
+                c.span()));
       }
       afterDedup |= c instanceof Command.Dedup;
     }
@@ -589,7 +592,7 @@ public final class Parser {
         || next.isKeyword("in")
         || isNegatedMatch()) {
       throw error(
-          "TQ1003",
+          ErrorCode.UNEXPECTED_TOKEN.code(),
           "unexpected "
               + next.describe()
               + ": comparisons do not chain; join them with 'and' or use parentheses",
@@ -606,7 +609,9 @@ public final class Parser {
     }
     if (inSubquery) {
       throw error(
-          "TQ1012", "subqueries do not nest: an inner query cannot hold another", open.span());
+          ErrorCode.NESTED_SUBQUERY.code(),
+          "subqueries do not nest: an inner query cannot hold another",
+          open.span());
     }
     int innerStart = peek().start();
     List<Command> inner = new ArrayList<>();
@@ -699,7 +704,7 @@ public final class Parser {
       case NAME -> {
         if (!t.isAnyKeyword()) {
           throw error(
-              "TQ1011",
+              ErrorCode.FIELD_IN_LIST.code(),
               "'"
                   + t.value()
                   + "' is read as a field name, not a value; a list holds only strings and"
@@ -858,7 +863,8 @@ public final class Parser {
           try {
             index = Integer.parseInt(i.text());
           } catch (NumberFormatException e) {
-            throw error("TQ1010", "index '" + i.text() + "' is too large", i.span());
+            throw error(
+                ErrorCode.BAD_LIMIT.code(), "index '" + i.text() + "' is too large", i.span());
           }
           steps.add(new Expr.Step.Index(index));
         } else if (i.kind() == Kind.STRING) {
@@ -943,7 +949,7 @@ public final class Parser {
     try {
       Pattern.compile(t.value());
     } catch (RuntimeException e) {
-      throw error("TQ1007", "invalid regex: " + e.getMessage(), t.span());
+      throw error(ErrorCode.BAD_REGEX.code(), "invalid regex: " + e.getMessage(), t.span());
     }
     return new Expr.RegexLit(t.value(), t.span());
   }
@@ -1023,7 +1029,7 @@ public final class Parser {
     if (literal instanceof Expr.StringLit s && s.value().indexOf('*') >= 0) {
       String message =
           Warnings.starMessage(s.value(), subject.span().text(src), b.op() == BinaryOp.NE);
-      warnings.add(Diagnostic.warning("TQ3001", message, s.span()));
+      warnings.add(Diagnostic.warning(ErrorCode.WILDCARD_IS_LITERAL.code(), message, s.span()));
     }
   }
 
@@ -1035,7 +1041,7 @@ public final class Parser {
         && Warnings.looksLikeDnsName(f.name())) {
       warnings.add(
           Diagnostic.warning(
-              "TQ3002",
+              ErrorCode.DOTTED_NAME_IS_FIELD.code(),
               "'"
                   + f.name()
                   + "' is read as a field name, not a value; quote it: "
@@ -1101,7 +1107,7 @@ public final class Parser {
   private void deeper(Token at) {
     if (++depth > MAX_DEPTH) {
       throw error(
-          "TQ1008",
+          ErrorCode.NESTED_TOO_DEEPLY.code(),
           "the expression is nested too deeply (more than "
               + MAX_DEPTH
               + " levels); for a long chain of 'or' comparisons use 'in [...]'",
@@ -1117,7 +1123,10 @@ public final class Parser {
     if (t.kind() == Kind.ERROR) {
       return new ParseError(Diagnostic.error(t.code(), t.value(), t.span()));
     }
-    return error("TQ1003", "unexpected " + t.describe() + ", expected " + expected, t.span());
+    return error(
+        ErrorCode.UNEXPECTED_TOKEN.code(),
+        "unexpected " + t.describe() + ", expected " + expected,
+        t.span());
   }
 
   private static ParseError error(String code, String message, Span span) {

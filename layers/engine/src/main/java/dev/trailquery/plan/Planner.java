@@ -7,6 +7,7 @@ import dev.trailquery.eval.CompileContext;
 import dev.trailquery.eval.Evaluator;
 import dev.trailquery.eval.ExprCompiler;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.lang.ast.Command;
@@ -405,7 +406,7 @@ public final class Planner {
       throw new QueryException(
           source,
           Diagnostic.error(
-              "TQ2113",
+              ErrorCode.MAP_OR_LIST_VALUE.code(),
               "'"
                   + e.span().text(source).strip()
                   + "' is a map or list and cannot be "
@@ -428,7 +429,9 @@ public final class Planner {
                   + " /lookup-tables/NAME)"
               : "known: " + String.join(", ", new java.util.TreeSet<>(options.lookups().keySet()));
       throw ctx.error(
-          l.table().span(), "TQ2114", "no lookup table '" + l.table().name() + "'; " + known);
+          l.table().span(),
+          ErrorCode.UNKNOWN_LOOKUP_TABLE.code(),
+          "no lookup table '" + l.table().name() + "'; " + known);
     }
     int[] matchColumns = new int[l.matches().size()];
     Evaluator[] match = new Evaluator[matchColumns.length];
@@ -454,7 +457,7 @@ public final class Planner {
     if (i < 0) {
       throw ctx.error(
           name.span(),
-          "TQ2115",
+          ErrorCode.UNKNOWN_LOOKUP_COLUMN.code(),
           "lookup table '"
               + table.name()
               + "' has no column '"
@@ -507,7 +510,7 @@ public final class Planner {
       if (literals.length - 1 != slots.length) {
         throw ctx.error(
             p.span(),
-            "TQ2111",
+            ErrorCode.PATTERN_NAMES_MISMATCH.code(),
             "the pattern has "
                 + (literals.length - 1)
                 + " '*' but "
@@ -629,7 +632,9 @@ public final class Planner {
   private Function<Expr.Call, Evaluator> nestedAggregate(Ctx ctx) {
     return call -> {
       throw ctx.error(
-          call.span(), "TQ2112", "an aggregate cannot be nested inside another aggregate");
+          call.span(),
+          ErrorCode.NESTED_AGGREGATE.code(),
+          "an aggregate cannot be nested inside another aggregate");
     };
   }
 
@@ -673,7 +678,7 @@ public final class Planner {
       if (slot < 0) {
         throw error(
             span,
-            "TQ2110",
+            ErrorCode.FIELD_GONE_AFTER_STATS.code(),
             "'"
                 + name
                 + "' does not exist after stats; available: "

@@ -1,6 +1,7 @@
 package dev.trailquery.saved;
 
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import java.util.ArrayList;
@@ -196,7 +197,7 @@ public final class Templates {
         throw new QueryException(
             callText,
             Diagnostic.error(
-                "TQ2122",
+                ErrorCode.SAVED_QUERY_UNKNOWN_PARAMETER.code(),
                 "saved query '"
                     + saved.name()
                     + "' has no parameter '"
@@ -221,7 +222,7 @@ public final class Templates {
       throw new QueryException(
           callText,
           Diagnostic.error(
-              "TQ2121",
+              ErrorCode.SAVED_QUERY_MISSING_PARAMETER.code(),
               "saved query '"
                   + saved.name()
                   + "' needs a value for "
@@ -259,7 +260,7 @@ public final class Templates {
       throw new QueryException(
           text,
           Diagnostic.error(
-              "TQ2123",
+              ErrorCode.UNKNOWN_SAVED_QUERY.code(),
               "no saved query named '" + call.name() + "'",
               new Span(at, at + 1 + call.name().length())));
     }
@@ -285,6 +286,10 @@ public final class Templates {
   private static QueryException error(String text, int at, String message) {
     int p = Math.min(at, text.length());
     return new QueryException(
-        text, Diagnostic.error("TQ1013", message, new Span(p, Math.min(text.length(), p + 1))));
+        text,
+        Diagnostic.error(
+            ErrorCode.BAD_SAVED_QUERY_CALL.code(),
+            message,
+            new Span(p, Math.min(text.length(), p + 1))));
   }
 }
