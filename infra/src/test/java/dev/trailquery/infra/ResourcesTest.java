@@ -36,8 +36,8 @@ class ResourcesTest {
   private static Map<String, Integer> expectedCounts(boolean demo) {
     Map<String, Integer> m = new TreeMap<>();
     m.put("AWS::ApiGateway::Deployment", 1);
-    m.put("AWS::ApiGateway::Method", 18); // one per route
-    m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
+    m.put("AWS::ApiGateway::Method", 22); // one per route
+    m.put("AWS::ApiGateway::Resource", 13); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
     m.put("AWS::CloudWatch::Alarm", 6); // DLQ depth, queue age, errors of 4 functions
@@ -49,7 +49,7 @@ class ResourcesTest {
     m.put("AWS::Lambda::EventSourceMapping", 1);
     m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
+    m.put("AWS::Lambda::Permission", 22); // API Gateway → API alias, per route
     m.put("AWS::Lambda::Version", 4);
     m.put("AWS::Logs::LogGroup", 6); // 4 functions, API access, notifications handler
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
