@@ -513,14 +513,13 @@ export function toCsv(fields, rows) {
   const cell = (v) => (v == null ? "" : /[",\r\n]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v);
   return [fields.map(cell).join(","), ...rows.map((r) => fields.map((f) => cell(r[f])).join(","))].join("\r\n") + "\r\n";
 }
-$("export-csv").addEventListener("click", () => download(`trailquery-${stamp()}.csv`, "text/csv", toCsv(state.fields, sortedRows())));
-$("export-json").addEventListener("click", () =>
-  download(
-    `trailquery-${stamp()}.json`,
-    "application/json",
-    JSON.stringify({ fields: state.fields, rows: sortedRows(), statistics: state.statistics ?? {} }, null, 2) + "\n",
-  ),
-);
+/** The results as the export buttons save them: CSV (RFC 4180, as `--format csv`) or JSON. */
+function exportText(kind) {
+  if (kind === "csv") return toCsv(state.fields, sortedRows());
+  return JSON.stringify({ fields: state.fields, rows: sortedRows(), statistics: state.statistics ?? {} }, null, 2) + "\n";
+}
+$("export-csv").addEventListener("click", () => download(`trailquery-${stamp()}.csv`, "text/csv", exportText("csv")));
+$("export-json").addEventListener("click", () => download(`trailquery-${stamp()}.json`, "application/json", exportText("json")));
 
 // ---------------------------------------------------------------- discovered fields
 
@@ -1001,5 +1000,7 @@ window.trailquery = {
   stop: () => stopQuery(),
   showView,
   rows: () => state.rows.map((r) => ({ ...r })),
+  exportCsv: () => exportText("csv"),
+  exportJson: () => exportText("json"),
   fields: () => [...state.fields],
 };
