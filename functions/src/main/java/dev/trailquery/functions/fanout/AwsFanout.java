@@ -73,7 +73,6 @@ public record AwsFanout(
     Coordinator coordinator =
         new Coordinator(store, catalog, invoker, config, System::currentTimeMillis)
             .withLookupTables(tables)
-
             .withAccess(AccountAccess.fromEnv(env));
     return new AwsFanout(store, catalog, coordinator, lambda);
   }
