@@ -523,6 +523,8 @@ class ResourcesTest {
       }
     }
     expected.add(throttle("PUT", "/~1packs~1{pack}", 5, 10));
+    expected.add(throttle("PUT", "/~1lookup-tables~1{name}", 5, 10));
+    expected.add(throttle("DELETE", "/~1lookup-tables~1{name}", 5, 10));
     assertThat((List<Object>) stage.get("MethodSettings"))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(Cfn.resources(t, "AWS::ApiGateway::Account")).isEmpty();
