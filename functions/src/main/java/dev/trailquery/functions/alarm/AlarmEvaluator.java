@@ -208,7 +208,6 @@ public final class AlarmEvaluator {
     if (alarms.isEmpty()) {
       return;
     }
-    Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> dayCache = new HashMap<>();
     for (Pending p : pending.values()) {
       Subscription s = p.sub();
       TreeSet<Long> bins = p.bins();
@@ -229,7 +228,7 @@ public final class AlarmEvaluator {
           }
         }
         if (!fromDays.isEmpty()) {
-          judged.putAll(results.bins(s, fromDays, dayCache));
+          judged.putAll(results.bins(s, fromDays));
         }
         evaluate(s, a, judged);
       } catch (IOException | RuntimeException e) {
