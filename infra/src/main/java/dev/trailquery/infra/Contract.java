@@ -25,6 +25,10 @@ public final class Contract {
   public static final String WORKER_HANDLER =
       "dev.trailquery.functions.api.WorkerHandler::handleRequest";
 
+  /** Run by an EventBridge schedule every 5 minutes: seals the closed delivery slots. */
+  public static final String SEAL_HANDLER =
+      "dev.trailquery.functions.seal.SealHandler::handleRequest";
+
   /** The alias every caller (API Gateway, SQS, the API, the coordinator) invokes. */
   public static final String ALIAS = "live";
 

@@ -93,6 +93,12 @@ public final class TrailqueryStack extends Stack {
   public static final Duration API_TIMEOUT = Duration.seconds(29);
   public static final Duration COORDINATOR_TIMEOUT = Duration.minutes(15);
   public static final Duration WORKER_TIMEOUT = Duration.minutes(5);
+  public static final Duration SEAL_TIMEOUT = Duration.minutes(5);
+
+  /** How often the sealing function runs (docs/INGEST.md, "Sealing"). */
+  public static final Duration SEAL_RATE = Duration.minutes(5);
+
+  public static final int SEAL_MEMORY_MB = 1024;
 
   /** The coordinator ends a query with status Timeout this long before its Lambda would die. */
   public static final int QUERY_TIMEOUT_SECONDS = 840;
@@ -288,6 +294,32 @@ public final class TrailqueryStack extends Stack {
             code,
             "trailquery ingest: S3 notifications through SQS update subscriptions in DynamoDB");
 
+    // sealing: closed delivery slots into one item per subscription and bin, on a schedule
+    Map<String, String> sealEnv = new LinkedHashMap<>();
+    sealEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
+    sealEnv.put(Contract.ENV_AGGREGATES_TABLE, aggregatesTable.getTableName());
+    sealEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
+    Fn seal =
+        function(
+            "Seal",
+            "SealFunction",
+            Contract.SEAL_HANDLER,
+            SEAL_MEMORY_MB,
+            SEAL_TIMEOUT,
+            sealEnv,
+            code,
+            "trailquery seal: merges closed delivery slots into sealed bins (every 5 minutes)");
+    software.amazon.awscdk.services.events.Rule.Builder.create(this, "SealSchedule")
+        .description("trailquery: seal the closed delivery slots")
+        .schedule(software.amazon.awscdk.services.events.Schedule.rate(SEAL_RATE))
+        .targets(
+            List.of(
+                software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(
+                        seal.alias())
+                    .retryAttempts(0) // the next run, 5 minutes later, does the work again
+                    .build()))
+        .build();
+
     Map<String, String> workerEnv = new LinkedHashMap<>(trailEnv);
     workerEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
     Fn worker =
@@ -377,6 +409,20 @@ public final class TrailqueryStack extends Stack {
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
                     "dynamodb:BatchWriteItem",
+                    "dynamodb:Query"),
+                List.of(aggregatesTable.getTableArn())));
+    // seal: list subscriptions, read unsealed bundles, write sealed bins and delete old versions
+    seal.role()
+        .addToPrincipalPolicy(
+            allow(List.of("dynamodb:Scan"), List.of(subscriptionsTable.getTableArn())));
+    seal.role()
+        .addToPrincipalPolicy(
+            allow(
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
                     "dynamodb:Query"),
                 List.of(aggregatesTable.getTableArn())));
     // ingest: subscription alarms notify the stack's alarm topic, and only it

@@ -39,18 +39,19 @@ class ResourcesTest {
     m.put("AWS::ApiGateway::Resource", 7); // queries, {id}, saved-queries, {name}, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
-    m.put("AWS::CloudWatch::Alarm", 6); // DLQ depth, queue age, errors of 4 functions
+    m.put("AWS::CloudWatch::Alarm", 7); // DLQ depth, queue age, errors of 5 functions
     m.put("AWS::DynamoDB::Table", 3); // subscriptions, aggregates, queries
-    m.put("AWS::IAM::Policy", 5);
-    m.put("AWS::IAM::Role", 5); // 4 functions + notifications handler
-    m.put("AWS::Lambda::Alias", 4);
+    m.put("AWS::IAM::Policy", 6);
+    m.put("AWS::IAM::Role", 6); // 5 functions + notifications handler
+    m.put("AWS::Lambda::Alias", 5);
+    m.put("AWS::Events::Rule", 1); // the sealing schedule
     m.put("AWS::Lambda::EventInvokeConfig", 1); // coordinator: no async retry
     m.put("AWS::Lambda::EventSourceMapping", 1);
-    m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
+    m.put("AWS::Lambda::Function", 6); // 5 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 13); // API Gateway → API alias, per route
-    m.put("AWS::Lambda::Version", 4);
-    m.put("AWS::Logs::LogGroup", 6); // 4 functions, API access, notifications handler
+    m.put("AWS::Lambda::Permission", 14); // API Gateway → API alias per route, schedule → seal
+    m.put("AWS::Lambda::Version", 5);
+    m.put("AWS::Logs::LogGroup", 7); // 5 functions, API access, notifications handler
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
     m.put("AWS::S3::BucketPolicy", demo ? 2 : 1);
     m.put("AWS::SNS::Topic", 1);
@@ -134,6 +135,10 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
+    Map<String, Object> seal = new LinkedHashMap<>();
+    seal.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
+    seal.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
+    seal.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>(trail);
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> query = new LinkedHashMap<>(trail);
@@ -159,6 +164,12 @@ class ResourcesTest {
             1024,
             120,
             ingest),
+        new FnSpec(
+            "SealFunction",
+            "dev.trailquery.functions.seal.SealHandler::handleRequest",
+            1024,
+            300,
+            seal),
         new FnSpec(
             "WorkerFunction",
             "dev.trailquery.functions.api.WorkerHandler::handleRequest",
@@ -208,7 +219,7 @@ class ResourcesTest {
 
   @Test
   void eachFunctionHasAPublishedVersionBehindTheLiveAlias() {
-    for (String name : List.of("Ingest", "Worker", "Coordinator", "Api")) {
+    for (String name : List.of("Ingest", "Seal", "Worker", "Coordinator", "Api")) {
       String fn = name + "Function";
       t.hasResourceProperties("AWS::Lambda::Version", Map.of("FunctionName", ref(fn)));
       t.hasResourceProperties(
@@ -237,6 +248,36 @@ class ResourcesTest {
   }
 
   @Test
+  void anEventBridgeScheduleRunsTheSealAliasEveryFiveMinutesWithoutRetries() {
+    t.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "ScheduleExpression",
+                "rate(5 minutes)",
+                "State",
+                "ENABLED",
+                "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Arn",
+                            ref(id(stack.fn("Seal").alias())),
+                            "RetryPolicy",
+                            Map.of("MaximumRetryAttempts", 0)))))));
+    t.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Match.objectLike(
+            Map.of(
+                "Action",
+                "lambda:InvokeFunction",
+                "FunctionName",
+                ref(id(stack.fn("Seal").alias())),
+                "Principal",
+                "events.amazonaws.com")));
+  }
+
+  @Test
   void layerIsTheEngineZipForJava25Arm64() {
     t.hasResource(
         "AWS::Lambda::LayerVersion",
@@ -259,12 +300,12 @@ class ResourcesTest {
   @Test
   void logGroupsKeepLogsThirtyDays() {
     var groups = Cfn.resources(t, "AWS::Logs::LogGroup");
-    assertThat(groups).hasSize(6);
+    assertThat(groups).hasSize(7);
     groups.values().forEach(g -> assertThat(Cfn.props(g)).isEqualTo(Map.of("RetentionInDays", 30)));
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
         .filteredOn(g -> Cfn.props(g).get("RetentionInDays").equals(365))
-        .hasSize(5); // the notifications handler's (deploy-time only) stays at 30
+        .hasSize(6); // the notifications handler's (deploy-time only) stays at 30
   }
 
   @Test
@@ -417,6 +458,10 @@ class ResourcesTest {
     List<String> sourcePaths = new ArrayList<>();
     for (var perm : Cfn.resources(t, "AWS::Lambda::Permission").values()) {
       Map<String, Object> p = Cfn.props(perm);
+      if (p.get("Principal").equals("events.amazonaws.com")) {
+        assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Seal").alias())));
+        continue; // the sealing schedule (its own test)
+      }
       assertThat(p.get("Action")).isEqualTo("lambda:InvokeFunction");
       assertThat(p.get("Principal")).isEqualTo("apigateway.amazonaws.com");
       assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Api").alias())));
@@ -528,7 +573,12 @@ class ResourcesTest {
                 "Threshold",
                 900)));
     for (String fn :
-        List.of("IngestFunction", "WorkerFunction", "CoordinatorFunction", "ApiFunction")) {
+        List.of(
+            "IngestFunction",
+            "SealFunction",
+            "WorkerFunction",
+            "CoordinatorFunction",
+            "ApiFunction")) {
       t.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Match.objectLike(

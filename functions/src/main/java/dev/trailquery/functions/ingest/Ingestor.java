@@ -240,7 +240,8 @@ public final class Ingestor {
       out.records += b.records;
       out.bytes = b.bytes;
       b.histograms.forEach(
-          (bin, h) -> out.histograms.computeIfAbsent(bin, k -> new java.util.TreeMap<>()).putAll(h));
+          (bin, h) ->
+              out.histograms.computeIfAbsent(bin, k -> new java.util.TreeMap<>()).putAll(h));
       b.states.forEach(
           (id, st) -> out.states.computeIfAbsent(id, k -> new java.util.TreeMap<>()).putAll(st));
     }

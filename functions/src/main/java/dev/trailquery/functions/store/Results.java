@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * belongs to the range when its start does.
  *
  * <p>A read touches the subscription's sealed items of the range (one per bin, or a few parts) and
- * the bundles of the delivery slots not sealed yet; per bin, a slot's contribution counts only
- * when the bin's sealed item does not already include it (docs/INGEST.md, "Sealing").
+ * the bundles of the delivery slots not sealed yet; per bin, a slot's contribution counts only when
+ * the bin's sealed item does not already include it (docs/INGEST.md, "Sealing").
  */
 public final class Results {
   private final ResultStore store;
@@ -127,26 +127,47 @@ public final class Results {
   }
 
   /**
-   * A subscription's bins in {@code [from, to)}: the sealed items of the days it has sealed bins on,
-   * then the contributions of every slot after the sealed progress (docs/INGEST.md, "Reading").
+   * A subscription's bins in {@code [from, to)}: the sealed items of the days it has sealed bins
+   * on, then the contributions of every slot after the sealed progress (docs/INGEST.md, "Reading").
    */
   private BinTotals totals(Subscription s, Plan plan, long from, long to) throws IOException {
     long progress = sealed.progress();
     BinTotals totals = new BinTotals(s, plan, from, to);
     String firstDay = from == Long.MIN_VALUE ? "" : Slots.day(from);
     String lastDay = to == Long.MAX_VALUE ? "\uffff" : Slots.day(to - 1);
+    List<String> days = new ArrayList<>();
     for (String day : sealed.days(s.id())) {
-      if (day.compareTo(firstDay) < 0 || day.compareTo(lastDay) > 0) {
-        continue;
+      if (day.compareTo(firstDay) >= 0 && day.compareTo(lastDay) <= 0) {
+        days.add(day);
       }
-      for (SealedStore.Stored b :
-          sealed.read(s.id(), day, Math.max(0, from), to == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : to - 1, false).values()) {
-        totals.addSealed(b.bin());
+    }
+    long toBin = to == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : to - 1;
+    // one Query per day partition, up to 8 at a time (a 30-day read is 30 small Queries)
+    List<java.util.concurrent.Future<SortedMap<Long, SealedStore.Stored>>> reads = new ArrayList<>();
+    try (var pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, days.size())))) {
+      for (String day : days) {
+        reads.add(pool.submit(() -> sealed.read(s.id(), day, Math.max(0, from), toBin, false)));
       }
+      for (var read : reads) {
+        for (SealedStore.Stored b : read.get().values()) {
+          totals.addSealed(b.bin());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e.getCause() instanceof RuntimeException re ? re : new IOException(e.getCause());
     }
     List<SealedStore.Entry> entries = sealed.entries(progress, Long.MAX_VALUE / 2);
     for (Deltas.Contribution c :
-        deltas.read(entries, slot -> slot > progress, java.util.Set.of(s.id())).getOrDefault(s.id(), List.of())) {
+        deltas
+            .read(entries, slot -> slot > progress, java.util.Set.of(s.id()))
+            .getOrDefault(s.id(), List.of())) {
       totals.add(c);
     }
     return totals;

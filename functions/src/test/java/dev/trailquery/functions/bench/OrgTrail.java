@@ -22,10 +22,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A simulated organization trail: {@code accounts × regions} account-regions, each delivering one
  * object every 5 minutes, all within the same few seconds (the burst CloudTrail makes), object
- * contents taken from the real samples (records re-stamped into the object's 5 minutes, account
- * and region set). A fraction of objects hold <i>late events</i> (1–6 hours older than the
- * delivery, as CloudTrail sometimes delivers), and a fraction is <i>delivered twice</i> (the
- * second notification 1 second to 2 hours later, as SQS redelivers).
+ * contents taken from the real samples (records re-stamped into the object's 5 minutes, account and
+ * region set). A fraction of objects hold <i>late events</i> (1–6 hours older than the delivery, as
+ * CloudTrail sometimes delivers), and a fraction is <i>delivered twice</i> (the second notification
+ * 1 second to 2 hours later, as SQS redelivers).
  *
  * <p>Deterministic for a seed. Use: {@code OrgTrail.fromSamples(path, config).deliveries()} — every
  * notification in delivery order (duplicates included), each with its object's key and, on the
@@ -74,9 +74,23 @@ public final class OrgTrail {
       String key, long atMillis, boolean duplicate, boolean lateEvents, int sample, long seed) {}
 
   private static final String[] REGIONS = {
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
-    "ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1", "ap-northeast-3"
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+    "ap-northeast-3"
   };
 
   /** Records per object at most (a window of a larger sample). */
@@ -151,7 +165,8 @@ public final class OrgTrail {
                 + Long.toHexString(rnd.nextLong() & 0xffffffffffffL)
                 + ".json.gz";
         boolean late = rnd.nextDouble() < config.lateFraction();
-        Delivery d = new Delivery(key, at, false, late, rnd.nextInt(samples.size()), rnd.nextLong());
+        Delivery d =
+            new Delivery(key, at, false, late, rnd.nextInt(samples.size()), rnd.nextLong());
         out.add(d);
         if (rnd.nextDouble() < config.duplicateFraction()) {
           long delay = rnd.nextBoolean() ? 1000 + rnd.nextInt(60_000) : rnd.nextInt(7_200_000);

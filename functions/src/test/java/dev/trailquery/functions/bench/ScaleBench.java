@@ -56,10 +56,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code scripts/bench scale}: a simulated organization trail ({@link OrgTrail}) driven through
- * the ingest handler in-process (SQS batches of 10, two concurrent "containers") against dynalite
- * and S3Proxy, sealed every 15 simulated minutes as the schedule does, then read; every
- * subscription's result is checked against the engine's one pass over the same objects.
+ * {@code scripts/bench scale}: a simulated organization trail ({@link OrgTrail}) driven through the
+ * ingest handler in-process (SQS batches of 10, two concurrent "containers") against dynalite and
+ * S3Proxy, sealed every 15 simulated minutes as the schedule does, then read; every subscription's
+ * result is checked against the engine's one pass over the same objects.
  *
  * <pre>
  * scripts/bench scale [--objects-per-day N] [--days D] [--subscriptions S]
@@ -114,7 +114,7 @@ public final class ScaleBench {
             DynamoDbClient.class.getClassLoader(),
             new Class<?>[] {DynamoDbClient.class},
             (proxy, m, a) -> {
-              if (m.isDefault()) {
+              if (m.isDefault() && a != null && a.length == 1 && a[0] instanceof java.util.function.Consumer) {
                 // builder-style overloads: built here, so the request comes back through the proxy
                 return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, a);
               }
@@ -192,7 +192,16 @@ public final class ScaleBench {
             });
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(2); // S3Proxy's threads would keep the JVM alive
+    }
+  }
+
+  static void run(String[] args) throws Exception {
     Map<String, String> opt = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -290,12 +299,14 @@ public final class ScaleBench {
 
     // Ingest in delivery order: SQS batches of 10 from `threads` concurrent containers; every
     // 15 simulated minutes the sealer runs (as the schedule does).
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream() {
-      @Override
-      public synchronized void write(byte[] b, int off, int len) {
-        // dropped: the handler's log lines
-      }
-    });
+    PrintStream quiet =
+        new PrintStream(
+            new ByteArrayOutputStream() {
+              @Override
+              public synchronized void write(byte[] b, int off, int len) {
+                // dropped: the handler's log lines
+              }
+            });
     IngestConfig config = IngestConfig.defaults(run + "-s", run + "-r", quiet);
     List<IngestHandler> handlers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -541,7 +552,8 @@ public final class ScaleBench {
   }
 
   /** A sealed item's image with its bin start moved (single-part items only, as here). */
-  static software.amazon.awssdk.core.SdkBytes rebased(Map<String, AttributeValue> item, long shift) {
+  static software.amazon.awssdk.core.SdkBytes rebased(
+      Map<String, AttributeValue> item, long shift) {
     try {
       var bin =
           dev.trailquery.functions.store.sealing.SealedBin.decode(item.get("b").b().asByteArray());

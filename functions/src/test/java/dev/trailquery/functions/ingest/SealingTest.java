@@ -61,7 +61,8 @@ class SealingTest {
     db = Emulators.dynamo();
     s3.createBucket(b -> b.bucket(BUCKET));
     files = new ArrayList<>();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     for (Path f : IngestEndToEndTest.sampleFiles()) {
       if (files.size() < 48) {
         try {
@@ -89,9 +90,7 @@ class SealingTest {
 
     Sealer sealer(DynamoDbClient client) {
       return new Sealer(
-          new SealedStore(new ResultStore(client, resultsTable, 600)),
-          () -> subs.list(),
-          () -> T0);
+          new SealedStore(new ResultStore(client, resultsTable, 600)), () -> subs.list(), () -> T0);
     }
   }
 
@@ -105,7 +104,12 @@ class SealingTest {
     List<Subscription> list =
         List.of(
             Subscription.create(
-                "by-source", "stats count(*) as n by eventSource, bin(1h)", null, null, null, 1,
+                "by-source",
+                "stats count(*) as n by eventSource, bin(1h)",
+                null,
+                null,
+                null,
+                1,
                 null),
             Subscription.create(
                 "errors",
@@ -148,7 +152,8 @@ class SealingTest {
 
   /** Each test's objects under their own account, so a backfill lists only them. */
   static String prefix(String run) {
-    return "AWSLogs/" + String.format("%012d", Math.abs((long) run.hashCode()))
+    return "AWSLogs/"
+        + String.format("%012d", Math.abs((long) run.hashCode()))
         + "/CloudTrail/us-east-1/";
   }
 
@@ -222,8 +227,7 @@ class SealingTest {
   }
 
   @Test
-  void duplicatesRedeliveriesAndLateObjectsCountOnceBeforeDuringAndAfterSealing()
-      throws Exception {
+  void duplicatesRedeliveriesAndLateObjectsCountOnceBeforeDuringAndAfterSealing() throws Exception {
     World w = world();
     String run = "a" + UUID.randomUUID().toString().substring(0, 6);
     List<String> keys = putObjects(run, 0, 40);

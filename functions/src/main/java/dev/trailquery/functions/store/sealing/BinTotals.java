@@ -92,7 +92,8 @@ public final class BinTotals {
       if (!inRange(start) || c.slot() <= sealedThrough(start)) {
         continue;
       }
-      merge(bins.computeIfAbsent(start, k -> new Bin()), PartialState.fromBytes(plan, e.getValue()));
+      merge(
+          bins.computeIfAbsent(start, k -> new Bin()), PartialState.fromBytes(plan, e.getValue()));
     }
   }
 

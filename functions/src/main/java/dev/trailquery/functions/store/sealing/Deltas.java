@@ -115,8 +115,7 @@ public final class Deltas {
     return out;
   }
 
-  private static Set<String> listed(
-      Collection<ResultStore.StoredBundle> bundles, Set<String> ids) {
+  private static Set<String> listed(Collection<ResultStore.StoredBundle> bundles, Set<String> ids) {
     Set<String> out = new TreeSet<>();
     for (ResultStore.StoredBundle b : bundles) {
       for (String id : b.bundle().states.keySet()) {

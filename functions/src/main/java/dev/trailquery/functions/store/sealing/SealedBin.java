@@ -46,7 +46,8 @@ public record SealedBin(
   public byte[] encode() {
     ByteArrayOutputStream bytesOut = new ByteArrayOutputStream();
     Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytesOut, deflater))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new DeflaterOutputStream(bytesOut, deflater))) {
       out.write(MAGIC);
       out.writeByte(VERSION);
       out.writeUTF(subscriptionId);

@@ -88,7 +88,8 @@ public final class SealedStore {
                   .key(key(SEAL, PROGRESS))
                   .updateExpression("SET g = :g")
                   .conditionExpression("attribute_not_exists(g) OR g < :g")
-                  .expressionAttributeValues(Map.of(":g", AttributeValue.fromN(Long.toString(slot)))));
+                  .expressionAttributeValues(
+                      Map.of(":g", AttributeValue.fromN(Long.toString(slot)))));
     } catch (ConditionalCheckFailedException already) {
       // another sealer got there first
     }
@@ -98,7 +99,9 @@ public final class SealedStore {
     }
   }
 
-  /** Takes (or renews) the sealing lease until {@code until}; false when another sealer holds it. */
+  /**
+   * Takes (or renews) the sealing lease until {@code until}; false when another sealer holds it.
+   */
   public boolean lease(String owner, long now, long until) {
     try {
       db.updateItem(
@@ -143,14 +146,14 @@ public final class SealedStore {
 
   /** Records a slot (or a late pair) in the index once per container. Returns write units used. */
   public long mark(long slot, Long naturalSlot) {
-    String sk = naturalSlot == null ? Slots.pad(slot) : Slots.pad(slot) + "#L#" + Slots.pad(naturalSlot);
+    String sk =
+        naturalSlot == null ? Slots.pad(slot) : Slots.pad(slot) + "#L#" + Slots.pad(naturalSlot);
     if (marked.contains(sk)) {
       return 0;
     }
     Map<String, AttributeValue> item = new HashMap<>(key(SLOTS, sk));
     item.put(
-        Tables.TTL,
-        AttributeValue.fromN(Long.toString(slot / 1000 + Slots.KEEP_DELTAS_SECONDS)));
+        Tables.TTL, AttributeValue.fromN(Long.toString(slot / 1000 + Slots.KEEP_DELTAS_SECONDS)));
     db.putItem(b -> b.tableName(table).item(item));
     if (marked.size() > 10_000) {
       marked.clear();
@@ -188,7 +191,8 @@ public final class SealedStore {
                 : new Entry(
                     Long.parseLong(sk.substring(0, hash)), Long.parseLong(sk.substring(hash + 3))));
       }
-      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     return out;
   }
@@ -261,7 +265,8 @@ public final class SealedStore {
             .computeIfAbsent(Long.parseLong(f[1]), k -> new HashMap<>())
             .put(Integer.parseInt(f[2]), item);
       }
-      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     SortedMap<Long, Stored> out = new TreeMap<>();
     for (var bin : found.entrySet()) {
@@ -313,10 +318,14 @@ public final class SealedStore {
     long units = 0;
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     for (int p = 0; p < n; p++) {
-      Map<String, AttributeValue> item = new HashMap<>(key(pk, binSk(bin.binStart(), bin.sealedThrough(), p)));
+      Map<String, AttributeValue> item =
+          new HashMap<>(key(pk, binSk(bin.binStart(), bin.sealedThrough(), p)));
       int from = p * partBytes;
       int to = Math.min(image.length, from + partBytes);
-      item.put("b", AttributeValue.fromB(SdkBytes.fromByteArray(java.util.Arrays.copyOfRange(image, from, to))));
+      item.put(
+          "b",
+          AttributeValue.fromB(
+              SdkBytes.fromByteArray(java.util.Arrays.copyOfRange(image, from, to))));
       item.put("g", AttributeValue.fromS(gen));
       if (p == 0) {
         item.put("n", AttributeValue.fromN(Integer.toString(n)));
