@@ -2,6 +2,7 @@ package dev.trailquery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.contract.Env;
 import dev.trailquery.contributor.InsightReport;
 import dev.trailquery.exec.Result;
 import dev.trailquery.functions.aws.AwsClients;
@@ -129,7 +130,7 @@ final class IngestCommands {
 
   /** The trail bucket: {@code TRAILQUERY_TRAIL_BUCKET}, as the Lambda functions read it. */
   static String bucket() {
-    String b = env("TRAILQUERY_TRAIL_BUCKET");
+    String b = env(Env.TRAIL_BUCKET.var());
     return b == null || b.isBlank() ? "trailquery-cloudtrail" : b;
   }
 
@@ -186,7 +187,7 @@ final class IngestCommands {
     }
     out.println("export " + Tables.ENV_SUBSCRIPTIONS + "=" + subs);
     out.println("export " + Tables.ENV_RESULTS + "=" + results);
-    out.println("export TRAILQUERY_TRAIL_BUCKET=" + bucket);
+    out.println("export " + Env.TRAIL_BUCKET.var() + "=" + bucket);
     // The query API (serve with AWS endpoints, AwsApi): its table.
     out.println("export " + Tables.ENV_QUERIES + "=" + queries);
     return 0;
@@ -294,7 +295,7 @@ final class IngestCommands {
   /** The fan-out worker on a worker request ({@code {"container", "keys", ...}}). */
   private static JsonNode invokeWorker(JsonNode event, Clients clients) throws IOException {
     var out = new java.io.ByteArrayOutputStream();
-    new dev.trailquery.functions.api.WorkerHandler(clients.s3())
+    new dev.trailquery.functions.fanout.WorkerHandler(clients.s3())
         .handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
     return JSON.readTree(out.toByteArray());
   }

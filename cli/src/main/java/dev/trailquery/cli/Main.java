@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +45,9 @@ public final class Main {
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
-        serve [--port 8080] [--logs DIR] [--workers N]
-                         the query API over HTTP (POST /queries, GET /queries/ID, ...)
+        serve [--port 8080] [--logs DIR] [--workers N] [--api URL [--region R]]
+                         the console at / and the query API over HTTP (POST /queries, ...);
+                         --api forwards to a deployed stage, signed with SigV4
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
@@ -71,10 +71,26 @@ public final class Main {
     System.exit(code);
   }
 
+  /**
+   * Runs one command as {@link #main} does, writing to {@code out} and {@code err}, and returns its
+   * exit code instead of exiting; the working directory and environment are those of {@link
+   * Invocation#current()}. The resident daemon's entry point ({@code cli.daemon.Daemon}).
+   */
+  public static int execute(List<String> args, PrintStream out, PrintStream err) {
+    int code = new Main(out, err).run(args);
+    out.flush();
+    return code;
+  }
+
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE + AlarmCommands.USAGE);
+        out.print(
+            USAGE
+                + PatternCommands.USAGE
+                + IngestCommands.USAGE
+                + AlarmCommands.USAGE
+                + BlockCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());
@@ -85,6 +101,7 @@ public final class Main {
         case "saved" -> saved(rest);
         case "record" -> record(rest);
         case "serve" -> ServeCommand.run(rest, out, err);
+        case "compact-trail" -> BlockCommands.compactTrail(rest, out, err);
         case "local-init" -> IngestCommands.localInit(rest, out, err);
         case "invoke" -> IngestCommands.invoke(rest, out, err);
         case "subscribe" -> IngestCommands.subscribe(rest, out, err);
@@ -116,7 +133,7 @@ public final class Main {
       return 1;
     } catch (RuntimeException | OutOfMemoryError e) {
       err.println("trailquery: internal error: " + e);
-      if (System.getenv("TRAILQUERY_DEBUG") != null) {
+      if (Invocation.getenv("TRAILQUERY_DEBUG") != null) {
         e.printStackTrace(err);
       } else {
         err.println("(set TRAILQUERY_DEBUG=1 for details)");
@@ -155,10 +172,13 @@ public final class Main {
             text,
             new Planner.Options(
                 start, end, now.toEpochMilli(), limit == null ? null : limit.longValue()));
-    List<ObjectSource> sources = Sources.open(positional);
-    int threads =
-        a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
-    Result result = runWithProgress(plan, sources, threads);
+    Result result = BlockCommands.query(plan, positional, a.intOption("threads"));
+    if (result == null) {
+      List<ObjectSource> sources = Sources.open(positional);
+      int threads =
+          a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
+      result = runWithProgress(plan, sources, threads);
+    }
     printWarnings(text, result.warnings());
     printSkipped(result.skipped(), result.statistics().objectsSkipped());
     Output.write(result, format, out);
@@ -167,7 +187,7 @@ public final class Main {
 
   private Result runWithProgress(Plan plan, List<ObjectSource> sources, int threads)
       throws IOException {
-    boolean tty = "1".equals(System.getenv("TRAILQUERY_STDERR_TTY"));
+    boolean tty = "1".equals(Invocation.getenv("TRAILQUERY_STDERR_TTY"));
     if (!tty) { // objects are listed as the scan goes: memory does not grow with their number
       return Trailquery.run(plan, sources, threads, Scan.Listener.NONE);
     }
@@ -200,7 +220,7 @@ public final class Main {
                       "no saved query named '" + saved + "' (see 'trailquery saved')"));
     }
     if (file != null) {
-      return Files.readString(Path.of(file));
+      return Files.readString(Invocation.path(file));
     }
     if (positional.isEmpty()) {
       throw new UsageException("missing QUERY");

@@ -1,14 +1,20 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.contract.Env;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.aws.AwsClients;
+import dev.trailquery.functions.fanout.AwsFanout;
+import dev.trailquery.functions.fanout.Coordinator;
+import dev.trailquery.functions.fanout.Launcher;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.query.DynamoSavedQueryStore;
+import dev.trailquery.functions.query.QueryIds;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.SubscriptionStore;
-import dev.trailquery.functions.store.Tables;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,20 +29,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * serve} when {@code AWS_ENDPOINT_URL_*} points at local servers:
  *
  * <ul>
- *   <li>{@code TRAILQUERY_QUERIES_TABLE} (required): DynamoDB table of queries and saved queries
- *       (string keys {@code pk}, {@code sk}; TTL attribute {@code ttl})
- *   <li>{@code TRAILQUERY_TRAIL_BUCKET} (required), {@code TRAILQUERY_TRAIL_PREFIX}: where the
- *       trail writes ({@code s3://bucket/[prefix/]AWSLogs/...})
- *   <li>{@code TRAILQUERY_RESULTS_BUCKET}, {@code TRAILQUERY_RESULTS_PREFIX}: results over 350 KB
- *   <li>{@code TRAILQUERY_WORKER_FUNCTION}: the worker Lambda; unset = threads of this process
+ *   <li>the fan-out's variables ({@link AwsFanout}): {@code TRAILQUERY_QUERIES_TABLE} (required;
+ *       also the saved queries), {@code TRAILQUERY_TRAIL_BUCKET} (required), ...
  *   <li>{@code TRAILQUERY_COORDINATOR_FUNCTION}: the coordinator Lambda, invoked asynchronously;
  *       unset = a thread of this process
  *   <li>{@code TRAILQUERY_SUBSCRIPTIONS_TABLE}, {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's
  *       tables, for the {@code /subscriptions} routes (501 without them); {@code
  *       TRAILQUERY_INGEST_FUNCTION}: the ingest Lambda that runs backfills asked for in Lambda
- *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
- *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
- *       much later than the range a file's name time may be)
+ *   <li>{@code TRAILQUERY_DEFAULT_RETENTION_DAYS}: retention of subscriptions created without one
  * </ul>
  */
 public final class AwsApi {
@@ -81,38 +81,16 @@ public final class AwsApi {
   /** The same with the query ids given (tests replay events that name a fixed id). */
   static AwsApi from(
       Map<String, String> env, S3Client s3, DynamoDbClient ddb, Supplier<String> queryIds) {
-    String table = required(env, "TRAILQUERY_QUERIES_TABLE");
-    String bucket = required(env, "TRAILQUERY_TRAIL_BUCKET");
-    QueryStore store =
-        new DynamoQueryStore(
-            ddb,
-            table,
-            s3,
-            env.get("TRAILQUERY_RESULTS_BUCKET"),
-            env.getOrDefault("TRAILQUERY_RESULTS_PREFIX", "query-results/"),
-            System::currentTimeMillis);
-    TrailLayout layout =
-        new TrailLayout(
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(number(env, "TRAILQUERY_DELIVERY_DELAY_MINUTES", 60)),
-            16,
-            System::currentTimeMillis);
-    S3Catalog catalog = new S3Catalog(s3, bucket, env.get("TRAILQUERY_TRAIL_PREFIX"), layout);
-    FanoutConfig config =
-        FanoutConfig.lambda()
-            .withWorkers((int) number(env, "TRAILQUERY_MAX_WORKERS", 64))
-            .withParallelism((int) number(env, "TRAILQUERY_WORKER_PARALLELISM", 32))
-            .withTimeout(Duration.ofSeconds(number(env, "TRAILQUERY_QUERY_TIMEOUT_SECONDS", 900)));
-    String worker = env.get("TRAILQUERY_WORKER_FUNCTION");
-    String coordinatorFunction = env.get("TRAILQUERY_COORDINATOR_FUNCTION");
+    AwsFanout fanout = AwsFanout.from(env, s3, ddb);
+    QueryStore store = fanout.store();
+    Coordinator coordinator = fanout.coordinator();
+    String table = Env.QUERIES_TABLE.require(env::get);
+    String bucket = Env.TRAIL_BUCKET.require(env::get);
+    String coordinatorFunction = Env.COORDINATOR_FUNCTION.get(env::get);
     LambdaClient lambda =
-        worker != null || coordinatorFunction != null
-            ? LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()
-            : null;
-    Invoker invoker =
-        worker != null ? new LambdaInvoker(lambda, worker) : new ThreadInvoker(catalog.source());
-    Coordinator coordinator =
-        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
+        fanout.lambda() != null || coordinatorFunction == null
+            ? fanout.lambda()
+            : AwsFanout.lambdaClient();
     Launcher launcher =
         coordinatorFunction != null
             ? id ->
@@ -148,7 +126,7 @@ public final class AwsApi {
       SavedQueryStore saved,
       String bucket,
       LambdaClient lambda) {
-    String subsTable = env.get(Tables.ENV_SUBSCRIPTIONS);
+    String subsTable = env.get(Env.SUBSCRIPTIONS_TABLE.var());
     if (subsTable == null || subsTable.isBlank()) {
       return null;
     }
@@ -156,14 +134,11 @@ public final class AwsApi {
     SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, 0);
     Results results =
         new Results(new ResultStore(ddb, config.resultsTable(), ResultStore.DEFAULT_PART_BYTES));
-    String prefix = env.getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
-    String ingestFunction = env.get("TRAILQUERY_INGEST_FUNCTION");
+    String prefix = Env.TRAIL_PREFIX.get(env::get);
+    String ingestFunction = Env.INGEST_FUNCTION.get(env::get);
     SubscriptionApi.Backfiller backfiller;
     if (ingestFunction != null && !ingestFunction.isBlank()) {
-      LambdaClient client =
-          lambda != null
-              ? lambda
-              : LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+      LambdaClient client = lambda != null ? lambda : AwsFanout.lambdaClient();
       backfiller =
           sub -> {
             client.invoke(
@@ -194,30 +169,22 @@ public final class AwsApi {
         saved,
         backfiller,
         System::currentTimeMillis,
-        new AlarmStore(ddb, config.resultsTable()));
+        new AlarmStore(ddb, config.resultsTable()),
+        days(env, Env.DEFAULT_RETENTION_DAYS));
   }
 
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is not set");
-    }
-    return v;
-  }
-
-  private static long number(Map<String, String> env, String name, long dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
+  /** Days, 0 or more ({@code TRAILQUERY_DEFAULT_RETENTION_DAYS}). */
+  private static int days(Map<String, String> env, Env var) {
+    String v = var.get(env::get);
     try {
-      long n = Long.parseLong(v.trim());
-      if (n < 1) {
+      int n = Integer.parseInt(v.trim());
+      if (n < 0) {
         throw new NumberFormatException();
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalStateException(name + " must be a positive whole number, got '" + v + "'");
+      throw new IllegalStateException(
+          var.var() + " must be 0 or a whole number of days, got '" + v + "'");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.store;
 
+import dev.trailquery.contract.Keys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +204,7 @@ public final class ResultStore {
   public boolean recordSkipped(
       String day, String objectId, String key, String status, String error, Long ttlSeconds) {
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put(Tables.PK, AttributeValue.fromS("SKIP#" + day));
+    item.put(Tables.PK, AttributeValue.fromS(Keys.SKIPPED + day));
     item.put(Tables.SK, AttributeValue.fromS(objectId));
     item.put("k", AttributeValue.fromS(key));
     item.put("status", AttributeValue.fromS(status));
@@ -245,7 +246,7 @@ public final class ResultStore {
 
   public List<Skipped> skipped(String day) {
     List<Skipped> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : query("SKIP#" + day, null, false)) {
+    for (Map<String, AttributeValue> i : query(Keys.SKIPPED + day, null, false)) {
       out.add(
           new Skipped(
               day,
@@ -519,5 +520,13 @@ public final class ResultStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The day partition of a time: {@code yyyy-MM-dd} (UTC). */
+  public static String day(long millis) {
+    return java.time.Instant.ofEpochMilli(millis)
+        .atZone(java.time.ZoneOffset.UTC)
+        .toLocalDate()
+        .toString();
   }
 }

@@ -143,7 +143,8 @@ public final class Results {
     }
     long toBin = to == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : to - 1;
     // one Query per day partition, up to 8 at a time (a 30-day read is 30 small Queries)
-    List<java.util.concurrent.Future<SortedMap<Long, SealedStore.Stored>>> reads = new ArrayList<>();
+    List<java.util.concurrent.Future<SortedMap<Long, SealedStore.Stored>>> reads =
+        new ArrayList<>();
     try (var pool =
         java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, days.size())))) {
       for (String day : days) {
@@ -161,7 +162,10 @@ public final class Results {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
-      throw e.getCause() instanceof RuntimeException re ? re : new IOException(e.getCause());
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
     }
     List<SealedStore.Entry> entries = sealed.entries(progress, Long.MAX_VALUE / 2);
     for (Deltas.Contribution c :

@@ -114,7 +114,10 @@ public final class ScaleBench {
             DynamoDbClient.class.getClassLoader(),
             new Class<?>[] {DynamoDbClient.class},
             (proxy, m, a) -> {
-              if (m.isDefault() && a != null && a.length == 1 && a[0] instanceof java.util.function.Consumer) {
+              if (m.isDefault()
+                  && a != null
+                  && a.length == 1
+                  && a[0] instanceof java.util.function.Consumer) {
                 // builder-style overloads: built here, so the request comes back through the proxy
                 return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, a);
               }

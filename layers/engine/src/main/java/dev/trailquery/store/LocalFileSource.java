@@ -29,12 +29,30 @@ import java.util.NoSuchElementException;
  * parent as given, or {@code .}) and {@code key} = the path as given joined with the path relative
  * to it ({@code samples/cloudtrail/x/y.json}), so {@code @logStream} reads naturally and {@link
  * #open} can use the key as a path.
+ *
+ * <p>A relative path is resolved against the process's working directory, or against {@code base}
+ * when one is given (a resident process serving clients in other directories): the keys stay as
+ * given, relative, so {@code @logStream} and {@code @ptr} read the same either way.
  */
 public final class LocalFileSource implements ObjectSource {
   private final Path path;
+  private final Path base; // null: the process's working directory
 
   public LocalFileSource(Path path) {
+    this(null, path);
+  }
+
+  /**
+   * Files under {@code path}, a relative {@code path} (and the keys) resolved against {@code base}.
+   */
+  public LocalFileSource(Path base, Path path) {
+    this.base = base;
     this.path = path;
+  }
+
+  /** Where the file system finds {@code p}, a path as the keys spell it. */
+  private Path io(Path p) {
+    return base == null ? p : base.resolve(p);
   }
 
   @Override
@@ -60,14 +78,14 @@ public final class LocalFileSource implements ObjectSource {
    */
   @Override
   public Iterator<ObjectRef> objects() throws IOException {
-    if (!Files.exists(path)) {
+    if (!Files.exists(io(path))) {
       throw new NoSuchFileException(path.toString());
     }
-    if (!Files.isDirectory(path)) {
+    if (!Files.isDirectory(io(path))) {
       Path parent = path.getParent();
       return List.of(
               new ObjectRef(
-                  parent == null ? "." : parent.toString(), path.toString(), Files.size(path)))
+                  parent == null ? "." : parent.toString(), path.toString(), Files.size(io(path))))
           .iterator();
     }
     return new Walk();
@@ -101,7 +119,7 @@ public final class LocalFileSource implements ObjectSource {
     private ObjectRef ready;
 
     Walk() throws IOException {
-      BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+      BasicFileAttributes attrs = Files.readAttributes(io(path), BasicFileAttributes.class);
       stack.push(new Frame(path, attrs.fileKey(), entries(path)));
     }
 
@@ -152,7 +170,7 @@ public final class LocalFileSource implements ObjectSource {
       for (Frame f : stack) {
         if (fileKey != null && f.fileKey != null
             ? fileKey.equals(f.fileKey)
-            : Files.isSameFile(dir, f.dir)) {
+            : Files.isSameFile(io(dir), io(f.dir))) {
           return true;
         }
       }
@@ -161,11 +179,12 @@ public final class LocalFileSource implements ObjectSource {
 
     private Entry[] entries(Path dir) throws IOException {
       List<Entry> list = new ArrayList<>();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        for (Path p : ds) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(io(dir))) {
+        for (Path found : ds) {
+          Path p = base == null ? found : dir.resolve(found.getFileName());
           BasicFileAttributes attrs;
           try {
-            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+            attrs = Files.readAttributes(found, BasicFileAttributes.class);
           } catch (NoSuchFileException e) { // a dangling symbolic link: not a log file
             continue;
           } catch (IOException e) {
@@ -186,7 +205,7 @@ public final class LocalFileSource implements ObjectSource {
 
   @Override
   public InputStream open(ObjectRef ref) throws IOException {
-    return Files.newInputStream(Path.of(ref.key()));
+    return Files.newInputStream(io(Path.of(ref.key())));
   }
 
   /** Whether a path's own name is hidden (starts with a dot). */
