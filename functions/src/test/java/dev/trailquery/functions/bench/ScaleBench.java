@@ -299,6 +299,18 @@ public final class ScaleBench {
           new Alarm(s.name(), "n", Alarm.Comparison.GT, 1e9, null, false, created - 3_600_000L));
       subs.add(s);
     }
+    // the read probe: the hourly subscription, fed by every hour of the trail
+    Subscription probeSub =
+        Subscription.create(
+            "by-source",
+            "stats count(*) as n by eventSource, bin(1h)",
+            null,
+            null,
+            null,
+            created + 50,
+            null);
+    subStore.put(probeSub, false);
+    subs.add(probeSub);
     for (int i = subs.size(); i < nSubs; i++) {
       SavedQuery q = pack.get(i % pack.size());
       Subscription s =
@@ -327,6 +339,7 @@ public final class ScaleBench {
     Sealer sealer = new Sealer(sealed, subStore::list, SIM_CLOCK::get);
     long sealMillis = 0;
     int sealRuns = 0;
+    double[] cpuBefore = cpu();
     long ingestNanos = 0;
     long lastSeal = Slots.slot(cfg.startMillis());
     int pos = 0;
@@ -373,6 +386,7 @@ public final class ScaleBench {
       }
     }
     long simEnd = SIM_CLOCK.get();
+    double[] cpuAfter = cpu();
     Usage ingest = USAGE.getOrDefault("ingest", new Usage());
     Usage alarm = USAGE.getOrDefault("alarm", new Usage());
     double ingestSecs = ingestNanos / 1e9;
@@ -381,7 +395,7 @@ public final class ScaleBench {
         deliveries.size(), ingestSecs, deliveries.size() / ingestSecs, failedMessages.get());
 
     // Reads in the steady state (the last slots not sealed yet), then after sealing everything.
-    Subscription probe = subs.get(nAlarms < subs.size() ? nAlarms : 0);
+    Subscription probe = probeSub;
     Results results = new Results(store, SIM_CLOCK::get);
     long dayStart = cfg.startMillis() + (days - 1) * 86_400_000L;
     long dayEnd = dayStart + 86_400_000L;
@@ -461,6 +475,22 @@ public final class ScaleBench {
         mismatchesSealed.isEmpty() ? "yes" : "NO " + mismatchesSealed,
         secs(wallStart));
     System.out.printf("last seal: %s%n", last);
+    double ingestCpu = cpuAfter[0] - cpuBefore[0] + cpuAfter[1] - cpuBefore[1];
+    System.out.printf(
+        "ingest + sealing phase: %.1f s wall; CPU %.1f s in this JVM (handlers, S3Proxy, sealer) +"
+            + " %.1f s in dynalite = %.2f ms CPU per notification; on 2 free cores that phase"
+            + " takes >= %.1f s for these %d notifications (%.0f s per 100,000)%n",
+        ingestSecs + sealMillis / 1000.0,
+        cpuAfter[0] - cpuBefore[0],
+        cpuAfter[1] - cpuBefore[1],
+        1000 * ingestCpu / deliveries.size(),
+        ingestCpu / 2,
+        deliveries.size(),
+        ingestCpu / 2 / deliveries.size() * 100_000);
+    double[] total = cpu();
+    System.out.printf(
+        "whole run: %.1f s wall, %.1f s CPU (JVM %.1f + dynalite %.1f): >= %.1f s on 2 free cores%n",
+        secs(wallStart), total[0] + total[1], total[0], total[1], (total[0] + total[1]) / 2);
     if (!mismatches.isEmpty() || !mismatchesSealed.isEmpty()) {
       System.exit(1);
     }
@@ -639,6 +669,20 @@ public final class ScaleBench {
           .put("body", body.toString());
     }
     return event;
+  }
+
+  /** CPU seconds used so far by this JVM and by its child processes (dynalite). */
+  static double[] cpu() {
+    double jvm =
+        ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime()
+            / 1e9;
+    double children = 0;
+    for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+      children += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+    return new double[] {jvm, children};
   }
 
   private static double secs(long startNanos) {
