@@ -48,6 +48,9 @@ public final class Main {
         serve [--port 8080] [--logs DIR] [--workers N] [--api URL [--region R]]
                          the console at / and the query API over HTTP (POST /queries, ...);
                          --api forwards to a deployed stage, signed with SigV4
+        daemon status|stop
+                         the warm JVM ./trailquery keeps for query and check over local paths
+                         (docs/PERFORMANCE.md; TRAILQUERY_NO_DAEMON=1: none)
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
@@ -333,8 +336,8 @@ public final class Main {
           new Object[] {filters.get(i).name(), v == null ? 0.0 : v, filters.get(i).description()});
     }
     out.println(
-        "== the CloudWatch metric filters of the watch pack (CIS AWS Foundations, seeds 002 and"
-            + " 004), all in one pass:");
+        "== the CloudWatch metric filters of the watch pack (the CIS AWS Foundations Benchmark and"
+            + " the AWS blog post), all in one pass:");
     out.println(
         "   matching events per filter; ./trailquery subscribe --pack cis keeps them (with"
             + " alarms) up to date");
