@@ -74,7 +74,13 @@ public final class ScaleBench {
   private static final String BUCKET = "org-trail";
 
   /** Which part of the work a DynamoDB call belongs to (per thread). */
-  static final ThreadLocal<String> PHASE = ThreadLocal.withInitial(() -> "ingest");
+  static final InheritableThreadLocal<String> PHASE =
+      new InheritableThreadLocal<>() {
+        @Override
+        protected String initialValue() {
+          return "ingest";
+        }
+      };
 
   /** Counts of one phase. */
   static final class Usage {

@@ -150,11 +150,13 @@ class SealingTest {
         + ".json.gz";
   }
 
-  /** Each test's objects under their own account, so a backfill lists only them. */
+  /** Each test's objects under their own trail prefix, so a backfill lists only them. */
+  static String trailPrefix(String run) {
+    return "trail" + Math.abs((long) run.hashCode());
+  }
+
   static String prefix(String run) {
-    return "AWSLogs/"
-        + String.format("%012d", Math.abs((long) run.hashCode()))
-        + "/CloudTrail/us-east-1/";
+    return trailPrefix(run) + "/AWSLogs/111122223333/CloudTrail/us-east-1/";
   }
 
   /** Puts the sample objects under keys of minutes 0..29 after T0 (two slots). */
@@ -346,13 +348,13 @@ class SealingTest {
     clock.set(T0 + 20 * MIN); // still open for natural writes? 10:15 yes, 10:00 no
     deliver(w2.ingestor(clock), keys.subList(12, 24));
     Backfill.Report r =
-        Backfill.run(w2.ingestor(clock), s3, BUCKET, prefix(run), List.of(added), 0, 0, 4);
+        Backfill.run(w2.ingestor(clock), s3, BUCKET, trailPrefix(run), List.of(added), 0, 0, 4);
     assertThat(r.processed()).isEqualTo(keys.size());
     assertOnePass(w2, keys, "backfilled");
     w2.sealer(db).seal(Slots.sealable(T0 + 300 * MIN));
     assertOnePass(w2, keys, "backfilled and sealed");
     clock.set(T0 + 400 * MIN); // the backfill again (a retry): nothing changes
-    Backfill.run(w2.ingestor(clock), s3, BUCKET, prefix(run), List.of(added), 0, 0, 4);
+    Backfill.run(w2.ingestor(clock), s3, BUCKET, trailPrefix(run), List.of(added), 0, 0, 4);
     assertOnePass(w2, keys, "backfilled twice");
     w2.sealer(db).seal(Slots.sealable(T0 + 600 * MIN));
     assertOnePass(w2, keys, "backfilled twice, sealed");
