@@ -418,7 +418,8 @@ final class IngestCommands {
     var ingestor = new IngestHandler(config, s3, clients.db()).ingestor();
     Backfill.Report r;
     try {
-      r = Backfill.run(ingestor, s3, bucket(), "", subs, from, config.cacheMillis(), 8);
+      String prefix = System.getenv().getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
+      r = Backfill.run(ingestor, s3, bucket(), prefix, subs, from, config.cacheMillis(), 8);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("backfill interrupted", e);
