@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * (its error alarm), and the next run does the work again (sealing is idempotent).
  */
 public final class SealHandler implements RequestStreamHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.trailquery.json.Mappers.MAPPER;
 
   private final Sealer sealer;
   private final PrintStream log;
