@@ -9,6 +9,7 @@ import dev.trailquery.exec.Statistics;
 import dev.trailquery.functions.alarm.Alarm;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.pack.CisPack;
+import dev.trailquery.functions.query.Caller;
 import dev.trailquery.functions.query.QueryDefinition;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.ResultField;
@@ -119,6 +120,12 @@ public final class SubscriptionApi {
     this.backfiller = backfiller;
     this.clock = clock;
     this.alarms = alarms;
+  }
+
+  /** The same routes, recording {@code caller} as who created what it stores. */
+  SubscriptionApi forCaller(Caller caller) {
+    return new SubscriptionApi(
+        store.as(caller.arn()), results, saved, backfiller, clock, alarms, defaultRetentionDays);
   }
 
   /** The subscription, alarm and pack {@link Route}s ({@link Api} resolved the request). */
@@ -261,14 +268,16 @@ public final class SubscriptionApi {
    * one replaces it; starts the backfill asked for.
    */
   private ApiResponse store(Subscription s, String savedName, Long backfillFrom) {
-    Optional<Subscription> existing = store.get(s.name());
-    if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
+    Optional<SubscriptionStore.Owned> existing = store.getOwned(s.name());
+    if (existing.isPresent()
+        && sameDefinition(existing.get().subscription(), s)
+        && backfillFrom == null) {
       ObjectNode out = describe(existing.get(), savedName);
       out.put("created", false);
       return new ApiResponse(200, Json.write(out));
     }
     store.put(s, true);
-    ObjectNode out = describe(s, savedName);
+    ObjectNode out = describe(new SubscriptionStore.Owned(s, store.createdBy()), savedName);
     out.put("created", existing.isEmpty());
     if (backfillFrom != null) {
       out.put("backfill", backfiller.start(s));
@@ -324,7 +333,11 @@ public final class SubscriptionApi {
   }
 
   private ApiResponse get(String name) {
-    return new ApiResponse(200, Json.write(describe(find(name), null)));
+    SubscriptionStore.Owned o =
+        store
+            .getOwned(name)
+            .orElseThrow(() -> ApiException.notFound("no subscription named '" + name + "'"));
+    return new ApiResponse(200, Json.write(describe(o, null)));
   }
 
   private ApiResponse delete(String name) {
@@ -342,10 +355,18 @@ public final class SubscriptionApi {
   private ApiResponse list() {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("subscriptions");
-    for (Subscription s : store.list()) {
-      list.add(describe(s, null));
+    for (SubscriptionStore.Owned o : store.listOwned()) {
+      list.add(describe(o, null));
     }
     return new ApiResponse(200, Json.write(out));
+  }
+
+  private static ObjectNode describe(SubscriptionStore.Owned o, String savedQuery) {
+    ObjectNode n = describe(o.subscription(), savedQuery);
+    if (o.createdBy() != null) {
+      n.put("createdBy", o.createdBy());
+    }
+    return n;
   }
 
   private static ObjectNode describe(Subscription s, String savedQuery) {

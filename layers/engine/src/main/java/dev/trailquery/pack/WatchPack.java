@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * The metric filters and Contributor Insights rules that ship with trailquery: every CIS AWS
- * Foundations metric-filter pattern of seed 002, and seed 004's three rules and AssumeRole duration
- * metric filter ({@code dev/trailquery/pack/watch.json}).
+ * Foundations Benchmark metric-filter pattern, and the AWS blog post's three rules and AssumeRole
+ * duration metric filter ({@code dev/trailquery/pack/watch.json}).
  */
 public final class WatchPack {
   private static final String RESOURCE = "/dev/trailquery/pack/watch.json";
