@@ -15,6 +15,7 @@ import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.metricfilter.MetricFilter;
 import dev.trailquery.metricfilter.MetricFilterJson;
 import dev.trailquery.value.Timestamp;
@@ -67,7 +68,7 @@ final class IngestCommands {
                          for a rule: top contributors and unique count (GetInsightRuleReport)
       """;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** What the commands read instead of the process environment and the SDK's default clients. */
   private record Environment(Map<String, String> vars, S3Client s3, DynamoDbClient db) {}

@@ -20,7 +20,6 @@ import dev.trailquery.functions.query.QueryStatus;
 import dev.trailquery.functions.query.QueryStore;
 import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.query.SavedQueryStore;
-import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
@@ -311,13 +310,7 @@ public final class Api {
     try {
       Trailquery.compile(queryString, options);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      throw new ApiException(
-          400,
-          "MalformedQuery",
-          d.message() + " [" + d.code() + "]",
-          d.line(queryString),
-          d.column(queryString));
+      throw ApiException.malformed("MalformedQuery", e, queryString);
     }
   }
 
