@@ -19,7 +19,6 @@ import dev.trailquery.functions.query.QueryStatus;
 import dev.trailquery.functions.query.QueryStore;
 import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.query.SavedQueryStore;
-import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
@@ -359,7 +358,7 @@ public final class Api {
         dev.trailquery.plan.Planner.plan(parsed, options);
       }
     } catch (QueryException e) {
-      throw malformed(queryString, e);
+      throw ApiException.malformed("MalformedQuery", e, queryString);
     }
   }
 

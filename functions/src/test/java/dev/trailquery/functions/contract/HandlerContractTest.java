@@ -101,6 +101,9 @@ class HandlerContractTest {
       }
       case API -> AwsApi.from(env, s3(), dynamo());
       case COORDINATOR -> AwsFanout.from(env, s3(), dynamo());
+      case SEAL ->
+          new dev.trailquery.functions.seal.SealHandler(
+              env, dynamo(), System::currentTimeMillis, NOWHERE);
       case WORKER -> {} // reads its batch from the request
     }
     return env.read;
