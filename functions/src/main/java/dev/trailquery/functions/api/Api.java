@@ -363,13 +363,7 @@ public final class Api {
   }
 
   static ApiException malformed(String queryString, QueryException e) {
-    Diagnostic d = e.error();
-    return new ApiException(
-        400,
-        "MalformedQuery",
-        d.message() + " [" + d.code() + "]",
-        d.line(queryString),
-        d.column(queryString));
+    return ApiException.malformed("MalformedQuery", e, queryString);
   }
 
   /** A saved query by name for {@code $Name(...)}: the API's own, else the pack's; or null. */
