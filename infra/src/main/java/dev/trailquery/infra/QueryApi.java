@@ -191,6 +191,9 @@ final class QueryApi {
             List.of("s3:GetObject", "s3:PutObject"), List.of(storage.queryResultObjects())));
     c.addToPrincipalPolicy(
         Lambdas.allow(List.of("lambda:InvokeFunction"), List.of(worker.alias().getFunctionArn())));
+    // the lookup tables a query uses (sent on to its workers)
+    c.addToPrincipalPolicy(
+        Lambdas.allow(List.of("s3:GetObject"), List.of(storage.lookupTableObjects())));
 
     var a = api.role();
     a.addToPrincipalPolicy(
@@ -204,6 +207,22 @@ final class QueryApi {
             List.of(storage.queries.getTableArn())));
     a.addToPrincipalPolicy(
         Lambdas.allow(List.of("s3:GetObject"), List.of(storage.queryResultObjects())));
+    // PUT|GET|DELETE /lookup-tables/{name}, GET /lookup-tables (listing only that prefix)
+    a.addToPrincipalPolicy(
+        Lambdas.allow(
+            List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+            List.of(storage.lookupTableObjects())));
+    a.addToPrincipalPolicy(
+        software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            .actions(List.of("s3:ListBucket"))
+            .resources(List.of(storage.results.getBucketArn()))
+            .conditions(
+                java.util.Map.of(
+                    "StringLike",
+                    java.util.Map.of(
+                        "s3:prefix",
+                        List.of(dev.trailquery.contract.Keys.LOOKUP_TABLES_PREFIX + "*"))))
+            .build());
     a.addToPrincipalPolicy(
         Lambdas.allow(
             List.of("lambda:InvokeFunction"), List.of(coordinator.alias().getFunctionArn())));

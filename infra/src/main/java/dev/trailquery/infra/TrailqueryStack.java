@@ -115,6 +115,7 @@ public final class TrailqueryStack extends Stack {
   private final Lambdas lambdas;
   private final Monitoring monitoring;
   private final IngestPipeline ingest;
+  private final Sealing sealing;
   private final QueryApi queryApi;
 
   public TrailqueryStack(
@@ -148,6 +149,7 @@ public final class TrailqueryStack extends Stack {
     env.put(Env.BLOCKS_PREFIX, Keys.BLOCKS_PREFIX);
 
     ingest = new IngestPipeline(this, config, trail, storage, lambdas, env);
+    sealing = new Sealing(this, storage, lambdas, env);
     queryApi =
         new QueryApi(this, config, trail, storage, lambdas, ingest, env, monitoring.asyncFailures);
     new BlockCompaction(this, config, trail, storage, lambdas, queryApi, env);
@@ -229,7 +231,12 @@ public final class TrailqueryStack extends Stack {
     return lambdas.layer;
   }
 
-  /** Ingest, Worker, Coordinator, Api, Compactor. */
+  /** The schedule that runs the seal function. */
+  public software.amazon.awscdk.services.events.Rule sealSchedule() {
+    return sealing.schedule;
+  }
+
+  /** Ingest, Seal, Worker, Coordinator, Api, Compactor. */
   public Map<String, Fn> functions() {
     return lambdas.all;
   }

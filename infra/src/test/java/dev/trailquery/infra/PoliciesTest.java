@@ -80,6 +80,10 @@ class PoliciesTest {
         arn(id(stack.resultsBucket())));
   }
 
+  private Map<String, Object> lookupTables() {
+    return join(arn(id(stack.resultsBucket())), "/lookup-tables/*");
+  }
+
   @Test
   void ingestReadsTheTrailPrefixConsumesItsQueueReadsSubscriptionsWritesAggregates() {
     assertThat(statements("Ingest"))
@@ -126,6 +130,22 @@ class PoliciesTest {
   }
 
   @Test
+  void sealListsSubscriptionsAndReadsAndWritesOnlyTheAggregatesTable() {
+    assertThat(statements("Seal"))
+        .containsExactlyInAnyOrder(
+            logs("Seal"),
+            allow(List.of("dynamodb:Scan"), arn(id(stack.subscriptionsTable()))),
+            allow(
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query"),
+                arn(id(stack.aggregatesTable()))));
+  }
+
+  @Test
   void workerOnlyReadsTheTrailPrefix() {
     assertThat(statements("Worker"))
         .containsExactlyInAnyOrder(
@@ -151,7 +171,9 @@ class PoliciesTest {
             sendFailures(),
             // manifests and object lists of compacted blocks (listing: a missing manifest is 404)
             listBlocks(),
-            allow(List.of("s3:GetObject"), blocks()));
+            allow(List.of("s3:GetObject"), blocks()),
+            // the lookup tables a query uses (sent on to its workers)
+            allow(List.of("s3:GetObject"), lookupTables()));
   }
 
   @Test
@@ -168,6 +190,12 @@ class PoliciesTest {
                     "dynamodb:Query"),
                 arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject"), queryResults()),
+            // PUT|GET|DELETE /lookup-tables/{name}; GET /lookup-tables lists only that prefix
+            allow(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), lookupTables()),
+            allowIf(
+                List.of("s3:ListBucket"),
+                Map.of("StringLike", Map.of("s3:prefix", List.of("lookup-tables/*"))),
+                arn(id(stack.resultsBucket()))),
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Coordinator").alias()))),
             // backfills run in the ingest function
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Ingest").alias()))),
@@ -203,7 +231,7 @@ class PoliciesTest {
   @Test
   void everyRoleIsAssumedByLambdaOnlyAndHasNoManagedPolicy() {
     var roles = Cfn.resources(t, "AWS::IAM::Role");
-    assertThat(roles).hasSize(6); // five functions and the notifications handler
+    assertThat(roles).hasSize(7); // six functions and the notifications handler
     for (var r : roles.values()) {
       Map<String, Object> p = Cfn.props(r);
       assertThat(p).doesNotContainKey("ManagedPolicyArns").doesNotContainKey("Policies");
@@ -229,7 +257,7 @@ class PoliciesTest {
     TrailqueryStack s =
         TestStacks.stack(Map.of("trailBucket", "acme-cloudtrail", "trailPrefix", "org"));
     Template plain = TestStacks.template(s);
-    for (String fn : List.of("Ingest", "Worker", "Coordinator", "Api", "Compactor")) {
+    for (String fn : List.of("Ingest", "Seal", "Worker", "Coordinator", "Api", "Compactor")) {
       assertThat(Cfn.roleStatements(plain, Cfn.id(s, s.fn(fn).role())))
           .allSatisfy(st -> assertThat(st.get("Action").toString()).doesNotContain("kms:"));
     }

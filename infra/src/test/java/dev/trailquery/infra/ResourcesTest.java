@@ -36,27 +36,29 @@ class ResourcesTest {
   private static Map<String, Integer> expectedCounts(boolean demo) {
     Map<String, Integer> m = new TreeMap<>();
     m.put("AWS::ApiGateway::Deployment", 1);
-    m.put("AWS::ApiGateway::Method", 18); // one per route
-    m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
+    m.put("AWS::ApiGateway::Method", 22); // one per route
+    m.put("AWS::ApiGateway::Resource", 13); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
-    // DLQ depth, async failures, queue age, errors of 5 functions
-    m.put("AWS::CloudWatch::Alarm", 8);
+    // DLQ depth, async failures, queue age, errors of 6 functions
+    m.put("AWS::CloudWatch::Alarm", 9);
     m.put("AWS::DynamoDB::Table", 3); // subscriptions, aggregates, queries
-    m.put("AWS::Events::Rule", 1); // the compactor's hourly schedule
-    m.put("AWS::IAM::Policy", 6);
+    m.put("AWS::Events::Rule", 2); // the compactor's hourly schedule, the sealing schedule
+    m.put("AWS::IAM::Policy", 7);
     m.put("AWS::IAM::ManagedPolicy", 2); // the reader and admin policies for callers
-    m.put("AWS::IAM::Role", 6); // 5 functions + notifications handler
-    m.put("AWS::Lambda::Alias", 5);
+    m.put("AWS::IAM::Role", 7); // 6 functions + notifications handler
+    m.put("AWS::Lambda::Alias", 6);
     // coordinator (no async retry) and ingest (backfills): on failure to a queue
     m.put("AWS::Lambda::EventInvokeConfig", 2);
     m.put("AWS::Lambda::EventSourceMapping", 1);
-    m.put("AWS::Lambda::Function", 6); // 5 + notifications handler
+    m.put("AWS::Lambda::Function", 7); // 6 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 19); // API Gateway → API alias, per route; the schedule
-    m.put("AWS::Lambda::Version", 5);
-    // 5 functions, API access and execution, notifications handler
-    m.put("AWS::Logs::LogGroup", 8);
+    m.put(
+        "AWS::Lambda::Permission",
+        24); // API Gateway → API alias per route; schedules → seal, compactor
+    m.put("AWS::Lambda::Version", 6);
+    // 6 functions, API access and execution, notifications handler
+    m.put("AWS::Logs::LogGroup", 9);
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
     m.put("AWS::S3::BucketPolicy", demo ? 2 : 1);
     m.put("AWS::SNS::Topic", 1);
@@ -145,6 +147,10 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
+    Map<String, Object> seal = new LinkedHashMap<>();
+    seal.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
+    seal.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
+    seal.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>();
     worker.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));
     worker.put("TRAILQUERY_BLOCKS_PREFIX", "blocks/");
@@ -184,6 +190,13 @@ class ResourcesTest {
             120,
             ingest,
             10), // = ingestMaxConcurrency
+        new FnSpec(
+            "SealFunction",
+            "dev.trailquery.functions.seal.SealHandler::handleRequest",
+            1024,
+            300,
+            seal,
+            null), // one sealer at a time by its lease, not by a reservation
         new FnSpec(
             "WorkerFunction",
             "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
@@ -246,7 +259,7 @@ class ResourcesTest {
 
   @Test
   void eachFunctionHasAPublishedVersionBehindTheLiveAlias() {
-    for (String name : List.of("Ingest", "Worker", "Coordinator", "Api")) {
+    for (String name : List.of("Ingest", "Seal", "Worker", "Coordinator", "Api")) {
       String fn = name + "Function";
       t.hasResourceProperties("AWS::Lambda::Version", Map.of("FunctionName", ref(fn)));
       t.hasResourceProperties(
@@ -275,6 +288,36 @@ class ResourcesTest {
   }
 
   @Test
+  void anEventBridgeScheduleRunsTheSealAliasEveryFiveMinutesWithoutRetries() {
+    t.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "ScheduleExpression",
+                "rate(5 minutes)",
+                "State",
+                "ENABLED",
+                "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Arn",
+                            ref(id(stack.fn("Seal").alias())),
+                            "RetryPolicy",
+                            Map.of("MaximumRetryAttempts", 0)))))));
+    t.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Match.objectLike(
+            Map.of(
+                "Action",
+                "lambda:InvokeFunction",
+                "FunctionName",
+                ref(id(stack.fn("Seal").alias())),
+                "Principal",
+                "events.amazonaws.com")));
+  }
+
+  @Test
   void layerIsTheEngineZipForJava25Arm64() {
     t.hasResource(
         "AWS::Lambda::LayerVersion",
@@ -297,7 +340,7 @@ class ResourcesTest {
   @Test
   void logGroupsKeepLogsThirtyDays() {
     var groups = Cfn.resources(t, "AWS::Logs::LogGroup");
-    assertThat(groups).hasSize(8);
+    assertThat(groups).hasSize(9);
     String execution = id(stack.apiExecutionLogs());
     groups.forEach(
         (k, g) -> {
@@ -314,7 +357,7 @@ class ResourcesTest {
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
         .filteredOn(g -> Cfn.props(g).get("RetentionInDays").equals(365))
-        .hasSize(7); // the notifications handler's (deploy-time only) stays at 30
+        .hasSize(8); // the notifications handler's (deploy-time only) stays at 30
   }
 
   @Test
@@ -476,8 +519,9 @@ class ResourcesTest {
     for (var perm : Cfn.resources(t, "AWS::Lambda::Permission").values()) {
       Map<String, Object> p = Cfn.props(perm);
       if ("events.amazonaws.com".equals(p.get("Principal"))) {
-        // the compactor's hourly schedule may invoke the compactor alias, nothing else
-        assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Compactor").alias())));
+        // the schedules may invoke the compactor and seal aliases, nothing else
+        assertThat(p.get("FunctionName"))
+            .isIn(ref(id(stack.fn("Compactor").alias())), ref(id(stack.fn("Seal").alias())));
         scheduled++;
         continue;
       }
@@ -495,7 +539,7 @@ class ResourcesTest {
       expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+\\+?}", "*"));
     }
     assertThat(sourcePaths).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(scheduled).isEqualTo(1);
+    assertThat(scheduled).isEqualTo(2);
     t.hasResourceProperties(
         "AWS::ApiGateway::RestApi",
         Map.of(
@@ -554,6 +598,8 @@ class ResourcesTest {
       }
     }
     expected.add(throttle("PUT", "/~1packs~1{pack}", 5, 10));
+    expected.add(throttle("PUT", "/~1lookup-tables~1{name}", 5, 10));
+    expected.add(throttle("DELETE", "/~1lookup-tables~1{name}", 5, 10));
     assertThat((List<Object>) stage.get("MethodSettings"))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(Cfn.resources(t, "AWS::ApiGateway::Account")).isEmpty();
@@ -611,7 +657,12 @@ class ResourcesTest {
                 "Threshold",
                 900)));
     for (String fn :
-        List.of("IngestFunction", "WorkerFunction", "CoordinatorFunction", "ApiFunction")) {
+        List.of(
+            "IngestFunction",
+            "SealFunction",
+            "WorkerFunction",
+            "CoordinatorFunction",
+            "ApiFunction")) {
       t.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Match.objectLike(

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.store.Bundle;
-import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.value.Periods;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ import java.util.function.LongSupplier;
  * creates its breach record (a conditional put) publishes.
  */
 public final class AlarmEvaluator {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** How long the writer of a breach record owns its notification before another may send it. */
   static final long LEASE_MILLIS = 60_000;
@@ -208,7 +207,6 @@ public final class AlarmEvaluator {
     if (alarms.isEmpty()) {
       return;
     }
-    Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> dayCache = new HashMap<>();
     for (Pending p : pending.values()) {
       Subscription s = p.sub();
       TreeSet<Long> bins = p.bins();
@@ -229,7 +227,7 @@ public final class AlarmEvaluator {
           }
         }
         if (!fromDays.isEmpty()) {
-          judged.putAll(results.bins(s, fromDays, dayCache));
+          judged.putAll(results.bins(s, fromDays));
         }
         evaluate(s, a, judged);
       } catch (IOException | RuntimeException e) {

@@ -115,6 +115,12 @@ public final class ApiHandler
     if (resource == null || resource.isBlank()) {
       return decodePath(path);
     }
+    if (!resource.equals("/{proxy+}")
+        && java.util.Arrays.stream(dev.trailquery.contract.Route.values())
+            .noneMatch(r -> r.path().equals(resource))) {
+      // API Gateway only sends the resources the stack deployed: the contract's routes
+      throw ApiException.notFound("no route on the resource " + resource);
+    }
     StringBuilder out = new StringBuilder();
     for (String seg : resource.split("/", -1)) {
       if (out.length() > 0 || !seg.isEmpty()) {

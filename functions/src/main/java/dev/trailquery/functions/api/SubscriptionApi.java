@@ -17,7 +17,6 @@ import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
-import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
@@ -192,13 +191,7 @@ public final class SubscriptionApi {
     try {
       s = Subscription.create(name, queryString, bin, rows, retention, now, backfillFrom);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      throw new ApiException(
-          400,
-          "MalformedQuery",
-          d.message() + " [" + d.code() + "]",
-          d.line(queryString),
-          d.column(queryString));
+      throw ApiException.malformed("MalformedQuery", e, queryString);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
@@ -253,10 +246,7 @@ public final class SubscriptionApi {
                   backfillFrom)
               : Subscription.createRule(name, text, bin, retention, now, backfillFrom);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      String src = e.source() == null ? text : e.source();
-      throw new ApiException(
-          400, code, d.message() + " [" + d.code() + "]", d.line(src), d.column(src));
+      throw ApiException.malformed(code, e, e.source() == null ? text : e.source());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
@@ -297,10 +287,14 @@ public final class SubscriptionApi {
   private String resolveSaved(String name) {
     Optional<QueryDefinition> def = saved == null ? Optional.empty() : saved.get(name);
     if (def.isPresent()) {
-      return def.get().queryString();
+      // a parameterized one subscribes with its defaults
+      return def.get().parameters().isEmpty()
+          ? def.get().queryString()
+          : dev.trailquery.saved.Templates.expand(
+              def.get().template(), Map.of(), "$" + name + "()");
     }
     return QueryPack.find(name)
-        .map(SavedQuery::query)
+        .map(SavedQuery::queryWithDefaults)
         .orElseThrow(() -> ApiException.invalid("no saved query named '" + name + "'"));
   }
 

@@ -16,6 +16,7 @@ import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * SDK's {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL_DYNAMODB}.
  */
 public final class IngestHandler implements RequestStreamHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   private final Ingestor ingestor;
   private final IngestConfig config;
@@ -66,6 +67,19 @@ public final class IngestHandler implements RequestStreamHandler {
    * @param notifier where alarm notifications go; null: one JSON line each on {@code config.log()}
    */
   public IngestHandler(IngestConfig config, S3Client s3, DynamoDbClient db, Notifier notifier) {
+    this(config, s3, db, notifier, System::currentTimeMillis);
+  }
+
+  /**
+   * @param clock the time the ingest and alarm paths go by (a simulation's clock in {@code scripts/
+   *     bench scale})
+   */
+  public IngestHandler(
+      IngestConfig config,
+      S3Client s3,
+      DynamoDbClient db,
+      Notifier notifier,
+      java.util.function.LongSupplier clock) {
     this.config = config;
     this.s3 = s3;
     ResultStore results = new ResultStore(db, config.resultsTable(), config.partBytes());
@@ -75,14 +89,13 @@ public final class IngestHandler implements RequestStreamHandler {
             new SubscriptionStore(db, config.subscriptionsTable(), config.cacheMillis()),
             results,
             config,
-            System::currentTimeMillis);
+            clock);
     this.ingestor.withAlarms(
         new AlarmEvaluator(
-            new AlarmStore(
-                db, config.resultsTable(), config.cacheMillis(), System::currentTimeMillis),
-            new Results(results),
+            new AlarmStore(db, config.resultsTable(), config.cacheMillis(), clock),
+            new Results(results, clock),
             notifier != null ? notifier : new LocalNotifier(config.log(), null),
-            System::currentTimeMillis,
+            clock,
             config.log()));
   }
 
@@ -179,6 +192,7 @@ public final class IngestHandler implements RequestStreamHandler {
     if (alarms != null) {
       alarms.beginBatch(); // each alarmed bin the invocation's objects fed is evaluated once
     }
+    ingestor.results().buffer(); // the invocation's bundles in BatchWriteItem requests
     try {
       JsonNode records = event.path("Records");
       if (records.isArray()
@@ -186,6 +200,7 @@ public final class IngestHandler implements RequestStreamHandler {
           && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
         ObjectNode response = JSON.createObjectNode();
         ArrayNode failures = response.putArray("batchItemFailures");
+        List<String> stored = new ArrayList<>();
         for (JsonNode message : records) {
           String id = message.path("messageId").asText();
           List<Notice> notices;
@@ -199,9 +214,20 @@ public final class IngestHandler implements RequestStreamHandler {
             for (Notice n : notices) {
               metrics.add(ingestor.process(n.bucket(), n.key(), n.size()));
             }
+            stored.add(id);
           } catch (RuntimeException e) {
             metrics.errors++;
             log("ERROR", "message " + id + " failed, SQS will retry it: " + e);
+            failures.addObject().put("itemIdentifier", id);
+          }
+        }
+        try {
+          ingestor.results().flush();
+        } catch (RuntimeException e) {
+          // the batch's buffered writes failed: every message is delivered again (idempotent)
+          metrics.errors += stored.size();
+          log("ERROR", "writing the batch failed, SQS will retry its messages: " + e);
+          for (String id : stored) {
             failures.addObject().put("itemIdentifier", id);
           }
         }
@@ -217,8 +243,10 @@ public final class IngestHandler implements RequestStreamHandler {
           throw e;
         }
       }
+      ingestor.results().flush();
       return metrics.summary();
     } finally {
+      ingestor.results().discard();
       if (alarms != null) {
         alarms.endBatch(); // also when a message failed: the stored objects' bins count
         metrics.alarmNotifications = alarms.notifications() - notificationsBefore;

@@ -1,10 +1,10 @@
 package dev.trailquery.functions.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.Trailquery;
 import dev.trailquery.contributor.ContributorRule;
 import dev.trailquery.contributor.RuleCompiler;
 import dev.trailquery.contributor.RuleParser;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
@@ -103,6 +103,13 @@ public record Subscription(
           "a subscription name is 1-128 letters, digits, '.', '_' or '-': " + name);
     }
     Query q = Parser.parse(query);
+    // a subquery would have to run again over all past data for every new object
+    dev.trailquery.exec.Subqueries.refuse(q, "subscriptions");
+    if (q.commands().stream().anyMatch(c -> c instanceof dev.trailquery.lang.ast.Command.Lookup)) {
+      throw new IllegalArgumentException(
+          "subscriptions do not take lookup tables yet: run queries with 'lookup' on demand"
+              + " (./trailquery query --lookup NAME=FILE.csv, or POST /queries)");
+    }
     String queryBin = queryBin(q);
     String bin = queryBin != null ? queryBin : requestedBin != null ? requestedBin : DEFAULT_BIN;
     period(bin); // validates
@@ -180,7 +187,7 @@ public record Subscription(
       throw new IllegalStateException(name + " is not a metric filter");
     }
     try {
-      return MetricFilterJson.parse(new ObjectMapper().readTree(definition));
+      return MetricFilterJson.parse(Mappers.MAPPER.readTree(definition));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -210,9 +210,9 @@ class ApiSecurityTest {
         new String[][] {
           {"GET", "/subscriptions", "/subscriptions"},
           {"GET", "/alarms", "/alarms"},
-          {"PUT", "/packs/{name}", "/packs/cis"}
+          {"PUT", "/packs/{pack}", "/packs/cis"}
         }) {
-      Map<String, String> params = r[1].contains("{name}") ? Map.of("name", "cis") : null;
+      Map<String, String> params = r[1].contains("{pack}") ? Map.of("pack", "cis") : null;
       JsonNode e = call(event(r[0], r[1], params, r[2], "{}", BOB), 403);
       assertThat(e.path("error").path("code").asText()).isEqualTo("AccessDenied");
     }
@@ -350,13 +350,13 @@ class ApiSecurityTest {
           .contains("'name'")
           .contains("/subscriptions/{name}");
     }
-    // GET /saved-queries/{name}: "a/b" is not a name this route can carry
+    // GET /subscriptions/{name}/results: "a/b" is not a name this route can carry
     call(
         event(
             "GET",
-            "/saved-queries/{name}",
+            "/subscriptions/{name}/results",
             Map.of("name", "a%2Fb"),
-            "/saved-queries/a%2Fb",
+            "/subscriptions/a%2Fb/results",
             null,
             ALICE),
         400);
@@ -365,6 +365,16 @@ class ApiSecurityTest {
     call(
         event("GET", "/{proxy+}", Map.of("proxy", "queries/" + id), "/queries/" + id, null, ALICE),
         200);
+    // a resource the stack does not deploy is not routed, whatever the path says
+    call(
+        event(
+            "PUT",
+            "/subscriptions/{name}/{rest+}",
+            Map.of("name", "x", "rest", "alarm"),
+            "/subscriptions/x/alarm",
+            "{}",
+            ALICE),
+        404);
     // the resource decides, not the path
     call(
         event("GET", "/queries/{id}", Map.of("id", id), "/saved-queries/whatever", null, ALICE),
@@ -373,7 +383,7 @@ class ApiSecurityTest {
     call(
         event(
             "PUT",
-            "/saved-queries/{name}",
+            "/saved-queries/{name+}",
             Map.of("name", "my%20query"),
             "/saved-queries/my%20query",
             "{\"queryString\": \"stats count(*)\"}",

@@ -106,6 +106,9 @@ class HandlerContractTest {
           dev.trailquery.functions.blocks.Blocks.source(
               new dev.trailquery.functions.aws.S3ObjectSource(s3(), "bucket", ""), s3(), env);
       case COMPACTOR -> new dev.trailquery.functions.blocks.CompactorHandler(s3(), env, () -> 0);
+      case SEAL ->
+          new dev.trailquery.functions.seal.SealHandler(
+              env, dynamo(), System::currentTimeMillis, NOWHERE);
     }
     return env.read;
   }

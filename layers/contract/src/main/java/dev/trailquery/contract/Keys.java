@@ -16,6 +16,9 @@ public final class Keys {
   /** Where compacted trail blocks live in the stack's bucket (never the trail's prefix). */
   public static final String BLOCKS_PREFIX = "blocks/";
 
+  /** S3 key prefix (in the results bucket) of lookup tables: {@code lookup-tables/NAME.csv}. */
+  public static final String LOOKUP_TABLES_PREFIX = "lookup-tables/";
+
   /** Results table: a day's per-object bundle parts, {@code "B#" + day}. */
   public static final String BUNDLE = "B#";
 

@@ -1,7 +1,7 @@
 package dev.trailquery.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +30,11 @@ public final class QueryPack {
     return c;
   }
 
+  /** For {@link dev.trailquery.saved.Templates#resolve}: the pack's queries by name, or null. */
+  public static dev.trailquery.saved.Templates.Saved template(String name) {
+    return find(name).map(SavedQuery::template).orElse(null);
+  }
+
   public static Optional<SavedQuery> find(String name) {
     return all().stream().filter(q -> q.name().equalsIgnoreCase(name)).findFirst();
   }
@@ -39,11 +44,19 @@ public final class QueryPack {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      JsonNode root = new ObjectMapper().readTree(in);
+      JsonNode root = Mappers.MAPPER.readTree(in);
       List<SavedQuery> out = new ArrayList<>();
       for (JsonNode q : root.path("queries")) {
         List<String> tags = new ArrayList<>();
         q.path("tags").forEach(t -> tags.add(t.asText()));
+        List<dev.trailquery.saved.Parameter> parameters = new ArrayList<>();
+        for (JsonNode p : q.path("parameters")) {
+          parameters.add(
+              new dev.trailquery.saved.Parameter(
+                  p.path("name").asText(),
+                  p.hasNonNull("defaultValue") ? p.get("defaultValue").asText() : null,
+                  p.hasNonNull("description") ? p.get("description").asText() : null));
+        }
         out.add(
             new SavedQuery(
                 q.path("name").asText(),
@@ -52,7 +65,8 @@ public final class QueryPack {
                 q.path("query").asText(),
                 q.hasNonNull("original") ? q.get("original").asText() : null,
                 q.hasNonNull("correction") ? q.get("correction").asText() : null,
-                List.copyOf(tags)));
+                List.copyOf(tags),
+                parameters));
       }
       return List.copyOf(out);
     } catch (IOException e) {
