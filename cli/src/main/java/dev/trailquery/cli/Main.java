@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -199,7 +198,7 @@ public final class Main {
                       "no saved query named '" + saved + "' (see 'trailquery saved')"));
     }
     if (file != null) {
-      return Files.readString(Path.of(file));
+      return TextFiles.read(Path.of(file), "--file");
     }
     if (positional.isEmpty()) {
       throw new UsageException("missing QUERY");

@@ -18,7 +18,8 @@ public final class Json {
       throw ApiException.invalid("a JSON body is required");
     }
     try {
-      return MAPPER.readTree(body);
+      // Trailing tokens ({"a":1} xyz, or two documents) are an error, not silently dropped.
+      return MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       throw ApiException.invalid(

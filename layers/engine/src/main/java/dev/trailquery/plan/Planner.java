@@ -51,6 +51,7 @@ public final class Planner {
   private final Options options;
   private final String source;
   private final Set<String> referencedSystem = new HashSet<>();
+  private final List<Diagnostic> limitWarnings = new ArrayList<>();
 
   private Planner(Query query, Options options) {
     this.query = query;
@@ -128,6 +129,18 @@ public final class Planner {
           }
         }
         case Command.Limit l -> {
+          if (l.count() > limit()) {
+            limitWarnings.add(
+                Diagnostic.warning(
+                    "TQ3004",
+                    "a query returns at most "
+                        + limit()
+                        + " rows (as Logs Insights does): limit "
+                        + l.count()
+                        + " returns "
+                        + limit(),
+                    l.span()));
+          }
           if (partialStage) {
             firstLimit = l.count();
             terminal = topK(pendingOrder, pendingDedup, Math.min(l.count(), limit()), record);
@@ -181,6 +194,7 @@ public final class Planner {
             indexSlot);
     Map<String, Span> pathSpans = new LinkedHashMap<>(record.firstUse());
     List<Diagnostic> warnings = new ArrayList<>(query.warnings());
+    warnings.addAll(limitWarnings);
     long fingerprint = fingerprint(firstLimit);
     return new Plan(
         source,
