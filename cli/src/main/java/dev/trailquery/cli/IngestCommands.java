@@ -2,6 +2,7 @@ package dev.trailquery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.contract.Env;
 import dev.trailquery.contributor.InsightReport;
 import dev.trailquery.exec.Result;
 import dev.trailquery.functions.aws.AwsClients;
@@ -126,7 +127,7 @@ final class IngestCommands {
 
   /** The trail bucket: {@code TRAILQUERY_TRAIL_BUCKET}, as the Lambda functions read it. */
   static String bucket() {
-    String b = env("TRAILQUERY_TRAIL_BUCKET");
+    String b = env(Env.TRAIL_BUCKET.var());
     return b == null || b.isBlank() ? "trailquery-cloudtrail" : b;
   }
 
@@ -183,7 +184,7 @@ final class IngestCommands {
     }
     out.println("export " + Tables.ENV_SUBSCRIPTIONS + "=" + subs);
     out.println("export " + Tables.ENV_RESULTS + "=" + results);
-    out.println("export TRAILQUERY_TRAIL_BUCKET=" + bucket);
+    out.println("export " + Env.TRAIL_BUCKET.var() + "=" + bucket);
     // The query API (serve with AWS endpoints, AwsApi): its table.
     out.println("export " + Tables.ENV_QUERIES + "=" + queries);
     return 0;

@@ -2,6 +2,7 @@ package dev.trailquery.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.trailquery.contract.Env;
 import dev.trailquery.functions.api.Api;
 import dev.trailquery.functions.api.ApiRequest;
 import dev.trailquery.functions.api.ApiResponse;
@@ -90,7 +91,7 @@ final class ServeCommand {
             e.getMessage() + " (AWS endpoints are set; run './trailquery local-init' first)");
       }
       server = start(aws.api(), host, port, null);
-      mode = "AWS endpoints (" + System.getenv().getOrDefault("TRAILQUERY_TRAIL_BUCKET", "") + ")";
+      mode = "AWS endpoints (" + System.getenv().getOrDefault(Env.TRAIL_BUCKET.var(), "") + ")";
     } else {
       Path logs = Path.of(a.get("logs") != null ? a.get("logs") : Sources.sampleDir());
       if (!Files.exists(logs)) {

@@ -1,5 +1,7 @@
 package dev.trailquery.infra;
 
+import dev.trailquery.contract.Keys;
+import dev.trailquery.contract.LambdaFunction;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ final class NagRules {
         "Resource::<"
             + logicalId(stack, stack.resultsBucket())
             + ".Arn>/"
-            + Contract.QUERY_RESULTS_PREFIX
+            + Keys.QUERY_RESULTS_PREFIX
             + "*";
     for (String fn : List.of("Coordinator", "Api")) {
       NagSuppressions.addResourceSuppressions(
@@ -55,7 +57,7 @@ final class NagRules {
               suppression(
                   "AwsSolutions-IAM5",
                   "Query results over 350 KB go to one object per query id under "
-                      + Contract.QUERY_RESULTS_PREFIX
+                      + Keys.QUERY_RESULTS_PREFIX
                       + " in this stack's own results bucket; ids are made at run time.",
                   queryResults)),
           true);
@@ -121,7 +123,9 @@ final class NagRules {
       Annotations.of(fn.function())
           .acknowledgeWarning(
               "@aws-cdk/aws-lambda:snapStartRequirePublish",
-              "every caller invokes the '" + Contract.ALIAS + "' alias of a published version");
+              "every caller invokes the '"
+                  + LambdaFunction.ALIAS
+                  + "' alias of a published version");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.trailquery.infra;
 
+import dev.trailquery.contract.Keys;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -111,7 +112,7 @@ public record TrailqueryConfig(
 
   /** {@code [prefix/]AWSLogs/}: every key the functions may read starts with it. */
   public String logsPrefix() {
-    return trailPrefix + Contract.AWS_LOGS;
+    return trailPrefix + Keys.AWS_LOGS;
   }
 
   private static String normalizePrefix(String p) {

@@ -1,6 +1,12 @@
 package dev.trailquery.infra;
 
+import dev.trailquery.contract.Env;
+import dev.trailquery.contract.Keys;
+import dev.trailquery.contract.LambdaFunction;
+import dev.trailquery.contract.Route;
+import dev.trailquery.contract.Tables;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +173,7 @@ public final class TrailqueryStack extends Stack {
               .principals(List.of(cloudtrail))
               .actions(List.of("s3:PutObject"))
               .resources(
-                  List.of(demoTrailBucket.arnForObjects(Contract.AWS_LOGS + getAccount() + "/*")))
+                  List.of(demoTrailBucket.arnForObjects(Keys.AWS_LOGS + getAccount() + "/*")))
               .conditions(
                   Map.of(
                       "StringEquals",
@@ -216,25 +222,14 @@ public final class TrailqueryStack extends Stack {
         new QueueNotification(ingestQueue),
         NotificationKeyFilter.builder()
             .prefix(config.logsPrefix())
-            .suffix(Contract.LOG_SUFFIX)
+            .suffix(Keys.LOG_SUFFIX)
             .build());
     notificationsHandlerLogs = NotificationsHandler.tighten(this);
 
     // ---- State ----
-    subscriptionsTable =
-        table("SubscriptionsTable", Contract.SUBSCRIPTIONS_PARTITION_KEY, null, null);
-    aggregatesTable =
-        table(
-            "AggregatesTable",
-            Contract.AGGREGATES_PARTITION_KEY,
-            Contract.AGGREGATES_SORT_KEY,
-            Contract.AGGREGATES_TTL);
-    queriesTable =
-        table(
-            "QueriesTable",
-            Contract.QUERIES_PARTITION_KEY,
-            Contract.QUERIES_SORT_KEY,
-            Contract.QUERIES_TTL);
+    subscriptionsTable = table("SubscriptionsTable", Tables.SUBSCRIPTIONS);
+    aggregatesTable = table("AggregatesTable", Tables.RESULTS);
+    queriesTable = table("QueriesTable", Tables.QUERIES);
     resultsBucket =
         Bucket.Builder.create(this, "ResultsBucket")
             .encryption(BucketEncryption.S3_MANAGED)
@@ -245,7 +240,7 @@ public final class TrailqueryStack extends Stack {
                 List.of(
                     LifecycleRule.builder()
                         .id("expire-query-results")
-                        .prefix(Contract.QUERY_RESULTS_PREFIX)
+                        .prefix(Keys.QUERY_RESULTS_PREFIX)
                         .expiration(Duration.days(7))
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()))
@@ -262,63 +257,48 @@ public final class TrailqueryStack extends Stack {
             .build();
     Code code = Code.fromAsset(assets.functionsZip());
 
-    Map<String, String> trailEnv = new LinkedHashMap<>();
-    trailEnv.put(Contract.ENV_TRAIL_BUCKET, trailBucket.getBucketName());
-    trailEnv.put(Contract.ENV_TRAIL_PREFIX, config.trailPrefix());
-
     // The topic of the stack's CloudWatch alarms and of the subscriptions' alarms (ingest
     // publishes)
     alarmTopic = Topic.Builder.create(this, "AlarmTopic").enforceSsl(true).build();
 
-    Map<String, String> ingestEnv = new LinkedHashMap<>(trailEnv);
-    ingestEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
-    ingestEnv.put(Contract.ENV_AGGREGATES_TABLE, aggregatesTable.getTableName());
-    ingestEnv.put(
-        Contract.ENV_DEFAULT_RETENTION_DAYS, Integer.toString(config.aggregateRetentionDays()));
-    ingestEnv.put(Contract.ENV_ALARM_TOPIC_ARN, alarmTopic.getTopicArn());
-    ingestEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
+    // The environment's values; each function gets exactly the variables the contract lists for
+    // it (LambdaFunction.env()), which are the ones its handler reads.
+    Map<Env, String> env = new EnumMap<>(Env.class);
+    env.put(Env.TRAIL_BUCKET, trailBucket.getBucketName());
+    env.put(Env.TRAIL_PREFIX, config.trailPrefix());
+    env.put(Env.SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
+    env.put(Env.RESULTS_TABLE, aggregatesTable.getTableName());
+    env.put(Env.DEFAULT_RETENTION_DAYS, Integer.toString(config.aggregateRetentionDays()));
+    env.put(Env.ALARM_TOPIC_ARN, alarmTopic.getTopicArn());
+    env.put(Env.QUERIES_TABLE, queriesTable.getTableName());
+    env.put(Env.RESULTS_BUCKET, resultsBucket.getBucketName());
+    env.put(Env.RESULTS_PREFIX, Keys.QUERY_RESULTS_PREFIX);
+    env.put(Env.QUERY_TIMEOUT_SECONDS, Integer.toString(QUERY_TIMEOUT_SECONDS));
+    env.put(Env.MAX_WORKERS, Integer.toString(config.maxFanout()));
+
     Fn ingest =
         function(
-            "Ingest",
-            "IngestFunction",
-            Contract.INGEST_HANDLER,
+            LambdaFunction.INGEST,
             config.ingestMemoryMb(),
             INGEST_TIMEOUT,
-            ingestEnv,
+            env(LambdaFunction.INGEST, env, JVM_SCAN),
             code,
             "trailquery ingest: S3 notifications through SQS update subscriptions in DynamoDB");
-
-    Map<String, String> workerEnv = new LinkedHashMap<>(trailEnv);
-    workerEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
     Fn worker =
         function(
-            "Worker",
-            "WorkerFunction",
-            Contract.WORKER_HANDLER,
+            LambdaFunction.WORKER,
             config.workerMemoryMb(),
             WORKER_TIMEOUT,
-            workerEnv,
+            env(LambdaFunction.WORKER, env, JVM_SCAN),
             code,
             "trailquery worker: scans one batch of CloudTrail objects for a query");
-
-    Map<String, String> queryEnv = new LinkedHashMap<>(trailEnv);
-    queryEnv.put(Contract.ENV_QUERIES_TABLE, queriesTable.getTableName());
-    queryEnv.put(Contract.ENV_RESULTS_BUCKET, resultsBucket.getBucketName());
-    queryEnv.put(Contract.ENV_RESULTS_PREFIX, Contract.QUERY_RESULTS_PREFIX);
-    queryEnv.put(Contract.ENV_QUERY_TIMEOUT_SECONDS, Integer.toString(QUERY_TIMEOUT_SECONDS));
-
-    Map<String, String> coordinatorEnv = new LinkedHashMap<>(queryEnv);
-    coordinatorEnv.put(Contract.ENV_WORKER_FUNCTION, worker.alias().getFunctionArn());
-    coordinatorEnv.put(Contract.ENV_MAX_WORKERS, Integer.toString(config.maxFanout()));
-    coordinatorEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_SCAN);
+    env.put(Env.WORKER_FUNCTION, worker.alias().getFunctionArn());
     Fn coordinator =
         function(
-            "Coordinator",
-            "CoordinatorFunction",
-            Contract.COORDINATOR_HANDLER,
+            LambdaFunction.COORDINATOR,
             config.coordinatorMemoryMb(),
             COORDINATOR_TIMEOUT,
-            coordinatorEnv,
+            env(LambdaFunction.COORDINATOR, env, JVM_SCAN),
             code,
             "trailquery coordinator: fans one query out over worker invocations and merges");
     // A failed coordinator is not re-run: the query stays visible with its status, and a retry
@@ -330,23 +310,14 @@ public final class TrailqueryStack extends Stack {
                 .retryAttempts(0)
                 .maxEventAge(Duration.minutes(5))
                 .build());
-
-    Map<String, String> apiEnv = new LinkedHashMap<>(queryEnv);
-    apiEnv.put(Contract.ENV_COORDINATOR_FUNCTION, coordinator.alias().getFunctionArn());
-    apiEnv.put(Contract.ENV_INGEST_FUNCTION, ingest.alias().getFunctionArn());
-    apiEnv.put(Contract.ENV_SUBSCRIPTIONS_TABLE, subscriptionsTable.getTableName());
-    apiEnv.put(Contract.ENV_AGGREGATES_TABLE, aggregatesTable.getTableName());
-    apiEnv.put(
-        Contract.ENV_DEFAULT_RETENTION_DAYS, Integer.toString(config.aggregateRetentionDays()));
-    apiEnv.put(Contract.ENV_JAVA_TOOL_OPTIONS, JVM_API);
+    env.put(Env.COORDINATOR_FUNCTION, coordinator.alias().getFunctionArn());
+    env.put(Env.INGEST_FUNCTION, ingest.alias().getFunctionArn());
     Fn apiFn =
         function(
-            "Api",
-            "ApiFunction",
-            Contract.API_HANDLER,
+            LambdaFunction.API,
             config.apiMemoryMb(),
             API_TIMEOUT,
-            apiEnv,
+            env(LambdaFunction.API, env, JVM_API),
             code,
             "trailquery API: queries, saved queries and subscriptions (API Gateway proxy)");
 
@@ -393,7 +364,7 @@ public final class TrailqueryStack extends Stack {
             allow(
                 List.of("dynamodb:GetItem", "dynamodb:PutItem"),
                 List.of(queriesTable.getTableArn())));
-    String queryResults = resultsBucket.arnForObjects(Contract.QUERY_RESULTS_PREFIX + "*");
+    String queryResults = resultsBucket.arnForObjects(Keys.QUERY_RESULTS_PREFIX + "*");
     coordinator
         .role()
         .addToPrincipalPolicy(
@@ -495,7 +466,7 @@ public final class TrailqueryStack extends Stack {
             .build();
     LambdaIntegration integration =
         LambdaIntegration.Builder.create(apiFn.alias()).allowTestInvoke(false).build();
-    for (Route route : ROUTES) {
+    for (Route route : Route.values()) {
       IResource resource = api.getRoot().resourceForPath(route.path());
       resource.addMethod(route.method(), integration);
     }
@@ -536,24 +507,21 @@ public final class TrailqueryStack extends Stack {
     NagRules.suppress(this);
   }
 
-  /** The API's routes (issue "Query API"); each is a method with IAM authorization. */
-  public record Route(String method, String path) {}
-
-  public static final List<Route> ROUTES =
-      List.of(
-          new Route("POST", "/queries"),
-          new Route("GET", "/queries"),
-          new Route("GET", "/queries/{id}"),
-          new Route("DELETE", "/queries/{id}"),
-          new Route("GET", "/saved-queries"),
-          new Route("GET", "/saved-queries/{name}"),
-          new Route("PUT", "/saved-queries/{name}"),
-          new Route("DELETE", "/saved-queries/{name}"),
-          new Route("GET", "/subscriptions"),
-          new Route("GET", "/subscriptions/{name}"),
-          new Route("PUT", "/subscriptions/{name}"),
-          new Route("DELETE", "/subscriptions/{name}"),
-          new Route("GET", "/subscriptions/{name}/results"));
+  /**
+   * The variables the contract lists for {@code fn}, with their values from {@code values} ({@code
+   * JAVA_TOOL_OPTIONS}: {@code jvm}); a listed variable without a value is a bug in this stack.
+   */
+  private static Map<String, String> env(LambdaFunction fn, Map<Env, String> values, String jvm) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Env e : fn.env()) {
+      String v = e == Env.JAVA_TOOL_OPTIONS ? jvm : values.get(e);
+      if (v == null) {
+        throw new IllegalStateException(fn + " needs " + e.var() + ", which has no value");
+      }
+      out.put(e.var(), v);
+    }
+    return out;
+  }
 
   private static PolicyStatement allow(List<String> actions, List<String> resources) {
     return PolicyStatement.Builder.create()
@@ -563,7 +531,10 @@ public final class TrailqueryStack extends Stack {
         .build();
   }
 
-  private Table table(String id, String partitionKey, String sortKey, String ttl) {
+  private Table table(String id, Tables.Schema schema) {
+    String partitionKey = schema.partitionKey();
+    String sortKey = schema.sortKey();
+    String ttl = schema.ttlAttribute();
     Table.Builder b =
         Table.Builder.create(this, id)
             .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
@@ -583,14 +554,15 @@ public final class TrailqueryStack extends Stack {
   }
 
   private Fn function(
-      String id,
-      String logicalId,
-      String handler,
+      LambdaFunction which,
       int memoryMb,
       Duration timeout,
       Map<String, String> env,
       Code code,
       String description) {
+    String id = which.id();
+    String handler = which.handler();
+    String logicalId = id + "Function";
     LogGroup logs =
         LogGroup.Builder.create(this, id + "Logs")
             .retention(Logs.RETENTION.get(config.logRetentionDays()))
@@ -624,7 +596,7 @@ public final class TrailqueryStack extends Stack {
         .overrideLogicalId(logicalId);
     Alias alias =
         Alias.Builder.create(this, id + "Alias")
-            .aliasName(Contract.ALIAS)
+            .aliasName(LambdaFunction.ALIAS)
             .version(fn.getCurrentVersion())
             .build();
     Fn f = new Fn(fn, role, logs, alias);

@@ -5,6 +5,7 @@ import static dev.trailquery.infra.Cfn.join;
 import static dev.trailquery.infra.Cfn.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailquery.contract.Route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,8 @@ class ResourcesTest {
   private static Map<String, Integer> expectedCounts(boolean demo) {
     Map<String, Integer> m = new TreeMap<>();
     m.put("AWS::ApiGateway::Deployment", 1);
-    m.put("AWS::ApiGateway::Method", 13); // one per route
-    m.put("AWS::ApiGateway::Resource", 7); // queries, {id}, saved-queries, {name}, ...
+    m.put("AWS::ApiGateway::Method", 18); // one per route
+    m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
     m.put("AWS::CloudWatch::Alarm", 6); // DLQ depth, queue age, errors of 4 functions
@@ -48,7 +49,7 @@ class ResourcesTest {
     m.put("AWS::Lambda::EventSourceMapping", 1);
     m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 13); // API Gateway → API alias, per route
+    m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
     m.put("AWS::Lambda::Version", 4);
     m.put("AWS::Logs::LogGroup", 6); // 4 functions, API access, notifications handler
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
@@ -128,13 +129,13 @@ class ResourcesTest {
     Map<String, Object> trail = new LinkedHashMap<>();
     trail.put("TRAILQUERY_TRAIL_BUCKET", "acme-cloudtrail");
     trail.put("TRAILQUERY_TRAIL_PREFIX", "org/");
-    Map<String, Object> ingest = new LinkedHashMap<>(trail);
+    // ingest and worker do not read the trail's bucket (events and requests name it)
+    Map<String, Object> ingest = new LinkedHashMap<>();
     ingest.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
     ingest.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
-    ingest.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
-    Map<String, Object> worker = new LinkedHashMap<>(trail);
+    Map<String, Object> worker = new LinkedHashMap<>();
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> query = new LinkedHashMap<>(trail);
     query.put("TRAILQUERY_QUERIES_TABLE", ref(id(stack.queriesTable())));
@@ -398,7 +399,7 @@ class ResourcesTest {
   @Test
   void everyRouteIsAnIamAuthorizedProxyToTheApiAlias() {
     var methods = Cfn.resources(t, "AWS::ApiGateway::Method");
-    assertThat(methods).hasSize(TrailqueryStack.ROUTES.size());
+    assertThat(methods).hasSize(Route.values().length);
     Object uri =
         join(
             "arn:",
@@ -427,8 +428,8 @@ class ResourcesTest {
       sourcePaths.add((String) parts.getLast());
     }
     List<String> expected = new ArrayList<>();
-    for (var r : TrailqueryStack.ROUTES) {
-      expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+}", "*"));
+    for (var r : Route.values()) {
+      expected.add("/" + r.method() + r.path().replaceAll("\\{[a-z]+\\+?}", "*"));
     }
     assertThat(sourcePaths).containsExactlyInAnyOrderElementsOf(expected);
     t.hasResourceProperties(

@@ -3,6 +3,7 @@ package dev.trailquery.functions.alarm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.contract.Keys;
 import dev.trailquery.functions.store.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * </ul>
  */
 public final class AlarmStore {
-  static final String INDEX = "ALARMS";
+  static final String INDEX = Keys.ALARMS;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DynamoDbClient db;
@@ -55,7 +56,7 @@ public final class AlarmStore {
   }
 
   static String pk(String subscription) {
-    return "alarm#" + subscription;
+    return Keys.ALARM + subscription;
   }
 
   static String binKey(long created, long binStart) {

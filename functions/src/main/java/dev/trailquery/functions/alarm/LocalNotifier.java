@@ -1,5 +1,6 @@
 package dev.trailquery.functions.alarm;
 
+import dev.trailquery.contract.Env;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,11 +11,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Notifications for the CLI and embedded mode: one line {@code ALARM ...: subject} on {@code print}
- * (stderr) and/or the JSON message appended as one line to a file ({@value #ENV_FILE}).
+ * (stderr) and/or the JSON message appended as one line to a file ({@code TRAILQUERY_ALARM_FILE}).
  */
 public final class LocalNotifier implements Notifier {
   /** Environment variable naming the JSON-lines file notifications are appended to. */
-  public static final String ENV_FILE = "TRAILQUERY_ALARM_FILE";
+  public static final String ENV_FILE = Env.ALARM_FILE.var();
 
   private final PrintStream print;
   private final Path file;

@@ -1,16 +1,18 @@
 package dev.trailquery.functions.alarm;
 
+import dev.trailquery.contract.Env;
 import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Publishes to an SNS topic ({@value #ENV_TOPIC}). The client is the SDK's with the URLConnection
- * HTTP client; {@code AWS_ENDPOINT_URL_SNS} (or {@code AWS_ENDPOINT_URL}) sets its endpoint.
+ * Publishes to an SNS topic ({@code TRAILQUERY_ALARM_TOPIC_ARN}). The client is the SDK's with the
+ * URLConnection HTTP client; {@code AWS_ENDPOINT_URL_SNS} (or {@code AWS_ENDPOINT_URL}) sets its
+ * endpoint.
  */
 public final class SnsNotifier implements Notifier {
   /** Environment variable naming the topic alarms publish to. */
-  public static final String ENV_TOPIC = "TRAILQUERY_ALARM_TOPIC_ARN";
+  public static final String ENV_TOPIC = Env.ALARM_TOPIC_ARN.var();
 
   private final SnsClient sns;
   private final String topicArn;
@@ -25,7 +27,7 @@ public final class SnsNotifier implements Notifier {
     return SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 
-  /** An SNS notifier when {@value #ENV_TOPIC} is set, else null. */
+  /** An SNS notifier when {@code TRAILQUERY_ALARM_TOPIC_ARN} is set, else null. */
   public static SnsNotifier fromEnv(Function<String, String> env) {
     String topic = env.apply(ENV_TOPIC);
     return topic == null || topic.isBlank() ? null : new SnsNotifier(defaultClient(), topic);

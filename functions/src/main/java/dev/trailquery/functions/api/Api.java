@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
+import dev.trailquery.contract.Route;
 import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
 import dev.trailquery.plan.Planner;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,103 +96,60 @@ public final class Api {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    List<String> seg = segments(path);
-    if (seg.isEmpty()) {
-      throw ApiException.notFound("no route " + method + " " + path);
+    List<String> seg = Route.segments(path);
+    String first = seg.isEmpty() ? "" : seg.getFirst();
+    if (subscriptions == null && INGEST_ROUTES.containsKey(first)) {
+      throw new ApiException(
+          501,
+          "NotImplemented",
+          INGEST_ROUTES.get(first)
+              + " need the ingest path's DynamoDB tables, which this server has not:"
+              + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
+              + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
     }
-    switch (seg.getFirst()) {
-      case "queries" -> {
-        if (seg.size() == 1) {
-          return switch (method) {
-            case "POST" -> startQuery(req.body());
-            case "GET" -> listQueries(req.query());
-            default -> throw notAllowed(method, path, "GET, POST");
-          };
-        }
-        if (seg.size() == 2) {
-          return switch (method) {
-            case "GET" -> getQuery(seg.get(1));
-            case "DELETE" -> stopQuery(seg.get(1));
-            default -> throw notAllowed(method, path, "GET, DELETE");
-          };
-        }
-      }
-      case "saved-queries" -> {
-        if (seg.size() == 1) {
-          if (!method.equals("GET")) {
-            throw notAllowed(method, path, "GET");
-          }
-          return listSaved();
-        }
-        String name = String.join("/", seg.subList(1, seg.size()));
-        return switch (method) {
-          case "PUT" -> putSaved(name, req.body());
-          case "GET" -> getSaved(name);
-          case "DELETE" -> deleteSaved(name);
-          default -> throw notAllowed(method, path, "GET, PUT, DELETE");
-        };
-      }
-      case "subscriptions" -> {
-        if (subscriptions == null) {
+    return switch (Route.resolve(method, path)) {
+      case Route.NotFound n -> throw ApiException.notFound("no route " + method + " " + path);
+      case Route.NotAllowed n ->
           throw new ApiException(
-              501,
-              "NotImplemented",
-              "subscriptions need the ingest path's DynamoDB tables, which this server has not:"
-                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
-                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
-        }
-        return subscriptions.route(method, seg, req.query(), req.body());
-      }
-      case "alarms" -> {
-        if (subscriptions == null) {
-          throw new ApiException(
-              501,
-              "NotImplemented",
-              "alarms need the ingest path's DynamoDB tables, which this server has not:"
-                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
-                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
-        }
-        if (seg.size() == 1) {
-          if (!method.equals("GET")) {
-            throw notAllowed(method, path, "GET");
-          }
-          return subscriptions.listAlarms();
-        }
-      }
-      case "packs" -> {
-        if (subscriptions == null) {
-          throw new ApiException(
-              501,
-              "NotImplemented",
-              "packs need the ingest path's DynamoDB tables, which this server has not:"
-                  + " run './trailquery local-init' against S3- and DynamoDB-compatible servers,"
-                  + " then 'serve' with its environment (AWS_ENDPOINT_URL_*, TRAILQUERY_*)");
-        }
-        if (seg.size() == 2) {
-          if (!method.equals("PUT")) {
-            throw notAllowed(method, path, "PUT");
-          }
-          return subscriptions.putPack(seg.get(1), req.body());
-        }
-      }
-      default -> {}
-    }
-    throw ApiException.notFound("no route " + method + " " + path);
+              405,
+              "MethodNotAllowed",
+              method
+                  + " is not allowed on "
+                  + path
+                  + " (use "
+                  + String.join(", ", n.allowed())
+                  + ")");
+      case Route.Found f -> dispatch(f.match(), req);
+    };
   }
 
-  private static List<String> segments(String path) {
-    List<String> out = new ArrayList<>();
-    for (String s : path.split("/")) {
-      if (!s.isEmpty()) {
-        out.add(s);
-      }
-    }
-    return out;
-  }
+  /** The first path segments whose routes need the ingest tables (501 without them). */
+  private static final Map<String, String> INGEST_ROUTES =
+      Map.of("subscriptions", "subscriptions", "alarms", "alarms", "packs", "packs");
 
-  private static ApiException notAllowed(String method, String path, String allowed) {
-    return new ApiException(
-        405, "MethodNotAllowed", method + " is not allowed on " + path + " (use " + allowed + ")");
+  /** One case per {@link Route}: the router serves exactly the contract's routes. */
+  private ApiResponse dispatch(Route.Match m, ApiRequest req) {
+    return switch (m.route()) {
+      case LIST_QUERIES -> listQueries(req.query());
+      case START_QUERY -> startQuery(req.body());
+      case GET_QUERY -> getQuery(m.param("id"));
+      case STOP_QUERY -> stopQuery(m.param("id"));
+      case LIST_SAVED_QUERIES -> listSaved();
+      case GET_SAVED_QUERY -> getSaved(m.param("name"));
+      case PUT_SAVED_QUERY -> putSaved(m.param("name"), req.body());
+      case DELETE_SAVED_QUERY -> deleteSaved(m.param("name"));
+      case LIST_SUBSCRIPTIONS,
+          GET_SUBSCRIPTION,
+          PUT_SUBSCRIPTION,
+          DELETE_SUBSCRIPTION,
+          GET_SUBSCRIPTION_RESULTS,
+          GET_SUBSCRIPTION_ALARM,
+          PUT_SUBSCRIPTION_ALARM,
+          DELETE_SUBSCRIPTION_ALARM,
+          LIST_ALARMS,
+          PUT_PACK ->
+          subscriptions.route(m, req.query(), req.body());
+    };
   }
 
   // ---- queries ----

@@ -10,8 +10,9 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The query API behind API Gateway (REST API, Lambda proxy integration on {@code /{proxy+}}): turns
- * the proxy event into an {@link ApiRequest}, and the {@link ApiResponse} into the proxy response.
+ * The query API behind API Gateway (REST API, Lambda proxy integration on one method per {@link
+ * dev.trailquery.contract.Route}): turns the proxy event into an {@link ApiRequest} (routed by its
+ * {@code path}), and the {@link ApiResponse} into the proxy response.
  */
 public final class ApiHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {

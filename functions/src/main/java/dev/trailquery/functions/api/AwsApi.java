@@ -1,5 +1,6 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.contract.Env;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.ingest.IngestConfig;
@@ -7,7 +8,6 @@ import dev.trailquery.functions.ingest.IngestHandler;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.SubscriptionStore;
-import dev.trailquery.functions.store.Tables;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -81,30 +81,30 @@ public final class AwsApi {
   /** The same with the query ids given (tests replay events that name a fixed id). */
   static AwsApi from(
       Map<String, String> env, S3Client s3, DynamoDbClient ddb, Supplier<String> queryIds) {
-    String table = required(env, "TRAILQUERY_QUERIES_TABLE");
-    String bucket = required(env, "TRAILQUERY_TRAIL_BUCKET");
+    String table = required(env, Env.QUERIES_TABLE);
+    String bucket = required(env, Env.TRAIL_BUCKET);
     QueryStore store =
         new DynamoQueryStore(
             ddb,
             table,
             s3,
-            env.get("TRAILQUERY_RESULTS_BUCKET"),
-            env.getOrDefault("TRAILQUERY_RESULTS_PREFIX", "query-results/"),
+            Env.RESULTS_BUCKET.get(env::get),
+            Env.RESULTS_PREFIX.get(env::get),
             System::currentTimeMillis);
     TrailLayout layout =
         new TrailLayout(
             Duration.ofMinutes(5),
-            Duration.ofMinutes(number(env, "TRAILQUERY_DELIVERY_DELAY_MINUTES", 60)),
+            Duration.ofMinutes(number(env, Env.DELIVERY_DELAY_MINUTES)),
             16,
             System::currentTimeMillis);
-    S3Catalog catalog = new S3Catalog(s3, bucket, env.get("TRAILQUERY_TRAIL_PREFIX"), layout);
+    S3Catalog catalog = new S3Catalog(s3, bucket, env.get(Env.TRAIL_PREFIX.var()), layout);
     FanoutConfig config =
         FanoutConfig.lambda()
-            .withWorkers((int) number(env, "TRAILQUERY_MAX_WORKERS", 64))
-            .withParallelism((int) number(env, "TRAILQUERY_WORKER_PARALLELISM", 32))
-            .withTimeout(Duration.ofSeconds(number(env, "TRAILQUERY_QUERY_TIMEOUT_SECONDS", 900)));
-    String worker = env.get("TRAILQUERY_WORKER_FUNCTION");
-    String coordinatorFunction = env.get("TRAILQUERY_COORDINATOR_FUNCTION");
+            .withWorkers((int) number(env, Env.MAX_WORKERS))
+            .withParallelism((int) number(env, Env.WORKER_PARALLELISM))
+            .withTimeout(Duration.ofSeconds(number(env, Env.QUERY_TIMEOUT_SECONDS)));
+    String worker = Env.WORKER_FUNCTION.get(env::get);
+    String coordinatorFunction = Env.COORDINATOR_FUNCTION.get(env::get);
     LambdaClient lambda =
         worker != null || coordinatorFunction != null
             ? LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()
@@ -148,7 +148,7 @@ public final class AwsApi {
       SavedQueryStore saved,
       String bucket,
       LambdaClient lambda) {
-    String subsTable = env.get(Tables.ENV_SUBSCRIPTIONS);
+    String subsTable = env.get(Env.SUBSCRIPTIONS_TABLE.var());
     if (subsTable == null || subsTable.isBlank()) {
       return null;
     }
@@ -156,8 +156,8 @@ public final class AwsApi {
     SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, 0);
     Results results =
         new Results(new ResultStore(ddb, config.resultsTable(), ResultStore.DEFAULT_PART_BYTES));
-    String prefix = env.getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
-    String ingestFunction = env.get("TRAILQUERY_INGEST_FUNCTION");
+    String prefix = Env.TRAIL_PREFIX.get(env::get);
+    String ingestFunction = Env.INGEST_FUNCTION.get(env::get);
     SubscriptionApi.Backfiller backfiller;
     if (ingestFunction != null && !ingestFunction.isBlank()) {
       LambdaClient client =
@@ -194,22 +194,16 @@ public final class AwsApi {
         saved,
         backfiller,
         System::currentTimeMillis,
-        new AlarmStore(ddb, config.resultsTable()));
+        new AlarmStore(ddb, config.resultsTable()),
+        days(env, Env.DEFAULT_RETENTION_DAYS));
   }
 
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is not set");
-    }
-    return v;
+  private static String required(Map<String, String> env, Env var) {
+    return var.require(env::get);
   }
 
-  private static long number(Map<String, String> env, String name, long dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
+  private static long number(Map<String, String> env, Env var) {
+    String v = var.get(env::get);
     try {
       long n = Long.parseLong(v.trim());
       if (n < 1) {
@@ -217,7 +211,23 @@ public final class AwsApi {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalStateException(name + " must be a positive whole number, got '" + v + "'");
+      throw new IllegalStateException(
+          var.var() + " must be a positive whole number, got '" + v + "'");
+    }
+  }
+
+  /** Days, 0 or more ({@code TRAILQUERY_DEFAULT_RETENTION_DAYS}). */
+  private static int days(Map<String, String> env, Env var) {
+    String v = var.get(env::get);
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          var.var() + " must be 0 or a whole number of days, got '" + v + "'");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.trailquery.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.contract.Route;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Statistics;
 import dev.trailquery.functions.alarm.Alarm;
@@ -67,6 +68,7 @@ public final class SubscriptionApi {
   private final Backfiller backfiller;
   private final LongSupplier clock;
   private final AlarmStore alarms;
+  private final int defaultRetentionDays;
 
   /**
    * @param backfiller null when this deployment cannot backfill ({@code backfillFrom} is then a
@@ -91,6 +93,22 @@ public final class SubscriptionApi {
       Backfiller backfiller,
       LongSupplier clock,
       AlarmStore alarms) {
+    this(store, results, saved, backfiller, clock, alarms, 0);
+  }
+
+  /**
+   * @param defaultRetentionDays the retention of a subscription created without {@code
+   *     retentionDays} (the stack's {@code TRAILQUERY_DEFAULT_RETENTION_DAYS}); 0: kept
+   */
+  public SubscriptionApi(
+      SubscriptionStore store,
+      Results results,
+      SavedQueryStore saved,
+      Backfiller backfiller,
+      LongSupplier clock,
+      AlarmStore alarms,
+      int defaultRetentionDays) {
+    this.defaultRetentionDays = defaultRetentionDays;
     this.store = store;
     this.results = results;
     this.saved = saved;
@@ -99,44 +117,28 @@ public final class SubscriptionApi {
     this.alarms = alarms;
   }
 
-  ApiResponse route(String method, List<String> seg, Map<String, String> params, String body) {
-    String path = "/" + String.join("/", seg);
-    if (seg.size() == 1) {
-      if (!method.equals("GET")) {
-        throw notAllowed(method, path, "GET");
-      }
-      return list();
-    }
-    if (seg.size() == 2) {
-      String name = seg.get(1);
-      return switch (method) {
-        case "PUT" -> put(name, body);
-        case "GET" -> get(name);
-        case "DELETE" -> delete(name);
-        default -> throw notAllowed(method, path, "GET, PUT, DELETE");
-      };
-    }
-    if (seg.size() == 3 && seg.get(2).equals("results")) {
-      if (!method.equals("GET")) {
-        throw notAllowed(method, path, "GET");
-      }
-      return results(seg.get(1), params);
-    }
-    if (seg.size() == 3 && seg.get(2).equals("alarm")) {
-      String name = seg.get(1);
-      return switch (method) {
-        case "PUT" -> putAlarm(name, body);
-        case "GET" -> getAlarm(name);
-        case "DELETE" -> deleteAlarm(name);
-        default -> throw notAllowed(method, path, "GET, PUT, DELETE");
-      };
-    }
-    throw ApiException.notFound("no route " + method + " " + path);
+  /** The subscription, alarm and pack {@link Route}s ({@link Api} resolved the request). */
+  ApiResponse route(Route.Match m, Map<String, String> params, String body) {
+    String name = m.param("name");
+    return switch (m.route()) {
+      case LIST_SUBSCRIPTIONS -> list();
+      case GET_SUBSCRIPTION -> get(name);
+      case PUT_SUBSCRIPTION -> put(name, body);
+      case DELETE_SUBSCRIPTION -> delete(name);
+      case GET_SUBSCRIPTION_RESULTS -> results(name, params);
+      case GET_SUBSCRIPTION_ALARM -> getAlarm(name);
+      case PUT_SUBSCRIPTION_ALARM -> putAlarm(name, body);
+      case DELETE_SUBSCRIPTION_ALARM -> deleteAlarm(name);
+      case LIST_ALARMS -> listAlarms();
+      case PUT_PACK -> putPack(m.param("pack"), body);
+      default -> throw new IllegalArgumentException("not a subscription route: " + m.route());
+    };
   }
 
-  private static ApiException notAllowed(String method, String path, String allowed) {
-    return new ApiException(
-        405, "MethodNotAllowed", method + " is not allowed on " + path + " (use " + allowed + ")");
+  /** The body's {@code retentionDays}, else the deployment's default (null when that is 0). */
+  private Integer retention(JsonNode b) {
+    Integer r = integer(b, "retentionDays");
+    return r != null || defaultRetentionDays == 0 ? r : Integer.valueOf(defaultRetentionDays);
   }
 
   // ---- definitions ----
@@ -172,7 +174,7 @@ public final class SubscriptionApi {
     }
     String bin = text(b, "bin");
     Integer rows = integer(b, "rowsPerBin");
-    Integer retention = integer(b, "retentionDays");
+    Integer retention = retention(b);
     Long backfillFrom = backfillFrom(b);
     long now = clock.getAsLong();
     Subscription s;
@@ -212,7 +214,7 @@ public final class SubscriptionApi {
     }
     Long backfillFrom = backfillFrom(b);
     String bin = text(b, "bin");
-    Integer retention = integer(b, "retentionDays");
+    Integer retention = retention(b);
     long now = clock.getAsLong();
     Subscription s;
     String text;
@@ -480,8 +482,7 @@ public final class SubscriptionApi {
     }
     List<CisPack.Entry> entries;
     try {
-      entries =
-          CisPack.entries(text(b, "bin"), integer(b, "retentionDays"), null, clock.getAsLong());
+      entries = CisPack.entries(text(b, "bin"), retention(b), null, clock.getAsLong());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.ingest;
 
+import dev.trailquery.contract.Env;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Tables;
 import dev.trailquery.read.CloudTrailReader;
@@ -40,9 +41,9 @@ public record IngestConfig(
     return new IngestConfig(
         Tables.subscriptionsName(env),
         Tables.resultsName(env),
-        1000L * longEnv(env, "TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", 60),
-        (int) longEnv(env, "TRAILQUERY_PART_BYTES", ResultStore.DEFAULT_PART_BYTES),
-        longEnv(env, "TRAILQUERY_MAX_OBJECT_BYTES", CloudTrailReader.DEFAULT_MAX_DECODED_BYTES),
+        1000L * longEnv(env, Env.SUBSCRIPTION_CACHE_SECONDS),
+        (int) longEnv(env, Env.PART_BYTES),
+        longEnv(env, Env.MAX_OBJECT_BYTES),
         log);
   }
 
@@ -67,15 +68,11 @@ public record IngestConfig(
         subscriptionsTable, resultsTable, millis, partBytes, maxDecodedBytes, log);
   }
 
-  private static long longEnv(Function<String, String> env, String name, long fallback) {
-    String v = env.apply(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
+  private static long longEnv(Function<String, String> env, Env var) {
     try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number: " + v);
+      return var.getLong(env);
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(var.var() + " must be a number: " + env.apply(var.var()));
     }
   }
 }

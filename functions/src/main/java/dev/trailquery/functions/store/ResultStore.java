@@ -1,5 +1,6 @@
 package dev.trailquery.functions.store;
 
+import dev.trailquery.contract.Keys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ public final class ResultStore {
     List<Map<String, AttributeValue>> items = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
       Map<String, AttributeValue> item = new HashMap<>();
-      item.put(Tables.PK, AttributeValue.fromS("B#" + day));
+      item.put(Tables.PK, AttributeValue.fromS(Keys.BUNDLE + day));
       item.put(Tables.SK, AttributeValue.fromS(partKey(objectId, setId, p)));
       int from = p * partBytes;
       int to = Math.min(image.length, from + partBytes);
@@ -132,7 +133,7 @@ public final class ResultStore {
   private Map<Integer, Map<String, AttributeValue>> queryParts(
       String day, String prefix, boolean consistent) {
     Map<Integer, Map<String, AttributeValue>> parts = new TreeMap<>();
-    for (Map<String, AttributeValue> item : query("B#" + day, prefix, consistent)) {
+    for (Map<String, AttributeValue> item : query(Keys.BUNDLE + day, prefix, consistent)) {
       String sk = item.get(Tables.SK).s();
       parts.put(Integer.parseInt(sk.substring(sk.lastIndexOf('#') + 1)), item);
     }
@@ -184,7 +185,7 @@ public final class ResultStore {
   public boolean recordSkipped(
       String day, String objectId, String key, String status, String error, Long ttlSeconds) {
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put(Tables.PK, AttributeValue.fromS("SKIP#" + day));
+    item.put(Tables.PK, AttributeValue.fromS(Keys.SKIPPED + day));
     item.put(Tables.SK, AttributeValue.fromS(objectId));
     item.put("k", AttributeValue.fromS(key));
     item.put("status", AttributeValue.fromS(status));
@@ -213,7 +214,7 @@ public final class ResultStore {
 
   public List<Skipped> skipped(String day) {
     List<Skipped> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : query("SKIP#" + day, null, false)) {
+    for (Map<String, AttributeValue> i : query(Keys.SKIPPED + day, null, false)) {
       out.add(
           new Skipped(
               day,
@@ -243,7 +244,7 @@ public final class ResultStore {
   public Map<String, Map<String, StoredBundle>> bundles(String day) throws IOException {
     Map<String, Map<String, Map<Integer, Map<String, AttributeValue>>>> parts =
         new LinkedHashMap<>();
-    for (Map<String, AttributeValue> item : query("B#" + day, null, false)) {
+    for (Map<String, AttributeValue> item : query(Keys.BUNDLE + day, null, false)) {
       String sk = item.get(Tables.SK).s();
       String[] f = sk.split("#");
       parts

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.store;
 
+import dev.trailquery.contract.Env;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -17,32 +18,34 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The DynamoDB tables of the ingest path and their key schemas: the one definition that {@code
- * ./trailquery local-init} and the CDK stack both use. See docs/INGEST.md for the item layout.
+ * ./trailquery local-init} and the stores use; the key schemas are the contract's ({@link
+ * dev.trailquery.contract.Tables}), which the CDK stack uses too. See docs/INGEST.md for the item
+ * layout.
  *
  * <ul>
- *   <li>subscriptions: partition key {@value #SUB_NAME} (S), one item per subscription;
- *   <li>results: partition key {@value #PK} (S), sort key {@value #SK} (S), TTL attribute {@value
- *       #TTL}; per-object partial-state bundles, the day index and skipped objects.
+ *   <li>subscriptions: partition key {@code name} (S), one item per subscription;
+ *   <li>results: partition key {@code pk} (S), sort key {@code sk} (S), TTL attribute {@code ttl};
+ *       per-object partial-state bundles, the day index and skipped objects.
  * </ul>
  */
 public final class Tables {
-  public static final String SUB_NAME = "name";
-  public static final String PK = "pk";
-  public static final String SK = "sk";
-  public static final String TTL = "ttl";
+  public static final String SUB_NAME = dev.trailquery.contract.Tables.SUBSCRIPTIONS.partitionKey();
+  public static final String PK = dev.trailquery.contract.Tables.RESULTS.partitionKey();
+  public static final String SK = dev.trailquery.contract.Tables.RESULTS.sortKey();
+  public static final String TTL = dev.trailquery.contract.Tables.RESULTS.ttlAttribute();
 
   /** Environment variable naming the subscriptions table. */
-  public static final String ENV_SUBSCRIPTIONS = "TRAILQUERY_SUBSCRIPTIONS_TABLE";
+  public static final String ENV_SUBSCRIPTIONS = Env.SUBSCRIPTIONS_TABLE.var();
 
   /** Environment variable naming the results table. */
-  public static final String ENV_RESULTS = "TRAILQUERY_RESULTS_TABLE";
+  public static final String ENV_RESULTS = Env.RESULTS_TABLE.var();
 
   /** Environment variable naming the query API's table (queries and saved queries). */
-  public static final String ENV_QUERIES = "TRAILQUERY_QUERIES_TABLE";
+  public static final String ENV_QUERIES = Env.QUERIES_TABLE.var();
 
-  public static final String DEFAULT_SUBSCRIPTIONS = "trailquery-subscriptions";
-  public static final String DEFAULT_RESULTS = "trailquery-results";
-  public static final String DEFAULT_QUERIES = "trailquery-queries";
+  public static final String DEFAULT_SUBSCRIPTIONS = Env.SUBSCRIPTIONS_TABLE.defaultValue();
+  public static final String DEFAULT_RESULTS = Env.RESULTS_TABLE.defaultValue();
+  public static final String DEFAULT_QUERIES = Env.QUERIES_TABLE.defaultValue();
 
   private Tables() {}
 
@@ -75,11 +78,15 @@ public final class Tables {
   }
 
   public static Definition subscriptions(String name) {
-    return new Definition(name, SUB_NAME, null, null);
+    return of(name, dev.trailquery.contract.Tables.SUBSCRIPTIONS);
   }
 
   public static Definition results(String name) {
-    return new Definition(name, PK, SK, TTL);
+    return of(name, dev.trailquery.contract.Tables.RESULTS);
+  }
+
+  private static Definition of(String name, dev.trailquery.contract.Tables.Schema schema) {
+    return new Definition(name, schema.partitionKey(), schema.sortKey(), schema.ttlAttribute());
   }
 
   /**
@@ -87,7 +94,7 @@ public final class Tables {
    * schema as the results table.
    */
   public static Definition queries(String name) {
-    return new Definition(name, PK, SK, TTL);
+    return of(name, dev.trailquery.contract.Tables.QUERIES);
   }
 
   public static String subscriptionsName() {
@@ -99,20 +106,15 @@ public final class Tables {
   }
 
   public static String subscriptionsName(Function<String, String> env) {
-    return envOr(env, ENV_SUBSCRIPTIONS, DEFAULT_SUBSCRIPTIONS);
+    return Env.SUBSCRIPTIONS_TABLE.get(env);
   }
 
   public static String resultsName(Function<String, String> env) {
-    return envOr(env, ENV_RESULTS, DEFAULT_RESULTS);
+    return Env.RESULTS_TABLE.get(env);
   }
 
   public static String queriesName(Function<String, String> env) {
-    return envOr(env, ENV_QUERIES, DEFAULT_QUERIES);
-  }
-
-  static String envOr(Function<String, String> env, String name, String fallback) {
-    String v = env.apply(name);
-    return v == null || v.isBlank() ? fallback : v;
+    return Env.QUERIES_TABLE.get(env);
   }
 
   /**

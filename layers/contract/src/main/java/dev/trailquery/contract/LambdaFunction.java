@@ -1,0 +1,86 @@
+package dev.trailquery.contract;
+
+import java.util.List;
+
+/**
+ * The stack's Lambda functions: the handler each runs (in the {@code functions} artifact) and the
+ * environment variables the stack gives it — exactly those its handler reads (a test checks both
+ * sides: the synthesized template against this list, the handlers' reads against it).
+ */
+public enum LambdaFunction {
+  /** S3 ObjectCreated notifications through SQS (also direct S3 and EventBridge events). */
+  INGEST(
+      "Ingest",
+      "dev.trailquery.functions.ingest.IngestHandler::handleRequest",
+      List.of(
+          Env.SUBSCRIPTIONS_TABLE, Env.RESULTS_TABLE, Env.ALARM_TOPIC_ARN, Env.JAVA_TOOL_OPTIONS)),
+  /** Invoked request/response by the coordinator with a batch of S3 objects. */
+  WORKER(
+      "Worker",
+      "dev.trailquery.functions.api.WorkerHandler::handleRequest",
+      List.of(Env.JAVA_TOOL_OPTIONS)),
+  /** Invoked asynchronously by the API with {@code {"queryId": id}}; runs one query's fan-out. */
+  COORDINATOR(
+      "Coordinator",
+      "dev.trailquery.functions.api.CoordinatorHandler::handleRequest",
+      List.of(
+          Env.TRAIL_BUCKET,
+          Env.TRAIL_PREFIX,
+          Env.QUERIES_TABLE,
+          Env.RESULTS_BUCKET,
+          Env.RESULTS_PREFIX,
+          Env.QUERY_TIMEOUT_SECONDS,
+          Env.WORKER_FUNCTION,
+          Env.MAX_WORKERS,
+          Env.JAVA_TOOL_OPTIONS)),
+  /** API Gateway REST proxy events for every {@link Route}. */
+  API(
+      "Api",
+      "dev.trailquery.functions.api.ApiHandler::handleRequest",
+      List.of(
+          Env.TRAIL_BUCKET,
+          Env.TRAIL_PREFIX,
+          Env.QUERIES_TABLE,
+          Env.RESULTS_BUCKET,
+          Env.RESULTS_PREFIX,
+          Env.QUERY_TIMEOUT_SECONDS,
+          Env.COORDINATOR_FUNCTION,
+          Env.INGEST_FUNCTION,
+          Env.SUBSCRIPTIONS_TABLE,
+          Env.RESULTS_TABLE,
+          Env.DEFAULT_RETENTION_DAYS,
+          Env.JAVA_TOOL_OPTIONS));
+
+  /** The alias every caller (API Gateway, SQS, the API, the coordinator) invokes. */
+  public static final String ALIAS = "live";
+
+  private final String id;
+  private final String handler;
+  private final List<Env> env;
+
+  LambdaFunction(String id, String handler, List<Env> env) {
+    this.id = id;
+    this.handler = handler;
+    this.env = env;
+  }
+
+  /** The construct id ({@code Ingest}: {@code IngestFunction}, {@code IngestRole}, ...). */
+  public String id() {
+    return id;
+  }
+
+  /** {@code class::method}, as Lambda's handler setting takes it. */
+  public String handler() {
+    return handler;
+  }
+
+  /** The handler's class name. */
+  public String handlerClass() {
+    return handler.substring(0, handler.indexOf("::"));
+  }
+
+  /** The variables the stack sets on this function. */
+  public List<Env> env() {
+    return env;
+  }
+}
