@@ -369,6 +369,12 @@ public final class TrailqueryStack extends Stack {
         .role()
         .addToPrincipalPolicy(
             allow(List.of("s3:GetObject", "s3:PutObject"), List.of(queryResults)));
+    // partial states too large for a worker's 6 MB response: the worker puts them, the
+    // coordinator takes (gets and deletes) them; the results prefix's lifecycle rule expires
+    // any left behind
+    String spilled = resultsBucket.arnForObjects(Keys.QUERY_RESULTS_PREFIX + "spill/*");
+    worker.role().addToPrincipalPolicy(allow(List.of("s3:PutObject"), List.of(spilled)));
+    coordinator.role().addToPrincipalPolicy(allow(List.of("s3:DeleteObject"), List.of(spilled)));
     coordinator
         .role()
         .addToPrincipalPolicy(

@@ -10,6 +10,7 @@ import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
 import dev.trailquery.plan.Planner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ public final class Api {
     return switch (m.route()) {
       case LIST_QUERIES -> listQueries(req.query());
       case START_QUERY -> startQuery(req.body());
-      case GET_QUERY -> getQuery(m.param("id"));
+      case GET_QUERY -> getQuery(m.param("id"), req.query());
       case STOP_QUERY -> stopQuery(m.param("id"));
       case LIST_SAVED_QUERIES -> listSaved();
       case GET_SAVED_QUERY -> getSaved(m.param("name"));
@@ -187,18 +188,14 @@ public final class Api {
         .orElseThrow(() -> ApiException.notFound("no query with id '" + id + "'"));
   }
 
-  private ApiResponse getQuery(String id) {
+  private ApiResponse getQuery(String id, Map<String, String> params) {
     QueryRecord r = find(id);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("queryId", r.queryId());
     out.put("status", r.status().name());
-    ArrayNode results = out.putArray("results");
-    for (List<ResultField> row : r.results()) {
-      ArrayNode cells = results.addArray();
-      for (ResultField f : row) {
-        cells.addObject().put("field", f.field()).put("value", f.value());
-      }
-    }
+    // Paged by bytes: every answer fits Lambda's 6 MB response (ResultPages).
+    List<String> cut = new ArrayList<>();
+    ResultPages.write(out, r.results(), params == null ? null : params.get("nextToken"), cut);
     QueryStats s = r.statistics();
     ObjectNode st = out.putObject("statistics");
     st.put("recordsMatched", s.recordsMatched());
@@ -213,6 +210,14 @@ public final class Api {
     progress.put("batchesDone", s.batchesDone());
     ArrayNode warnings = out.putArray("warnings");
     r.warnings().forEach(warnings::add);
+    for (String field : cut) {
+      warnings.add(
+          "values of '"
+              + field
+              + "' longer than "
+              + ResultPages.MAX_VALUE_CHARS
+              + " characters are cut to that length");
+    }
     if (r.message() != null) {
       out.put("message", r.message());
     }

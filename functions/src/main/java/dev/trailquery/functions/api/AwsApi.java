@@ -110,7 +110,9 @@ public final class AwsApi {
             ? LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()
             : null;
     Invoker invoker =
-        worker != null ? new LambdaInvoker(lambda, worker) : new ThreadInvoker(catalog.source());
+        worker != null
+            ? new LambdaInvoker(lambda, worker, resultsSpill(env, s3))
+            : new ThreadInvoker(catalog.source());
     Coordinator coordinator =
         new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
     Launcher launcher =
@@ -132,6 +134,12 @@ public final class AwsApi {
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
     return new AwsApi(api, coordinator);
+  }
+
+  /** Where workers spill partial states too large for their response: the results bucket. */
+  static StateSpill resultsSpill(Map<String, String> env, S3Client s3) {
+    String bucket = Env.RESULTS_BUCKET.get(env::get);
+    return bucket == null ? null : new S3StateSpill(s3, bucket, Env.RESULTS_PREFIX.get(env::get));
   }
 
   /**

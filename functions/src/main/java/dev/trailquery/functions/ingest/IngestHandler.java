@@ -66,6 +66,19 @@ public final class IngestHandler implements RequestStreamHandler {
    * @param notifier where alarm notifications go; null: one JSON line each on {@code config.log()}
    */
   public IngestHandler(IngestConfig config, S3Client s3, DynamoDbClient db, Notifier notifier) {
+    this(config, s3, db, notifier, System::currentTimeMillis);
+  }
+
+  /**
+   * @param clock the time the ingest path and its alarms run on (tests move it: exactly-once
+   *     notification depends on leases expiring)
+   */
+  public IngestHandler(
+      IngestConfig config,
+      S3Client s3,
+      DynamoDbClient db,
+      Notifier notifier,
+      java.util.function.LongSupplier clock) {
     this.config = config;
     this.s3 = s3;
     ResultStore results = new ResultStore(db, config.resultsTable(), config.partBytes());
@@ -75,14 +88,13 @@ public final class IngestHandler implements RequestStreamHandler {
             new SubscriptionStore(db, config.subscriptionsTable(), config.cacheMillis()),
             results,
             config,
-            System::currentTimeMillis);
+            clock);
     this.ingestor.withAlarms(
         new AlarmEvaluator(
-            new AlarmStore(
-                db, config.resultsTable(), config.cacheMillis(), System::currentTimeMillis),
+            new AlarmStore(db, config.resultsTable(), config.cacheMillis(), clock),
             new Results(results),
             notifier != null ? notifier : new LocalNotifier(config.log(), null),
-            System::currentTimeMillis,
+            clock,
             config.log()));
   }
 
