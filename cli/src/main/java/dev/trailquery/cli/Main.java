@@ -45,8 +45,9 @@ public final class Main {
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
-        serve [--port 8080] [--logs DIR] [--workers N]
-                         the query API over HTTP (POST /queries, GET /queries/ID, ...)
+        serve [--port 8080] [--logs DIR] [--workers N] [--api URL [--region R]]
+                         the console at / and the query API over HTTP (POST /queries, ...);
+                         --api forwards to a deployed stage, signed with SigV4
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch
@@ -73,7 +74,12 @@ public final class Main {
   int run(List<String> argv) {
     try {
       if (argv.isEmpty() || Set.of("help", "--help", "-h").contains(argv.getFirst())) {
-        out.print(USAGE + PatternCommands.USAGE + IngestCommands.USAGE + AlarmCommands.USAGE);
+        out.print(
+            USAGE
+                + PatternCommands.USAGE
+                + IngestCommands.USAGE
+                + AlarmCommands.USAGE
+                + BlockCommands.USAGE);
         return argv.isEmpty() ? 2 : 0;
       }
       List<String> rest = argv.subList(1, argv.size());
@@ -84,6 +90,7 @@ public final class Main {
         case "saved" -> saved(rest);
         case "record" -> record(rest);
         case "serve" -> ServeCommand.run(rest, out, err);
+        case "compact-trail" -> BlockCommands.compactTrail(rest, out, err);
         case "local-init" -> IngestCommands.localInit(rest, out, err);
         case "invoke" -> IngestCommands.invoke(rest, out, err);
         case "subscribe" -> IngestCommands.subscribe(rest, out, err);
@@ -153,10 +160,13 @@ public final class Main {
             text,
             new Planner.Options(
                 start, end, now.toEpochMilli(), limit == null ? null : limit.longValue()));
-    List<ObjectSource> sources = Sources.open(positional);
-    int threads =
-        a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
-    Result result = runWithProgress(plan, sources, threads);
+    Result result = BlockCommands.query(plan, positional, a.intOption("threads"));
+    if (result == null) {
+      List<ObjectSource> sources = Sources.open(positional);
+      int threads =
+          a.intOption("threads") != null ? a.intOption("threads") : Sources.threads(sources);
+      result = runWithProgress(plan, sources, threads);
+    }
     printWarnings(text, result.warnings());
     printSkipped(result.skipped(), result.statistics().objectsSkipped());
     Output.write(result, format, out);

@@ -24,13 +24,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
- * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N]}: the query
- * API's routes over HTTP (the JDK's built-in server). With no {@code AWS_ENDPOINT_URL*} set it runs
- * the embedded default — queries in memory, logs from a local directory (the bundled samples unless
- * {@code --logs}), workers as threads; with one set it uses those servers and the {@code
- * TRAILQUERY_*} environment the deployed stack uses (see {@code AwsApi}).
+ * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N] [--api URL
+ * [--region R]]}: the console at {@code /} and the query API's routes over HTTP (the JDK's built-in
+ * server). With {@code --api} the routes are forwarded to a deployed stack, signed with SigV4
+ * ({@link ApiForwarder}). With no {@code AWS_ENDPOINT_URL*} set it runs the embedded default —
+ * queries in memory, logs from a local directory (the bundled samples unless {@code --logs}),
+ * workers as threads; with one set it uses those servers and the {@code TRAILQUERY_*} environment
+ * the deployed stack uses (see {@code AwsApi}).
  */
 final class ServeCommand {
   static final int MAX_BODY = 1 << 20;
@@ -68,7 +71,7 @@ final class ServeCommand {
   private ServeCommand() {}
 
   static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("port", "host", "logs", "workers"), Set.of());
+    Args a = Args.parse(argv, Set.of("port", "host", "logs", "workers", "api", "region"), Set.of());
     if (!a.positional.isEmpty()) {
       throw new UsageException(
           "serve takes no arguments; unexpected '" + a.positional.getFirst() + "'");
@@ -77,7 +80,21 @@ final class ServeCommand {
     String host = a.get("host") == null ? "127.0.0.1" : a.get("host");
     Server server;
     String mode;
-    if (awsEndpointConfigured(System.getenv())) {
+    if (a.get("api") != null) {
+      if (a.get("logs") != null || a.get("workers") != null) {
+        throw new UsageException("--logs and --workers are for the embedded mode, not with --api");
+      }
+      ApiForwarder forwarder = ApiForwarder.of(a.get("api"), a.get("region"));
+      server = start(forwarder, host, port, null);
+      mode =
+          "forwarding to "
+              + forwarder.base()
+              + ", signed with SigV4 (execute-api, "
+              + forwarder.region()
+              + ") from the default credentials chain";
+    } else if (a.get("region") != null) {
+      throw new UsageException("--region goes with --api");
+    } else if (awsEndpointConfigured(System.getenv())) {
       if (a.get("logs") != null) {
         throw new UsageException(
             "--logs is for the embedded mode; with AWS_ENDPOINT_URL_* set the logs come from"
@@ -105,6 +122,7 @@ final class ServeCommand {
     }
     err.println(
         "trailquery serve: http://" + host + ":" + server.port() + "/queries (" + mode + ")");
+    err.println("  console: http://" + host + ":" + server.port() + "/");
     err.println("  POST /queries {queryString, startTime, endTime}; Ctrl-C stops");
     try {
       Thread.currentThread().join();
@@ -134,6 +152,13 @@ final class ServeCommand {
 
   /** Starts serving {@code api}; port 0 picks a free port. */
   static Server start(Api api, String host, int port, AutoCloseable owned) throws IOException {
+    return start(api::handle, host, port, owned);
+  }
+
+  /** Starts serving the console and {@code api}'s routes (the embedded API or a forwarder). */
+  static Server start(
+      Function<ApiRequest, ApiResponse> api, String host, int port, AutoCloseable owned)
+      throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
     ExecutorService pool =
         Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("tq-http-", 0).factory());
@@ -143,8 +168,12 @@ final class ServeCommand {
     return new Server(http, pool, owned);
   }
 
-  private static void handle(Api api, HttpExchange ex) throws IOException {
+  private static void handle(Function<ApiRequest, ApiResponse> api, HttpExchange ex)
+      throws IOException {
     try (ex) {
+      if (ConsoleAssets.serve(ex)) {
+        return;
+      }
       ApiResponse r;
       byte[] body = readBody(ex.getRequestBody());
       if (body == null) {
@@ -155,7 +184,7 @@ final class ServeCommand {
                     + " is over 1 MiB\"}}");
       } else {
         r =
-            api.handle(
+            api.apply(
                 new ApiRequest(
                     ex.getRequestMethod(),
                     ex.getRequestURI().getPath(),
