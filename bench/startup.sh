@@ -33,7 +33,7 @@ rm -rf "$FN" && mkdir -p "$FN/fn" "$FN/layer"
 (cd "$FN/fn" && unzip -q "$ROOT/functions/target/trailquery-functions.zip")
 (cd "$FN/layer" && unzip -q "$ROOT"/layers/layer/target/trailquery-layer*.zip)
 LCP="$ROOT/bench/target/classes:$FN/fn:$(ls "$FN"/fn/lib/*.jar "$FN"/layer/java/lib/*.jar | paste -sd:)"
-for h in api.ApiHandler api.WorkerHandler api.CoordinatorHandler ingest.IngestHandler; do
+for h in api.ApiHandler fanout.WorkerHandler fanout.CoordinatorHandler ingest.IngestHandler; do
   level=4 # TrailqueryStack.JVM_SCAN; the API: JVM_API
   [ "$h" = api.ApiHandler ] && level=1
   declare -a lines=()

@@ -241,6 +241,9 @@ async function runQuery() {
   } catch (e) {
     finish(run, "Failed", entry);
     showError(e);
+    $("counts").hidden = true;
+    const box = run.stats ? $("chart") : $("histogram");
+    drawChart(box, { kind: "bar", labels: [], datasets: [], title: "Chart", empty: "The query did not start." });
     return run.finished;
   }
   if (!stats && run.period) startHistogram(run);

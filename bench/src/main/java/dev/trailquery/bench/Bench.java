@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,7 +40,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>
  * Bench [--events N] [--files N] [--seed S] [--data DIR] [--rounds R] [--threads 1,2]
- *       [--skip gunzip,jackson,tq-jvm,tq-cli,duckdb,jq] [--seeds] [--seed-rounds R] [--generate-only]
+ *       [--skip jackson,tq-jvm,tq-cli,tq-cli-nodaemon,tq-cli-cold,duckdb,duckdb-process,jq,day]
+ *       [--day-events N] [--seeds] [--seed-rounds R] [--generate-only]
  * </pre>
  */
 public final class Bench {
@@ -60,6 +60,9 @@ public final class Bench {
   boolean seeds;
   boolean generateOnly;
 
+  /** The account-day data set (~30 MB of JSON): whole-process times where start-up dominates. */
+  long dayEvents = 23_000;
+
   public static void main(String[] args) throws Exception {
     Bench b = new Bench();
     for (int i = 0; i < args.length; i++) {
@@ -76,6 +79,7 @@ public final class Bench {
         case "--skip" -> b.skip.addAll(Arrays.asList(args[++i].split(",")));
         case "--seeds" -> b.seeds = true;
         case "--generate-only" -> b.generateOnly = true;
+        case "--day-events" -> b.dayEvents = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
@@ -86,18 +90,8 @@ public final class Bench {
     if (data == null) {
       data = root.resolve("bench/target/data/e" + events + "-f" + files + "-s" + seed);
     }
+    generate(data, events, files);
     Path marker = data.resolve(".done");
-    if (!Files.exists(marker)) {
-      System.out.printf(
-          "generating %,d events in %,d files (seed %d) into %s%n", events, files, seed, data);
-      List<ObjectNode> t = Generator.templates(root.resolve("samples/cloudtrail"));
-      long t0 = System.nanoTime();
-      Generator.Stats s = Generator.generate(t, data, events, files, seed);
-      Files.writeString(
-          marker, s.events() + " " + s.files() + " " + s.jsonBytes() + " " + s.gzipBytes() + "\n");
-      System.out.printf(
-          "  %d templates; done in %.1f s%n", t.size(), (System.nanoTime() - t0) / 1e9);
-    }
     String[] st = Files.readString(marker).trim().split(" ");
     long jsonBytes = Long.parseLong(st[2]);
     long gzBytes = Long.parseLong(st[3]);
@@ -109,13 +103,14 @@ public final class Bench {
         "data: %s: %s events, %,d files, %.1f MB JSON, %.1f MB gzip%n",
         data, st[0], paths.size(), jsonBytes / 1e6, gzBytes / 1e6);
     System.out.printf(
-        "machine: %d cores, %s %s, %s; %s; rounds %d%n",
+        "machine: %d cores, %s %s, %s; %s; rounds %d; load average %s%n",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
         System.getProperty("os.arch"),
-        LocalDate.now(),
-        rounds);
+        java.time.Instant.now(),
+        rounds,
+        load());
     if (generateOnly) {
       return;
     }
@@ -131,10 +126,16 @@ public final class Bench {
         cs.put("trailquery in-JVM", () -> tq(plan, n));
       }
       if (!skip.contains("tq-cli")) {
-        cs.put("trailquery ./trailquery query (process)", () -> tqCli(n));
+        cs.put("./trailquery query (daemon, warm)", () -> tqCli(data, n, false));
+      }
+      if (!skip.contains("tq-cli-nodaemon")) {
+        cs.put("./trailquery query (NO_DAEMON)", () -> tqCli(data, n, true));
       }
       if (!skip.contains("duckdb")) {
-        cs.put("DuckDB read_json (in-process JDBC)", () -> duckdb(n));
+        cs.put("DuckDB read_json (in-process JDBC)", () -> duckdb(data, n));
+      }
+      if (!skip.contains("duckdb-process") && duckdbNode() != null) {
+        cs.put("DuckDB whole process (node)", () -> duckdbProcess(data, n));
       }
       if (!skip.contains("jq") && n == 1 && hasJq()) {
         cs.put("jq 1.6 (zcat | jq, process)", this::jq);
@@ -142,6 +143,11 @@ public final class Bench {
       System.out.printf("%n== %s, %d thread%s ==%n", COUNT_QUERY, n, n == 1 ? "" : "s");
       Map<String, double[]> times = rounds(cs, rounds);
       table(times, "gunzip (JDK GZIPInputStream)", jsonBytes);
+      System.out.println("load average after: " + load());
+    }
+
+    if (!skip.contains("day")) {
+      day();
     }
 
     if (seeds) {
@@ -173,9 +179,28 @@ public final class Bench {
     }
   }
 
+  /** Generates {@code events} in {@code files} under {@code dir} unless done before. */
+  void generate(Path dir, long events, int files) throws IOException {
+    Path marker = dir.resolve(".done");
+    if (!Files.exists(marker)) {
+      System.out.printf(
+          "generating %,d events in %,d files (seed %d) into %s%n", events, files, seed, dir);
+      List<ObjectNode> t = Generator.templates(root.resolve("samples/cloudtrail"));
+      long t0 = System.nanoTime();
+      Generator.Stats s = Generator.generate(t, dir, events, files, seed);
+      Files.writeString(
+          marker, s.events() + " " + s.files() + " " + s.jsonBytes() + " " + s.gzipBytes() + "\n");
+      System.out.printf(
+          "  %d templates; done in %.1f s%n", t.size(), (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
   @FunctionalInterface
   interface Contender {
     long run() throws Exception;
+
+    /** Untimed, before each timed run. */
+    default void prepare() throws Exception {}
   }
 
   /** One warm-up run each, then {@code r} rounds, the order rotated every round. */
@@ -184,6 +209,7 @@ public final class Bench {
     Map<String, double[]> out = new LinkedHashMap<>();
     Map<String, Long> checks = new LinkedHashMap<>();
     for (String name : names) {
+      cs.get(name).prepare();
       long c = cs.get(name).run();
       checks.put(name, c);
       out.put(name, new double[r]);
@@ -192,6 +218,7 @@ public final class Bench {
     for (int i = 0; i < r; i++) {
       for (int j = 0; j < names.size(); j++) {
         String name = names.get((i + j) % names.size());
+        cs.get(name).prepare();
         long t0 = System.nanoTime();
         cs.get(name).run();
         out.get(name)[i] = (System.nanoTime() - t0) / 1e9;
@@ -204,9 +231,13 @@ public final class Bench {
   }
 
   static void table(Map<String, double[]> times, String base, long jsonBytes) {
+    table(times, base, "/gunzip", jsonBytes);
+  }
+
+  static void table(Map<String, double[]> times, String base, String ratio, long jsonBytes) {
     double b = median(times.get(base));
     System.out.printf(
-        "%-42s %9s %9s %9s %9s%n", "contender", "median s", "min s", "/gunzip", "MB/s JSON");
+        "%-42s %9s %9s %9s %9s%n", "contender", "median s", "min s", ratio, "MB/s JSON");
     for (var e : times.entrySet()) {
       double m = median(e.getValue());
       double min = Arrays.stream(e.getValue()).min().orElse(0);
@@ -218,6 +249,16 @@ public final class Bench {
           min,
           m / b,
           jsonBytes / 1e6 / m);
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages (Linux), to judge how quiet the machine was. */
+  static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 
@@ -299,7 +340,61 @@ public final class Bench {
     return r.statistics().recordsScanned();
   }
 
-  long tqCli(int n) throws Exception {
+  /**
+   * One account-day (~30 MB of JSON, ~1,000 objects): the whole process against the warm engine, at
+   * each thread count, and the first command of a session (the daemon started by it).
+   */
+  void day() throws Exception {
+    int dayFiles = (int) Math.max(1, dayEvents * 10 / 217); // ~21.7 events per object
+    Path dir = root.resolve("bench/target/data/day-e" + dayEvents + "-f" + dayFiles + "-s" + seed);
+    generate(dir, dayEvents, dayFiles);
+    String[] st = Files.readString(dir.resolve(".done")).trim().split(" ");
+    long jsonBytes = Long.parseLong(st[2]);
+    System.out.printf(
+        "%n== account-day: %s events, %s files, %.1f MB JSON, %.1f MB gzip ==%n",
+        st[0], st[1], jsonBytes / 1e6, Long.parseLong(st[3]) / 1e6);
+    Plan plan = Trailquery.compile(COUNT_QUERY, Planner.Options.defaults());
+    for (int n : threads) {
+      Map<String, Contender> cs = new LinkedHashMap<>();
+      cs.put(
+          "trailquery in-JVM",
+          () ->
+              Trailquery.run(plan, List.of(new LocalFileSource(dir)), n, Scan.Listener.NONE)
+                  .statistics()
+                  .recordsScanned());
+      cs.put("./trailquery query (daemon, warm)", () -> tqCli(dir, n, false));
+      if (!skip.contains("tq-cli-cold")) {
+        cs.put(
+            "./trailquery query (first: daemon starts)",
+            new Contender() {
+              @Override
+              public void prepare() throws Exception {
+                process(List.of(root.resolve("trailquery").toString(), "daemon", "stop"));
+              }
+
+              @Override
+              public long run() throws Exception {
+                return tqCli(dir, n, false);
+              }
+            });
+      }
+      cs.put("./trailquery query (NO_DAEMON)", () -> tqCli(dir, n, true));
+      cs.put("./trailquery check (daemon, warm)", this::tqCheck);
+      if (!skip.contains("duckdb")) {
+        cs.put("DuckDB read_json (in-process JDBC)", () -> duckdb(dir, n));
+      }
+      if (!skip.contains("duckdb-process") && duckdbNode() != null) {
+        cs.put("DuckDB whole process (node)", () -> duckdbProcess(dir, n));
+      }
+      System.out.printf(
+          "%n== account-day, %s, %d thread%s ==%n", COUNT_QUERY, n, n == 1 ? "" : "s");
+      Map<String, double[]> times = rounds(cs, rounds);
+      table(times, "trailquery in-JVM", "/in-JVM", jsonBytes);
+      System.out.println("load average after: " + load());
+    }
+  }
+
+  long tqCli(Path dir, int n, boolean noDaemon) throws Exception {
     return process(
         List.of(
             root.resolve("trailquery").toString(),
@@ -309,7 +404,24 @@ public final class Bench {
             "--format",
             "json",
             COUNT_QUERY,
-            data.toString()));
+            dir.toString()),
+        noDaemon ? Map.of("TRAILQUERY_NO_DAEMON", "1") : Map.of());
+  }
+
+  long tqCheck() throws Exception {
+    return process(List.of(root.resolve("trailquery").toString(), "check", COUNT_QUERY));
+  }
+
+  /** The Node.js script of DuckDB whole-process runs, when scripts/bench could install it. */
+  Path duckdbNode() {
+    Path script = root.resolve("bench/target/duckdb-node/duckdb-query.mjs");
+    return Files.exists(script) && Files.isDirectory(script.resolveSibling("node_modules/@duckdb"))
+        ? script
+        : null;
+  }
+
+  long duckdbProcess(Path dir, int n) throws Exception {
+    return process(List.of("node", duckdbNode().toString(), dir.toString(), String.valueOf(n)));
   }
 
   static boolean hasJq() {
@@ -332,13 +444,16 @@ public final class Bench {
 
   /** Runs a command, its output discarded; the exit code must be 0. Returns the output's size. */
   static long process(List<String> cmd) throws Exception {
+    return process(cmd, Map.of());
+  }
+
+  /** {@link #process(List)} with {@code env} added to the environment. */
+  static long process(List<String> cmd, Map<String, String> env) throws Exception {
     File out = File.createTempFile("tq-bench", ".out");
     try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectOutput(out)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().putAll(env);
+      Process p = pb.redirectOutput(out).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       int rc = p.waitFor();
       if (rc != 0) {
         throw new IllegalStateException(cmd + " exited " + rc);
@@ -352,7 +467,7 @@ public final class Bench {
   private Connection duck;
 
   /** The fairest SQL: only the two fields declared, so DuckDB extracts nothing else. */
-  long duckdb(int n) throws Exception {
+  long duckdb(Path data, int n) throws Exception {
     if (duck == null) {
       duck = DriverManager.getConnection("jdbc:duckdb:");
     }

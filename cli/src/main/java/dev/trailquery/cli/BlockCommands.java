@@ -125,7 +125,7 @@ final class BlockCommands {
     if (path.startsWith("s3://")) {
       store = S3BlockStore.parse(Sources.s3(), path);
     } else {
-      Path p = Path.of(path);
+      Path p = Invocation.path(path); // the daemon: relative to its client's directory
       if (!Files.isDirectory(p.resolve(Compactor.ROOT))) {
         return null;
       }
@@ -165,7 +165,7 @@ final class BlockCommands {
         }
       }
       for (String s : recorded) {
-        if (s.startsWith("s3://") || Files.exists(Path.of(s))) {
+        if (s.startsWith("s3://") || Files.exists(Invocation.path(s))) {
           raw.add(s);
         }
       }

@@ -239,7 +239,7 @@ final class IngestCommands {
   /** The fan-out worker on a worker request ({@code {"container", "keys", ...}}). */
   private static JsonNode invokeWorker(JsonNode event, Clients clients) throws IOException {
     var out = new java.io.ByteArrayOutputStream();
-    new dev.trailquery.functions.api.WorkerHandler(clients.s3())
+    new dev.trailquery.functions.fanout.WorkerHandler(clients.s3())
         .handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
     return JSON.readTree(out.toByteArray());
   }

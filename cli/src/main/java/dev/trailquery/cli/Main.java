@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,6 +68,17 @@ public final class Main {
     int code = new Main(out, err).run(Arrays.asList(args));
     out.flush();
     System.exit(code);
+  }
+
+  /**
+   * Runs one command as {@link #main} does, writing to {@code out} and {@code err}, and returns its
+   * exit code instead of exiting; the working directory and environment are those of {@link
+   * Invocation#current()}. The resident daemon's entry point ({@code cli.daemon.Daemon}).
+   */
+  public static int execute(List<String> args, PrintStream out, PrintStream err) {
+    int code = new Main(out, err).run(args);
+    out.flush();
+    return code;
   }
 
   int run(List<String> argv) {
@@ -121,7 +131,7 @@ public final class Main {
       return 1;
     } catch (RuntimeException | OutOfMemoryError e) {
       err.println("trailquery: internal error: " + e);
-      if (System.getenv("TRAILQUERY_DEBUG") != null) {
+      if (Invocation.getenv("TRAILQUERY_DEBUG") != null) {
         e.printStackTrace(err);
       } else {
         err.println("(set TRAILQUERY_DEBUG=1 for details)");
@@ -175,7 +185,7 @@ public final class Main {
 
   private Result runWithProgress(Plan plan, List<ObjectSource> sources, int threads)
       throws IOException {
-    boolean tty = "1".equals(System.getenv("TRAILQUERY_STDERR_TTY"));
+    boolean tty = "1".equals(Invocation.getenv("TRAILQUERY_STDERR_TTY"));
     if (!tty) { // objects are listed as the scan goes: memory does not grow with their number
       return Trailquery.run(plan, sources, threads, Scan.Listener.NONE);
     }
@@ -208,7 +218,7 @@ public final class Main {
                       "no saved query named '" + saved + "' (see 'trailquery saved')"));
     }
     if (file != null) {
-      return TextFiles.read(Path.of(file), "--file");
+      return TextFiles.read(Invocation.path(file), "--file");
     }
     if (positional.isEmpty()) {
       throw new UsageException("missing QUERY");

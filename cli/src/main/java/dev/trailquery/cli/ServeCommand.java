@@ -8,7 +8,7 @@ import dev.trailquery.functions.api.ApiRequest;
 import dev.trailquery.functions.api.ApiResponse;
 import dev.trailquery.functions.api.AwsApi;
 import dev.trailquery.functions.api.EmbeddedApi;
-import dev.trailquery.functions.api.FanoutConfig;
+import dev.trailquery.functions.fanout.FanoutConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -174,9 +174,12 @@ final class ServeCommand {
       if (ConsoleAssets.serve(ex)) {
         return;
       }
+      String refused = LocalGuard.refusal(ex);
       ApiResponse r;
       byte[] body = readBody(ex.getRequestBody());
-      if (body == null) {
+      if (refused != null) {
+        r = new ApiResponse(403, LocalGuard.errorBody(refused));
+      } else if (body == null) {
         r =
             new ApiResponse(
                 413,

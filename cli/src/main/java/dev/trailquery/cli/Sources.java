@@ -42,11 +42,10 @@ final class Sources {
       if (p.startsWith("s3://")) {
         sources.add(S3ObjectSource.parse(s3(), p));
       } else {
-        Path path = Path.of(p);
-        if (!Files.exists(path)) {
+        if (!Files.exists(Invocation.path(p))) {
           throw new IOException("no such file or directory: " + p);
         }
-        sources.add(new LocalFileSource(path));
+        sources.add(new LocalFileSource(Invocation.current().cwd(), Path.of(p)));
       }
     }
     return sources;
@@ -73,7 +72,7 @@ final class Sources {
     if (!Files.isDirectory(dir)) {
       throw new IOException("the bundled samples are missing: " + dir);
     }
-    Path cwd = Path.of("").toAbsolutePath();
+    Path cwd = Invocation.workingDirectory();
     return dir.toAbsolutePath().startsWith(cwd)
         ? cwd.relativize(dir.toAbsolutePath()).toString()
         : dir.toString();
@@ -83,8 +82,8 @@ final class Sources {
   static String readRecord(String container, String key, int index) throws IOException {
     ObjectSource source;
     ObjectRef ref;
-    if (Files.exists(Path.of(key))) {
-      source = new LocalFileSource(Path.of(key));
+    if (Files.exists(Invocation.path(key))) {
+      source = new LocalFileSource(Invocation.current().cwd(), Path.of(key));
       ref = source.list().getFirst();
     } else {
       source = new S3ObjectSource(s3(), container, key);

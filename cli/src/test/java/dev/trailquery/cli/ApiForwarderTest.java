@@ -324,4 +324,55 @@ class ApiForwarderTest {
     assertThat(MainTest.run("serve", "--region", "us-east-1").err())
         .contains("--region goes with --api");
   }
+
+  /** A raw HTTP/1.1 request (the JDK client cannot set Host), its status line. */
+  static String raw(int port, String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
+  }
+
+  @Test
+  void otherSitesPagesCannotUseTheServer() throws Exception {
+    String id = System.getProperty("aws.accessKeyId");
+    String secret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", KEY_ID);
+    System.setProperty("aws.secretAccessKey", SECRET);
+    try (ServeCommand.Server server =
+        ServeCommand.start(ApiForwarder.of(stage(), REGION), "127.0.0.1", 0, null)) {
+      int port = server.port();
+      int before = seen.size();
+      String post =
+          "POST /queries HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\n"
+              + "Content-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+      // A page of another site posting to the local server (CSRF).
+      assertThat(raw(port, post.formatted(port, "https://evil.example"))).contains(" 403 ");
+      // DNS rebinding: the other site's name resolving to 127.0.0.1.
+      assertThat(
+              raw(
+                  port,
+                  "GET /saved-queries HTTP/1.1\r\nHost: evil.example:"
+                      + port
+                      + "\r\nConnection: close\r\n\r\n"))
+          .contains(" 403 ");
+      assertThat(seen).hasSize(before); // nothing was forwarded
+      // The console's own pages, and clients without an Origin, are served.
+      assertThat(raw(port, post.formatted(port, "http://127.0.0.1:" + port))).contains(" 200 ");
+      assertThat(
+              raw(
+                  port,
+                  "GET /saved-queries HTTP/1.1\r\nHost: localhost:"
+                      + port
+                      + "\r\nConnection: close\r\n\r\n"))
+          .contains(" 200 ");
+      assertThat(seen).hasSize(before + 2);
+    } finally {
+      restore("aws.accessKeyId", id);
+      restore("aws.secretAccessKey", secret);
+    }
+  }
 }

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.api.AwsApi;
 import dev.trailquery.functions.api.EmbeddedApi;
-import dev.trailquery.functions.api.FanoutConfig;
-import dev.trailquery.functions.api.Invoker;
-import dev.trailquery.functions.api.LocalCatalog;
-import dev.trailquery.functions.api.ThreadInvoker;
-import dev.trailquery.functions.api.TrailLayout;
-import dev.trailquery.functions.api.WorkerRequest;
+import dev.trailquery.functions.catalog.LocalCatalog;
+import dev.trailquery.functions.catalog.TrailLayout;
+import dev.trailquery.functions.fanout.FanoutConfig;
+import dev.trailquery.functions.fanout.Invoker;
+import dev.trailquery.functions.fanout.ThreadInvoker;
+import dev.trailquery.functions.fanout.WorkerRequest;
 import dev.trailquery.functions.testing.Emulators;
 import java.io.File;
 import java.io.IOException;
@@ -318,6 +318,7 @@ class ConsoleBrowserTest {
     long sum =
         chartData("histogram").stream().skip(1).mapToLong(r -> Long.parseLong(r.get(1))).sum();
     assertThat(sum).isEqualTo(matched);
+    shot("console-histogram");
 
     // A row opens into its pretty-printed record; @ptr can be copied.
     run(
@@ -332,6 +333,7 @@ class ConsoleBrowserTest {
     assertThat(MainTest.JSON.readTree(message.getText()).get("eventSource").asText())
         .isEqualTo("ec2.amazonaws.com");
     assertThat(testid("copy-ptr").isDisplayed()).isTrue();
+    shot("console-record");
 
     // Field names discovered in those records are completed in the editor.
     driver.findElement(By.id("detail-close")).click();
@@ -388,6 +390,7 @@ class ConsoleBrowserTest {
                     + " .cm-line\")]; return lines.indexOf(document.querySelector("
                     + "'.cm-lintRange-error').closest('.cm-line'))"))
         .isEqualTo(1L);
+    shot("console-error");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.functions.api.EmbeddedApi;
-import dev.trailquery.functions.api.FanoutConfig;
+import dev.trailquery.functions.fanout.FanoutConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

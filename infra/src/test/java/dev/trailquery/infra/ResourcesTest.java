@@ -162,13 +162,13 @@ class ResourcesTest {
             ingest),
         new FnSpec(
             "WorkerFunction",
-            "dev.trailquery.functions.api.WorkerHandler::handleRequest",
+            "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
             1769,
             300,
             worker),
         new FnSpec(
             "CoordinatorFunction",
-            "dev.trailquery.functions.api.CoordinatorHandler::handleRequest",
+            "dev.trailquery.functions.fanout.CoordinatorHandler::handleRequest",
             1024,
             900,
             coordinator),

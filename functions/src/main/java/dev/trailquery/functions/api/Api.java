@@ -5,6 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
 import dev.trailquery.contract.Route;
+import dev.trailquery.functions.fanout.Launcher;
+import dev.trailquery.functions.query.InMemoryQueryStore;
+import dev.trailquery.functions.query.InvalidRequestException;
+import dev.trailquery.functions.query.QueryDefinition;
+import dev.trailquery.functions.query.QueryRecord;
+import dev.trailquery.functions.query.QueryRequest;
+import dev.trailquery.functions.query.QueryStats;
+import dev.trailquery.functions.query.QueryStatus;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
@@ -86,6 +96,8 @@ public final class Api {
       return route(req);
     } catch (ApiException e) {
       return error(e);
+    } catch (InvalidRequestException e) {
+      return error(ApiException.invalid(e.getMessage()));
     } catch (RuntimeException e) {
       return error(new ApiException(500, "InternalError", "internal error: " + e));
     }

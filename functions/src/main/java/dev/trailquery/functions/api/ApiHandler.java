@@ -18,12 +18,13 @@ public final class ApiHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private final Api api;
 
-  /** Built from the Lambda environment (see {@link AwsApi}). */
+  /** Lambda's constructor: built once from the environment (see {@link AwsApi}). */
   public ApiHandler() {
     dev.trailquery.functions.aws.Priming.register();
     this(AwsApi.fromEnvironment().api());
   }
 
+  /** With a given API (tests, {@code ./trailquery invoke api}). */
   public ApiHandler(Api api) {
     this.api = api;
   }

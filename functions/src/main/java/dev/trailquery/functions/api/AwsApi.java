@@ -3,12 +3,18 @@ package dev.trailquery.functions.api;
 import dev.trailquery.contract.Env;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.aws.AwsClients;
+import dev.trailquery.functions.fanout.AwsFanout;
+import dev.trailquery.functions.fanout.Coordinator;
+import dev.trailquery.functions.fanout.Launcher;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.query.DynamoSavedQueryStore;
+import dev.trailquery.functions.query.QueryIds;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.SubscriptionStore;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,20 +29,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * serve} when {@code AWS_ENDPOINT_URL_*} points at local servers:
  *
  * <ul>
- *   <li>{@code TRAILQUERY_QUERIES_TABLE} (required): DynamoDB table of queries and saved queries
- *       (string keys {@code pk}, {@code sk}; TTL attribute {@code ttl})
- *   <li>{@code TRAILQUERY_TRAIL_BUCKET} (required), {@code TRAILQUERY_TRAIL_PREFIX}: where the
- *       trail writes ({@code s3://bucket/[prefix/]AWSLogs/...})
- *   <li>{@code TRAILQUERY_RESULTS_BUCKET}, {@code TRAILQUERY_RESULTS_PREFIX}: results over 350 KB
- *   <li>{@code TRAILQUERY_WORKER_FUNCTION}: the worker Lambda; unset = threads of this process
+ *   <li>the fan-out's variables ({@link AwsFanout}): {@code TRAILQUERY_QUERIES_TABLE} (required;
+ *       also the saved queries), {@code TRAILQUERY_TRAIL_BUCKET} (required), ...
  *   <li>{@code TRAILQUERY_COORDINATOR_FUNCTION}: the coordinator Lambda, invoked asynchronously;
  *       unset = a thread of this process
  *   <li>{@code TRAILQUERY_SUBSCRIPTIONS_TABLE}, {@code TRAILQUERY_RESULTS_TABLE}: the ingest path's
  *       tables, for the {@code /subscriptions} routes (501 without them); {@code
  *       TRAILQUERY_INGEST_FUNCTION}: the ingest Lambda that runs backfills asked for in Lambda
- *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
- *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
- *       much later than the range a file's name time may be)
+ *   <li>{@code TRAILQUERY_DEFAULT_RETENTION_DAYS}: retention of subscriptions created without one
  * </ul>
  */
 public final class AwsApi {
@@ -81,40 +81,16 @@ public final class AwsApi {
   /** The same with the query ids given (tests replay events that name a fixed id). */
   static AwsApi from(
       Map<String, String> env, S3Client s3, DynamoDbClient ddb, Supplier<String> queryIds) {
-    String table = required(env, Env.QUERIES_TABLE);
-    String bucket = required(env, Env.TRAIL_BUCKET);
-    QueryStore store =
-        new DynamoQueryStore(
-            ddb,
-            table,
-            s3,
-            Env.RESULTS_BUCKET.get(env::get),
-            Env.RESULTS_PREFIX.get(env::get),
-            System::currentTimeMillis);
-    TrailLayout layout =
-        new TrailLayout(
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(number(env, Env.DELIVERY_DELAY_MINUTES)),
-            16,
-            System::currentTimeMillis);
-    S3Catalog catalog = new S3Catalog(s3, bucket, env.get(Env.TRAIL_PREFIX.var()), layout);
-    FanoutConfig config =
-        FanoutConfig.lambda()
-            .withWorkers((int) number(env, Env.MAX_WORKERS))
-            .withParallelism((int) number(env, Env.WORKER_PARALLELISM))
-            .withTimeout(Duration.ofSeconds(number(env, Env.QUERY_TIMEOUT_SECONDS)));
-    String worker = Env.WORKER_FUNCTION.get(env::get);
+    AwsFanout fanout = AwsFanout.from(env, s3, ddb);
+    QueryStore store = fanout.store();
+    Coordinator coordinator = fanout.coordinator();
+    String table = Env.QUERIES_TABLE.require(env::get);
+    String bucket = Env.TRAIL_BUCKET.require(env::get);
     String coordinatorFunction = Env.COORDINATOR_FUNCTION.get(env::get);
     LambdaClient lambda =
-        worker != null || coordinatorFunction != null
-            ? LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()
-            : null;
-    Invoker invoker =
-        worker != null
-            ? new LambdaInvoker(lambda, worker, resultsSpill(env, s3))
-            : new ThreadInvoker(catalog.source());
-    Coordinator coordinator =
-        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
+        fanout.lambda() != null || coordinatorFunction == null
+            ? fanout.lambda()
+            : AwsFanout.lambdaClient();
     Launcher launcher =
         coordinatorFunction != null
             ? id ->
@@ -134,12 +110,6 @@ public final class AwsApi {
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
     return new AwsApi(api, coordinator);
-  }
-
-  /** Where workers spill partial states too large for their response: the results bucket. */
-  static StateSpill resultsSpill(Map<String, String> env, S3Client s3) {
-    String bucket = Env.RESULTS_BUCKET.get(env::get);
-    return bucket == null ? null : new S3StateSpill(s3, bucket, Env.RESULTS_PREFIX.get(env::get));
   }
 
   /**
@@ -168,10 +138,7 @@ public final class AwsApi {
     String ingestFunction = Env.INGEST_FUNCTION.get(env::get);
     SubscriptionApi.Backfiller backfiller;
     if (ingestFunction != null && !ingestFunction.isBlank()) {
-      LambdaClient client =
-          lambda != null
-              ? lambda
-              : LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+      LambdaClient client = lambda != null ? lambda : AwsFanout.lambdaClient();
       backfiller =
           sub -> {
             client.invoke(
@@ -204,24 +171,6 @@ public final class AwsApi {
         System::currentTimeMillis,
         new AlarmStore(ddb, config.resultsTable()),
         days(env, Env.DEFAULT_RETENTION_DAYS));
-  }
-
-  private static String required(Map<String, String> env, Env var) {
-    return var.require(env::get);
-  }
-
-  private static long number(Map<String, String> env, Env var) {
-    String v = var.get(env::get);
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(
-          var.var() + " must be a positive whole number, got '" + v + "'");
-    }
   }
 
   /** Days, 0 or more ({@code TRAILQUERY_DEFAULT_RETENTION_DAYS}). */

@@ -1,5 +1,16 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.functions.catalog.LocalCatalog;
+import dev.trailquery.functions.catalog.ObjectCatalog;
+import dev.trailquery.functions.catalog.TrailLayout;
+import dev.trailquery.functions.fanout.Coordinator;
+import dev.trailquery.functions.fanout.FanoutConfig;
+import dev.trailquery.functions.fanout.Invoker;
+import dev.trailquery.functions.fanout.Launcher;
+import dev.trailquery.functions.fanout.ThreadInvoker;
+import dev.trailquery.functions.query.InMemoryQueryStore;
+import dev.trailquery.functions.query.InMemorySavedQueryStore;
+import dev.trailquery.functions.query.QueryStore;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 

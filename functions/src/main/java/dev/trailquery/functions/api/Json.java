@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.json.Mappers;
 
-/** The one Jackson mapper of the API code. */
+/** Request bodies of the API (a body that is not what a route takes is a 400); JSON out. */
 public final class Json {
-  public static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  /** The shared mapper ({@link Mappers}). */
+  public static final ObjectMapper MAPPER = Mappers.MAPPER;
 
   private Json() {}
 
@@ -51,10 +52,6 @@ public final class Json {
   }
 
   public static String write(Object node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Mappers.write(node);
   }
 }

@@ -3,6 +3,7 @@ package dev.trailquery.functions.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.trailquery.functions.query.ResultField;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.ingest;
 
+import dev.trailquery.functions.catalog.CloudTrailKeys;
 import dev.trailquery.functions.store.Subscription;
 import java.util.ArrayList;
 import java.util.List;

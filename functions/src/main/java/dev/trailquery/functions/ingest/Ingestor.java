@@ -2,6 +2,7 @@ package dev.trailquery.functions.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.functions.alarm.AlarmEvaluator;
+import dev.trailquery.functions.catalog.CloudTrailKeys;
 import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Subscription;

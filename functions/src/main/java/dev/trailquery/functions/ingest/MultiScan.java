@@ -12,8 +12,6 @@ import dev.trailquery.read.ReadRequest;
 import dev.trailquery.value.Periods;
 import dev.trailquery.value.Timestamp;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -192,6 +190,6 @@ public final class MultiScan {
 
   /** The UTC day ({@code yyyy-MM-dd}) of an instant. */
   public static String day(long millis) {
-    return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    return dev.trailquery.functions.store.ResultStore.day(millis);
   }
 }

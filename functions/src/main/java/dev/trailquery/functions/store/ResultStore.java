@@ -441,4 +441,12 @@ public final class ResultStore {
       throw new IllegalStateException("interrupted", e);
     }
   }
+
+  /** The day partition of a time: {@code yyyy-MM-dd} (UTC). */
+  public static String day(long millis) {
+    return java.time.Instant.ofEpochMilli(millis)
+        .atZone(java.time.ZoneOffset.UTC)
+        .toLocalDate()
+        .toString();
+  }
 }

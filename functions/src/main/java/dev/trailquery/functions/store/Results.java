@@ -4,7 +4,6 @@ import dev.trailquery.exec.Finisher;
 import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Statistics;
-import dev.trailquery.functions.ingest.MultiScan;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.value.Periods;
 import java.io.IOException;
@@ -108,7 +107,7 @@ public final class Results {
     java.util.Set<Long> wanted = new java.util.HashSet<>(starts);
     java.util.SortedSet<String> dayNames = new java.util.TreeSet<>();
     for (long start : starts) {
-      dayNames.add(MultiScan.day(start));
+      dayNames.add(ResultStore.day(start));
     }
     SortedMap<Long, PartialState> states = new TreeMap<>();
     SortedMap<Long, long[]> counts = new TreeMap<>(); // records, objects
@@ -201,8 +200,8 @@ public final class Results {
     if (s.retentionDays() > 0) {
       start = Math.max(start, clock.getAsLong() - s.retentionDays() * 86_400_000L);
     }
-    String firstDay = start == Long.MIN_VALUE ? "" : MultiScan.day(period.floor(start));
-    String lastDay = end == Long.MAX_VALUE ? "\uffff" : MultiScan.day(end - 1);
+    String firstDay = start == Long.MIN_VALUE ? "" : ResultStore.day(period.floor(start));
+    String lastDay = end == Long.MAX_VALUE ? "\uffff" : ResultStore.day(end - 1);
     SortedMap<Long, PartialState> states = new TreeMap<>();
     SortedMap<Long, long[]> records = new TreeMap<>();
     long objects = 0;

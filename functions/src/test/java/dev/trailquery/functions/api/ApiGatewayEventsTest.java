@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailquery.functions.query.InMemoryQueryStore;
+import dev.trailquery.functions.query.InMemorySavedQueryStore;
 import dev.trailquery.pack.QueryPack;
 import java.nio.file.Files;
 import java.nio.file.Path;

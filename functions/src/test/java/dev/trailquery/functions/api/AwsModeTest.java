@@ -7,6 +7,20 @@ import dev.trailquery.Trailquery;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.aws.S3ObjectSource;
+import dev.trailquery.functions.catalog.CloudTrailKeys;
+import dev.trailquery.functions.catalog.ObjectCatalog;
+import dev.trailquery.functions.catalog.S3Catalog;
+import dev.trailquery.functions.catalog.TrailLayout;
+import dev.trailquery.functions.query.DynamoQueryStore;
+import dev.trailquery.functions.query.DynamoSavedQueryStore;
+import dev.trailquery.functions.query.QueryDefinition;
+import dev.trailquery.functions.query.QueryIds;
+import dev.trailquery.functions.query.QueryRecord;
+import dev.trailquery.functions.query.QueryRequest;
+import dev.trailquery.functions.query.QueryStats;
+import dev.trailquery.functions.query.QueryStatus;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.store.Tables;
 import dev.trailquery.functions.testing.Emulators;
 import dev.trailquery.plan.Planner;
@@ -207,7 +221,7 @@ class AwsModeTest {
     // Objects picked by the time in their names: [start - 5 min, end + 60 min], never the others.
     long picked =
         logKeys.stream()
-            .map(TrailLayout::parseName)
+            .map(CloudTrailKeys::parseName)
             .filter(
                 f ->
                     f.deliveredMillis() >= start - 5 * 60_000L
@@ -254,7 +268,7 @@ class AwsModeTest {
         logKeys.stream()
             .filter(
                 k -> {
-                  long t = TrailLayout.parseName(k).deliveredMillis();
+                  long t = CloudTrailKeys.parseName(k).deliveredMillis();
                   return t >= start - layout.before().toMillis()
                       && t < end + layout.after().toMillis();
                 })

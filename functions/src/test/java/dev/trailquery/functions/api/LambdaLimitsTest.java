@@ -10,6 +10,21 @@ import dev.trailquery.Trailquery;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.aws.S3ObjectSource;
+import dev.trailquery.functions.catalog.S3Catalog;
+import dev.trailquery.functions.catalog.TrailLayout;
+import dev.trailquery.functions.fanout.Coordinator;
+import dev.trailquery.functions.fanout.FanoutConfig;
+import dev.trailquery.functions.fanout.LambdaInvoker;
+import dev.trailquery.functions.fanout.S3StateSpill;
+import dev.trailquery.functions.fanout.StateSpill;
+import dev.trailquery.functions.fanout.WorkerHandler;
+import dev.trailquery.functions.fanout.WorkerReply;
+import dev.trailquery.functions.query.InMemoryQueryStore;
+import dev.trailquery.functions.query.InMemorySavedQueryStore;
+import dev.trailquery.functions.query.QueryRecord;
+import dev.trailquery.functions.query.QueryRequest;
+import dev.trailquery.functions.query.QueryStatus;
+import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.testing.Emulators;
 import dev.trailquery.plan.Planner;
 import java.io.ByteArrayInputStream;
@@ -203,7 +218,7 @@ class LambdaLimitsTest {
       assertThat(resp.getStatusCode()).as(resp.getBody()).isEqualTo(200);
       byte[] wire = LambdaSerializationEventsTest.write(serializer, resp);
       assertThat(wire.length).isLessThan(WorkerReply.LAMBDA_PAYLOAD_LIMIT);
-      JsonNode body = Json.MAPPER.readTree(resp.getBody());
+      JsonNode body = dev.trailquery.json.Mappers.MAPPER.readTree(resp.getBody());
       for (JsonNode row : body.path("results")) {
         for (JsonNode cell : row) {
           if (cell.path("field").asText().equals("@message")) {
@@ -234,7 +249,12 @@ class LambdaLimitsTest {
                 .withQueryStringParameters(Map.of("nextToken", "zz")),
             null);
     assertThat(bad.getStatusCode()).isEqualTo(400);
-    assertThat(Json.MAPPER.readTree(bad.getBody()).path("error").path("message").asText())
+    assertThat(
+            dev.trailquery.json.Mappers.MAPPER
+                .readTree(bad.getBody())
+                .path("error")
+                .path("message")
+                .asText())
         .contains("nextToken");
   }
 }

@@ -18,6 +18,7 @@ import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.aws.S3ObjectSource;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;

@@ -13,6 +13,7 @@ import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.aws.S3ObjectSource;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.store.Tables;
 import dev.trailquery.functions.testing.Emulators;
 import dev.trailquery.plan.Planner;

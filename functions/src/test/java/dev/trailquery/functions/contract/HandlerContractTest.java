@@ -8,6 +8,8 @@ import dev.trailquery.contract.Env;
 import dev.trailquery.contract.LambdaFunction;
 import dev.trailquery.functions.alarm.SnsNotifier;
 import dev.trailquery.functions.api.AwsApi;
+import dev.trailquery.functions.fanout.AwsFanout;
+import dev.trailquery.functions.fanout.WorkerHandler;
 import dev.trailquery.functions.ingest.IngestConfig;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -97,8 +99,9 @@ class HandlerContractTest {
         IngestConfig.fromEnv(env, NOWHERE);
         SnsNotifier.fromEnv(env);
       }
-      case API, COORDINATOR -> AwsApi.from(env, s3(), dynamo());
-      case WORKER -> {} // reads its batch from the request
+      case API -> AwsApi.from(env, s3(), dynamo());
+      case COORDINATOR -> AwsFanout.from(env, s3(), dynamo());
+      case WORKER -> WorkerHandler.spillFromEnv(env, s3()); // its batch comes in the request
     }
     return env.read;
   }

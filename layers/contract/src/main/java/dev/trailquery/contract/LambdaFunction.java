@@ -20,12 +20,12 @@ public enum LambdaFunction {
    */
   WORKER(
       "Worker",
-      "dev.trailquery.functions.api.WorkerHandler::handleRequest",
+      "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
       List.of(Env.RESULTS_BUCKET, Env.RESULTS_PREFIX, Env.JAVA_TOOL_OPTIONS)),
   /** Invoked asynchronously by the API with {@code {"queryId": id}}; runs one query's fan-out. */
   COORDINATOR(
       "Coordinator",
-      "dev.trailquery.functions.api.CoordinatorHandler::handleRequest",
+      "dev.trailquery.functions.fanout.CoordinatorHandler::handleRequest",
       List.of(
           Env.TRAIL_BUCKET,
           Env.TRAIL_PREFIX,

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -175,13 +176,16 @@ public final class Scan {
         futures.add(pool.submit(() -> worker(inputs, listener, cancelled)));
       }
       PartialState merged = new PartialState(plan);
-      for (Future<PartialState> f : futures) {
-        merged.merge(f.get());
+      try {
+        for (Future<PartialState> f : futures) {
+          merged.merge(f.get());
+        }
+      } catch (InterruptedException e) { // stop the workers too, not only wait for them
+        pool.shutdownNow();
+        Thread.currentThread().interrupt();
+        throw new CancellationException("scan interrupted");
       }
       return merged;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("scan interrupted", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -197,6 +201,9 @@ public final class Scan {
     for (Input input = take(inputs); input != null; input = take(inputs)) {
       if (cancelled.getAsBoolean()) {
         break;
+      }
+      if (Thread.currentThread().isInterrupted()) { // the caller gave up (Ctrl-C in a client)
+        throw new CancellationException("scan interrupted");
       }
       ObjectResult result = scanObject(reader, input.source(), input.ref(), state);
       listener.objectDone(input.ref(), result);

@@ -31,9 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * parent as given, or {@code .}) and {@code key} = the path as given joined with the path relative
  * to it ({@code samples/cloudtrail/x/y.json}), so {@code @logStream} reads naturally and {@link
  * #open} can use the key as a path.
+ *
+ * <p>A relative path is resolved against the process's working directory, or against {@code base}
+ * when one is given (a resident process serving clients in other directories): the keys stay as
+ * given, relative, so {@code @logStream} and {@code @ptr} read the same either way.
  */
 public final class LocalFileSource implements ObjectSource {
   private final Path path;
+  private final Path base; // null: the process's working directory
   private final Lister lister;
 
   /**
@@ -49,12 +54,29 @@ public final class LocalFileSource implements ObjectSource {
   }
 
   public LocalFileSource(Path path) {
-    this(path, Files::newDirectoryStream);
+    this(null, path);
+  }
+
+  /**
+   * Files under {@code path}, a relative {@code path} (and the keys) resolved against {@code base}.
+   */
+  public LocalFileSource(Path base, Path path) {
+    this(base, path, Files::newDirectoryStream);
   }
 
   LocalFileSource(Path path, Lister lister) {
+    this(null, path, lister);
+  }
+
+  private LocalFileSource(Path base, Path path, Lister lister) {
+    this.base = base;
     this.path = path;
     this.lister = lister;
+  }
+
+  /** Where the file system finds {@code p}, a path as the keys spell it. */
+  private Path io(Path p) {
+    return base == null ? p : base.resolve(p);
   }
 
   @Override
@@ -80,14 +102,14 @@ public final class LocalFileSource implements ObjectSource {
    */
   @Override
   public Iterator<ObjectRef> objects() throws IOException {
-    if (!Files.exists(path)) {
+    if (!Files.exists(io(path))) {
       throw new NoSuchFileException(path.toString());
     }
-    if (!Files.isDirectory(path)) {
+    if (!Files.isDirectory(io(path))) {
       Path parent = path.getParent();
       return List.of(
               new ObjectRef(
-                  parent == null ? "." : parent.toString(), path.toString(), Files.size(path)))
+                  parent == null ? "." : parent.toString(), path.toString(), Files.size(io(path))))
           .iterator();
     }
     return new Walk();
@@ -121,7 +143,7 @@ public final class LocalFileSource implements ObjectSource {
     private ObjectRef ready;
 
     Walk() throws IOException {
-      BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+      BasicFileAttributes attrs = Files.readAttributes(io(path), BasicFileAttributes.class);
       stack.push(new Frame(path, attrs.fileKey(), entries(path)));
     }
 
@@ -186,7 +208,7 @@ public final class LocalFileSource implements ObjectSource {
       for (Frame f : stack) {
         if (fileKey != null && f.fileKey != null
             ? fileKey.equals(f.fileKey)
-            : Files.isSameFile(dir, f.dir)) {
+            : Files.isSameFile(io(dir), io(f.dir))) {
           return true;
         }
       }
@@ -195,12 +217,13 @@ public final class LocalFileSource implements ObjectSource {
 
     private Entry[] entries(Path dir) throws IOException {
       List<Entry> list = new ArrayList<>();
-      try (DirectoryStream<Path> ds = lister.list(dir)) {
-        for (Path p : ds) {
+      try (DirectoryStream<Path> ds = lister.list(io(dir))) {
+        for (Path found : ds) {
+          Path p = base == null ? found : dir.resolve(found.getFileName());
           BasicFileAttributes attrs;
           String name = p.getFileName().toString();
           try {
-            attrs = Files.readAttributes(p, BasicFileAttributes.class);
+            attrs = Files.readAttributes(found, BasicFileAttributes.class);
           } catch (NoSuchFileException e) { // a dangling symbolic link: not a log file
             continue;
           } catch (IOException e) { // e.g. a symbolic-link loop: skipped and reported
@@ -226,7 +249,7 @@ public final class LocalFileSource implements ObjectSource {
     if (error != null) {
       throw error;
     }
-    return Files.newInputStream(Path.of(ref.key()));
+    return Files.newInputStream(io(Path.of(ref.key())));
   }
 
   /** Whether a path's own name is hidden (starts with a dot). */

@@ -116,6 +116,27 @@ class LocalFileSourceTest {
   }
 
   @Test
+  void relativePathsAgainstAnotherDirectoryKeepTheirKeys() throws IOException {
+    // A resident process serving a client in tmp: "logs" means tmp/logs, the keys stay "logs/...".
+    write(tmp.resolve("logs/b/2.json"), "{\"Records\":[]}");
+    write(tmp.resolve("logs/a.json"), "{}");
+    write(tmp.resolve("logs/.hidden"), "x");
+    LocalFileSource source = new LocalFileSource(tmp, Path.of("logs"));
+    assertThat(source.list())
+        .containsExactly(
+            new ObjectRef("logs", "logs/a.json", 2), new ObjectRef("logs", "logs/b/2.json", 14));
+    try (InputStream in = source.open(source.list().get(1))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"Records\":[]}");
+    }
+    assertThat(new LocalFileSource(tmp, Path.of("logs/a.json")).list())
+        .containsExactly(new ObjectRef("logs", "logs/a.json", 2));
+    assertThatThrownBy(() -> new LocalFileSource(tmp, Path.of("nope")).list())
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessage("nope");
+  }
+
+  @Test
   void missingPath() {
     assertThatThrownBy(() -> new LocalFileSource(tmp.resolve("nope")).list())
         .isInstanceOf(NoSuchFileException.class);

@@ -1,0 +1,288 @@
+package dev.trailquery.functions.fanout;
+
+import dev.trailquery.Trailquery;
+import dev.trailquery.exec.Finisher;
+import dev.trailquery.exec.PartialState;
+import dev.trailquery.exec.Result;
+import dev.trailquery.exec.TooManyGroupsException;
+import dev.trailquery.functions.catalog.ObjectCatalog;
+import dev.trailquery.functions.query.QueryRecord;
+import dev.trailquery.functions.query.QueryRequest;
+import dev.trailquery.functions.query.QueryStats;
+import dev.trailquery.functions.query.QueryStatus;
+import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.ResultField;
+import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.QueryException;
+import dev.trailquery.plan.Plan;
+import dev.trailquery.plan.Planner;
+import dev.trailquery.store.ObjectRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one query: lists the objects of its range, batches them by size, keeps up to {@code
+ * maxWorkers} worker invocations in flight, merges each worker's partial state as it arrives,
+ * writes partial results and statistics while Running, and finishes (sort, limit) with Complete —
+ * or Cancelled when stopped, Timeout past the deadline, Failed on errors. Outstanding work is
+ * cancelled whenever it ends early.
+ */
+public final class Coordinator {
+  /**
+   * What one run took, for benchmarks.
+   *
+   * @param listNanos listing the range
+   * @param mergeNanos decoding and merging worker states, in total
+   * @param maxMergeNanos the slowest single merge
+   */
+  public record Metrics(
+      QueryStatus status,
+      long objects,
+      int batches,
+      long listNanos,
+      long mergeNanos,
+      long maxMergeNanos,
+      long totalNanos) {}
+
+  private record Done(int batch, byte[] state, Throwable error) {}
+
+  private final QueryStore store;
+  private final ObjectCatalog catalog;
+  private final Invoker invoker;
+  private final FanoutConfig config;
+  private final LongSupplier clock;
+
+  public Coordinator(
+      QueryStore store,
+      ObjectCatalog catalog,
+      Invoker invoker,
+      FanoutConfig config,
+      LongSupplier clock) {
+    this.store = store;
+    this.catalog = catalog;
+    this.invoker = invoker;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public FanoutConfig config() {
+    return config;
+  }
+
+  /** Compiles a request the way the coordinator and its workers do. */
+  public static Plan compile(QueryRequest q, long nowMillis) {
+    return Trailquery.compile(
+        q.queryString(), new Planner.Options(q.startMillis(), q.endMillis(), nowMillis, q.limit()));
+  }
+
+  /** Runs the stored query {@code queryId} to its end; never throws for the query's own errors. */
+  public Metrics run(String queryId) {
+    long t0 = System.nanoTime();
+    QueryRecord rec = store.get(queryId).orElse(null);
+    if (rec == null || rec.status().finished()) {
+      return new Metrics(rec == null ? QueryStatus.Failed : rec.status(), 0, 0, 0, 0, 0, 0);
+    }
+    Run run = new Run(rec, t0);
+    try {
+      return run.execute();
+    } catch (QueryException e) {
+      return run.end(QueryStatus.Failed, e.getMessage());
+    } catch (TooManyGroupsException e) {
+      return run.end(QueryStatus.Failed, e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      return run.end(QueryStatus.Failed, "reading the logs failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      return run.end(QueryStatus.Failed, "internal error: " + e);
+    }
+  }
+
+  private final class Run {
+    final QueryRecord rec;
+    final long t0;
+    final Map<Integer, CompletableFuture<byte[]>> inflight = new HashMap<>();
+    final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    Plan plan;
+    PartialState merged;
+    List<List<ObjectRef>> batches = List.of();
+    long objects;
+    int batchesDone;
+    long listNanos;
+    long mergeNanos;
+    long maxMergeNanos;
+
+    Run(QueryRecord rec, long t0) {
+      this.rec = rec;
+      this.t0 = t0;
+    }
+
+    Metrics execute() throws IOException {
+      QueryRequest q = rec.request();
+      plan = compile(q, rec.createTime());
+      merged = new PartialState(plan);
+      long deadline = rec.createTime() + config.timeout().toMillis();
+      if (!store.progress(rec.withProgress(QueryStatus.Running, QueryStats.EMPTY, List.of()))) {
+        return end(QueryStatus.Cancelled, "stopped by request");
+      }
+      long l0 = System.nanoTime();
+      List<ObjectRef> refs =
+          catalog.list(
+              new ObjectCatalog.Range(q.startMillis(), q.endMillis(), q.accounts(), q.regions()));
+      listNanos = System.nanoTime() - l0;
+      objects = refs.size();
+      batches = Batches.split(refs, config);
+      int[] attempts = new int[batches.size()];
+      int next = 0;
+      long lastPublish = clock.getAsLong();
+      long lastCancelCheck = lastPublish;
+      publish();
+      while (batchesDone < batches.size()) {
+        while (inflight.size() < config.maxWorkers() && next < batches.size()) {
+          submit(next++);
+        }
+        long now = clock.getAsLong();
+        if (now >= deadline) {
+          return end(
+              QueryStatus.Timeout,
+              "the query ran longer than " + config.timeout().toSeconds() + " s");
+        }
+        long wait = Math.max(1, Math.min(config.cancelCheckMillis(), deadline - now));
+        Done d;
+        try {
+          d = done.poll(wait, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return end(QueryStatus.Cancelled, "interrupted");
+        }
+        now = clock.getAsLong();
+        if (now - lastCancelCheck >= config.cancelCheckMillis() || d == null) {
+          lastCancelCheck = now;
+          if (cancelled()) {
+            return end(QueryStatus.Cancelled, "stopped by request");
+          }
+        }
+        if (d != null) {
+          inflight.remove(d.batch());
+          if (d.error() != null) {
+            if (++attempts[d.batch()] < config.maxAttempts()) {
+              submit(d.batch());
+            } else {
+              return end(QueryStatus.Failed, "a worker failed: " + describe(d.error()));
+            }
+          } else {
+            long m0 = System.nanoTime();
+            merged.merge(PartialState.fromBytes(plan, d.state()));
+            long m = System.nanoTime() - m0;
+            mergeNanos += m;
+            maxMergeNanos = Math.max(maxMergeNanos, m);
+            batchesDone++;
+          }
+        }
+        if (now - lastPublish >= config.publishMillis() && batchesDone < batches.size()) {
+          lastPublish = now;
+          if (!publish()) {
+            return end(QueryStatus.Cancelled, "stopped by request");
+          }
+        }
+      }
+      return end(QueryStatus.Complete, null);
+    }
+
+    void submit(int batch) {
+      List<ObjectRef> objs = batches.get(batch);
+      QueryRequest q = rec.request();
+      WorkerRequest req =
+          new WorkerRequest(
+              q.queryString(),
+              q.startMillis(),
+              q.endMillis(),
+              rec.createTime(),
+              q.limit(),
+              config.workerParallelism(),
+              objs.getFirst().container(),
+              objs);
+      CompletableFuture<byte[]> f;
+      try {
+        f = invoker.invoke(req);
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      inflight.put(batch, f);
+      f.whenComplete((bytes, err) -> done.add(new Done(batch, bytes, err)));
+    }
+
+    boolean cancelled() {
+      return store.get(rec.queryId()).map(r -> r.status() == QueryStatus.Cancelled).orElse(true);
+    }
+
+    /** Writes partial results; false when the query was stopped meanwhile. */
+    boolean publish() throws IOException {
+      PartialState copy = PartialState.fromBytes(plan, merged.toBytes());
+      Result r = Finisher.finish(copy);
+      return store.progress(rec.withProgress(QueryStatus.Running, stats(r), ResultField.rows(r)));
+    }
+
+    QueryStats stats(Result r) {
+      return QueryStats.of(r.statistics(), objects, batches.size(), batchesDone);
+    }
+
+    Metrics end(QueryStatus status, String message) {
+      for (CompletableFuture<byte[]> f : inflight.values()) {
+        f.cancel(true);
+      }
+      inflight.clear();
+      List<List<ResultField>> rows = List.of();
+      List<String> warnings = List.of();
+      QueryStats stats = QueryStats.EMPTY;
+      if (merged != null) {
+        Result r = Finisher.finish(merged);
+        stats = stats(r);
+        warnings = render(r.warnings());
+        if (status != QueryStatus.Failed) {
+          rows = ResultField.rows(r);
+        }
+      }
+      store.finish(rec.finished(status, clock.getAsLong(), stats, rows, warnings, message));
+      return new Metrics(
+          status,
+          objects,
+          batches.size(),
+          listNanos,
+          mergeNanos,
+          maxMergeNanos,
+          System.nanoTime() - t0);
+    }
+
+    List<String> render(List<Diagnostic> ds) {
+      List<String> out = new ArrayList<>();
+      String src = rec.request().queryString();
+      for (Diagnostic d : ds) {
+        out.add(
+            "line "
+                + d.line(src)
+                + ", column "
+                + d.column(src)
+                + ": "
+                + d.message()
+                + " ["
+                + d.code()
+                + "]");
+      }
+      return out;
+    }
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}
