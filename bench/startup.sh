@@ -10,17 +10,20 @@ runs=20
 Q='filter eventName = "ConsoleLogin" | stats count(*) by sourceIPAddress'
 JAR="$ROOT/cli/target/trailquery.jar"
 "$ROOT/trailquery" check "$Q" >/dev/null 2>&1                      # builds, trains the AOT cache
-TRAILQUERY_NO_AOT=1 "$ROOT/trailquery" check "$Q" >/dev/null 2>&1 # writes the CDS archive
+TRAILQUERY_NO_DAEMON=1 TRAILQUERY_NO_AOT=1 "$ROOT/trailquery" check "$Q" >/dev/null 2>&1 # CDS
 t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-declare -a a b c
+"$ROOT/trailquery" check "$Q" >/dev/null 2>&1                      # starts the daemon
+declare -a a b c d
 for ((i = 0; i < runs; i++)); do
-  a+=("$(t "$ROOT/trailquery" check "$Q")")
-  b+=("$(t env TRAILQUERY_NO_AOT=1 "$ROOT/trailquery" check "$Q")")
+  d+=("$(t "$ROOT/trailquery" check "$Q")")
+  a+=("$(t env TRAILQUERY_NO_DAEMON=1 "$ROOT/trailquery" check "$Q")")
+  b+=("$(t env TRAILQUERY_NO_DAEMON=1 TRAILQUERY_NO_AOT=1 "$ROOT/trailquery" check "$Q")")
   c+=("$(t "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:off -jar "$JAR" check "$Q")")
 done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "./trailquery check (launcher + JVM, AOT cache):     median $(med "${a[@]}") ms"
-echo "./trailquery check (TRAILQUERY_NO_AOT=1: CDS only): median $(med "${b[@]}") ms"
+echo "./trailquery check (client + warm daemon):          median $(med "${d[@]}") ms"
+echo "./trailquery check (NO_DAEMON: JVM, AOT cache):     median $(med "${a[@]}") ms"
+echo "./trailquery check (NO_DAEMON, NO_AOT: CDS only):   median $(med "${b[@]}") ms"
 echo "java -jar check (no class-data sharing, C1 only):   median $(med "${c[@]}") ms"
 # Lambda handlers' cold initialisation: a fresh JVM per run with the functions zip (classes, lib/)
 # and the layer (java/lib/) on the class path, as Lambda's Java runtime lays them out; no network.

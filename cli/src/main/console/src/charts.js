@@ -34,6 +34,7 @@ export function drawChart(box, spec) {
   canvas.setAttribute("aria-label", `${spec.title}: ${spec.kind} chart of ${spec.datasets.length} series over ${spec.labels.length} points; the data table follows`);
   box.append(canvas);
   const stacked = spec.kind === "stacked";
+  const integers = spec.datasets.every((d) => d.data.every((v) => v == null || Number.isInteger(v)));
   const type = spec.kind === "line" ? "line" : "bar";
   const datasets = spec.datasets.map((d, i) => {
     const color = d.color ?? PALETTE[i % PALETTE.length];
@@ -76,6 +77,7 @@ export function drawChart(box, spec) {
           stacked,
           beginAtZero: true,
           grid: { color: "#edf0f3" },
+          ticks: integers ? { precision: 0 } : {},
           title: { display: !!spec.yTitle, text: spec.yTitle },
         },
       },

@@ -107,6 +107,16 @@ const logsInsights = StreamLanguage.define({
       state.regexOk = false;
       return "regexp";
     }
+    if (stream.match(/^\{\{\s*\w+\s*\}\}/)) {
+      // a saved query's parameter placeholder
+      state.command = false;
+      return "atom";
+    }
+    if (state.command && stream.match(/^\$[\w./-]+/)) {
+      // $SavedQuery(p="v"): a parameterized saved query
+      state.command = false;
+      return "keyword";
+    }
     if (stream.match("|")) {
       state.command = true;
       state.regexOk = false;
@@ -140,7 +150,7 @@ const logsInsights = StreamLanguage.define({
         state.regexOk = false;
         return "function";
       }
-      state.regexOk = state.regexOk && false;
+      state.regexOk = false;
       return "propertyName";
     }
     if (stream.match(/^(=~|!=|<=|>=|[=<>+\-*/%^!])/)) {

@@ -513,14 +513,13 @@ export function toCsv(fields, rows) {
   const cell = (v) => (v == null ? "" : /[",\r\n]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v);
   return [fields.map(cell).join(","), ...rows.map((r) => fields.map((f) => cell(r[f])).join(","))].join("\r\n") + "\r\n";
 }
-$("export-csv").addEventListener("click", () => download(`trailquery-${stamp()}.csv`, "text/csv", toCsv(state.fields, sortedRows())));
-$("export-json").addEventListener("click", () =>
-  download(
-    `trailquery-${stamp()}.json`,
-    "application/json",
-    JSON.stringify({ fields: state.fields, rows: sortedRows(), statistics: state.statistics ?? {} }, null, 2) + "\n",
-  ),
-);
+/** The results as the export buttons save them: CSV (RFC 4180, as `--format csv`) or JSON. */
+function exportText(kind) {
+  if (kind === "csv") return toCsv(state.fields, sortedRows());
+  return JSON.stringify({ fields: state.fields, rows: sortedRows(), statistics: state.statistics ?? {} }, null, 2) + "\n";
+}
+$("export-csv").addEventListener("click", () => download(`trailquery-${stamp()}.csv`, "text/csv", exportText("csv")));
+$("export-json").addEventListener("click", () => download(`trailquery-${stamp()}.json`, "application/json", exportText("json")));
 
 // ---------------------------------------------------------------- discovered fields
 
@@ -742,8 +741,12 @@ function renderSaved() {
     b.querySelector(".desc").textContent = q.description ?? q.queryString.replace(/\s+/g, " ");
     b.title = q.queryString;
     b.setAttribute("aria-label", `Open saved query ${q.name}`);
+    // Parameterized saved queries ({{p}} placeholders) run as $Name(p="v", ...).
+    const params = Array.isArray(q.parameters) ? q.parameters : [];
+    const inputs = new Map();
+    const text = () => (params.length ? invocation(q.name, params, inputs) : q.queryString);
     b.addEventListener("click", () => {
-      setQuery(q.queryString);
+      setQuery(text());
       editor.focus();
     });
     const run = document.createElement("button");
@@ -752,10 +755,27 @@ function renderSaved() {
     run.dataset.action = "run-saved";
     run.setAttribute("aria-label", `Run saved query ${q.name}`);
     run.addEventListener("click", () => {
-      setQuery(q.queryString);
+      setQuery(text());
       runQuery();
     });
     li.append(b, run);
+    if (params.length) {
+      const box = document.createElement("div");
+      box.className = "params";
+      for (const p of params) {
+        const label = document.createElement("label");
+        label.textContent = p.name + " ";
+        const input = document.createElement("input");
+        input.value = p.defaultValue ?? "";
+        input.placeholder = p.description ?? (p.defaultValue == null ? "required" : "");
+        input.dataset.param = p.name;
+        if (p.description) input.title = p.description;
+        label.append(input);
+        box.append(label);
+        inputs.set(p.name, input);
+      }
+      li.append(box);
+    }
     if (!q.builtin) {
       const del = document.createElement("button");
       del.type = "button";
@@ -776,6 +796,13 @@ function renderSaved() {
     ul.append(li);
   }
 }
+function invocation(name, params, inputs) {
+  const quote = (v) => '"' + v.replaceAll("\\", "\\\\").replaceAll('"', '\\"') + '"';
+  const args = params
+    .filter((p) => inputs.get(p.name).value !== "")
+    .map((p) => `${p.name}=${quote(inputs.get(p.name).value)}`);
+  return `$${name}(${args.join(", ")})`;
+}
 $("saved-filter").addEventListener("input", renderSaved);
 $("save").addEventListener("click", () => {
   $("save-form").hidden = false;
@@ -788,7 +815,14 @@ $("save-form").addEventListener("submit", async (e) => {
   const name = $("save-name").value.trim();
   const description = $("save-description").value.trim();
   try {
-    await api("PUT", "saved-queries/" + namePath(name), { queryString: getQuery(), ...(description ? { description } : {}) });
+    const queryString = getQuery();
+    // {{p}} placeholders make a parameterized saved query (run as $Name(p="v")).
+    const names = [...new Set([...queryString.matchAll(/\{\{\s*([A-Za-z_]\w*)\s*\}\}/g)].map((m) => m[1]))];
+    await api("PUT", "saved-queries/" + namePath(name), {
+      queryString,
+      ...(description ? { description } : {}),
+      ...(names.length ? { parameters: names.map((n) => ({ name: n })) } : {}),
+    });
     $("save-form").hidden = true;
     toast(`Saved ${name}`);
     loadSaved();
@@ -966,5 +1000,7 @@ window.trailquery = {
   stop: () => stopQuery(),
   showView,
   rows: () => state.rows.map((r) => ({ ...r })),
+  exportCsv: () => exportText("csv"),
+  exportJson: () => exportText("json"),
   fields: () => [...state.fields],
 };

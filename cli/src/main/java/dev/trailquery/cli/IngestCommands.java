@@ -3,6 +3,7 @@ package dev.trailquery.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.contract.Env;
+import dev.trailquery.contract.SamEnv;
 import dev.trailquery.contributor.InsightReport;
 import dev.trailquery.exec.Result;
 import dev.trailquery.functions.aws.AwsClients;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class IngestCommands {
   static final String USAGE =
       """
-        local-init       create the DynamoDB tables and the bucket if missing (on AWS_ENDPOINT_URL_*)
-                         and print the export lines the handlers need
+        local-init [--sam-env]
+                         create the DynamoDB tables and the bucket if missing (on AWS_ENDPOINT_URL_*)
+                         and print the export lines the handlers need; --sam-env: print instead the
+                         --env-vars JSON of sam local (template synthesized with -c local=true)
         invoke FUNCTION EVENT.json
                          run a Lambda handler in-process with an event (FUNCTION: ingest);
                          alarm notifications go to stderr (and TRAILQUERY_ALARM_FILE if set)
@@ -144,7 +148,7 @@ final class IngestCommands {
   }
 
   static int localInit(List<String> argv, PrintStream out, PrintStream err) {
-    Args.parse(argv, Set.of(), Set.of());
+    Args opts = Args.parse(argv, Set.of(), Set.of("sam-env"));
     String subs = subscriptionsTable();
     String results = resultsTable();
     String queries = Tables.queriesName(IngestCommands::env);
@@ -176,6 +180,10 @@ final class IngestCommands {
               + bucket
               + (c ? " (created)" : " (exists)"));
     }
+    if (opts.flag("sam-env")) {
+      out.print(samEnv(subs, results, queries, bucket));
+      return 0;
+    }
     for (String name : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_REGION")) {
       String v = env(name);
       if (v != null) {
@@ -188,6 +196,30 @@ final class IngestCommands {
     // The query API (serve with AWS endpoints, AwsApi): its table.
     out.println("export " + Tables.ENV_QUERIES + "=" + queries);
     return 0;
+  }
+
+  /**
+   * The {@code --env-vars} JSON of {@code sam local} for these tables and bucket, with the
+   * endpoints of this environment ({@code AWS_ENDPOINT_URL_S3}, {@code _DYNAMODB}, {@code _SNS}, or
+   * {@code AWS_ENDPOINT_URL}); alarm notifications become log lines (no topic).
+   */
+  static String samEnv(String subs, String results, String queries, String bucket) {
+    Map<Env, String> values = new EnumMap<>(Env.class);
+    String any = env("AWS_ENDPOINT_URL");
+    for (Env e : Env.LOCAL_ENDPOINTS) {
+      String v = env(e.var());
+      if (v != null || any != null) {
+        values.put(e, v != null ? v : any);
+      }
+    }
+    values.put(Env.TRAIL_BUCKET, bucket);
+    values.put(Env.TRAIL_PREFIX, "");
+    values.put(Env.SUBSCRIPTIONS_TABLE, subs);
+    values.put(Env.RESULTS_TABLE, results);
+    values.put(Env.QUERIES_TABLE, queries);
+    values.put(Env.RESULTS_BUCKET, bucket);
+    values.put(Env.ALARM_TOPIC_ARN, "");
+    return SamEnv.json(values);
   }
 
   static int invoke(List<String> argv, PrintStream out, PrintStream err) throws IOException {

@@ -47,6 +47,9 @@ public final class Main {
         serve [--port 8080] [--logs DIR] [--workers N] [--api URL [--region R]]
                          the console at / and the query API over HTTP (POST /queries, ...);
                          --api forwards to a deployed stage, signed with SigV4
+        daemon status|stop
+                         the warm JVM ./trailquery keeps for query and check over local paths
+                         (docs/PERFORMANCE.md; TRAILQUERY_NO_DAEMON=1: none)
         version          print the version
 
       T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or epoch

@@ -291,6 +291,31 @@ class ConsoleBrowserTest {
         .isEqualTo(expected.get("statistics").get("recordsMatched").asText());
     assertThat(testid("records-scanned").getText())
         .isEqualTo(expected.get("statistics").get("recordsScanned").asText());
+    // Export: the CSV is `query --format csv`'s, byte for byte; the JSON has the same rows.
+    MainTest.Run csv =
+        MainTest.run(
+            "query", stats, SAMPLES.toString(), "--start", START, "--end", END, "--format", "csv");
+    // (WebDriver hands strings back with \n line ends: the CRLFs are checked in the page.)
+    assertThat(js("return window.trailquery.exportCsv().split('\\r\\n').join('\\n')"))
+        .isEqualTo(csv.out().replace("\r\n", "\n"));
+    assertThat(
+            js(
+                "const t = window.trailquery.exportCsv(); return t.endsWith('\\r\\n')"
+                    + " && t.split('\\r\\n').length === t.split('\\n').length"))
+        .isEqualTo(true);
+    assertThat(csv.out()).endsWith("\r\n");
+    JsonNode exported =
+        MainTest.JSON.readTree((String) js("return window.trailquery.exportJson()"));
+    assertThat(exported.get("fields")).isEqualTo(expected.get("fields"));
+    assertThat(exported.get("rows")).hasSize(expected.get("rows").size());
+    for (int i = 0; i < expected.get("rows").size(); i++) {
+      for (String f : fields) {
+        assertThat(exported.get("rows").get(i).get(f).asText())
+            .isEqualTo(expected.get("rows").get(i).get(f).asText());
+      }
+    }
+    assertThat(testid("export-csv").isEnabled()).isTrue();
+
     // Not a bin() query: a bar per group.
     waitFor(() -> js("return document.querySelector(\"[data-testid='chart'] canvas\")"));
     assertThat(chartData("chart")).hasSize(Math.min(body().size(), 50) + 1);
@@ -556,6 +581,12 @@ class ConsoleBrowserTest {
         assertThat(e.isDisplayed()).as(id).isTrue();
         assertThat(e.getRect().getX() + e.getRect().getWidth()).as(id).isLessThanOrEqualTo(390);
       }
+      // Everything the page loaded came from this server: it works offline.
+      assertThat(
+              js(
+                  "return performance.getEntriesByType('resource')"
+                      + ".filter(e => !e.name.startsWith(location.origin)).map(e => e.name)"))
+          .isEqualTo(List.of());
       shot("console-phone");
     } finally {
       driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
@@ -648,5 +679,20 @@ class ConsoleBrowserTest {
             "2026-11-20 10:00:00 2 1", "2026-11-20 11:00:00 0 0", "2026-11-20 12:00:00 3 0");
     assertThat(testid("alarm").getText()).contains("ALARM").contains("calls");
     shot("console-subscription");
+
+    // At phone width too.
+    try {
+      viewport(390, 844, true);
+      open(subscriptions, "#subs");
+      viewport(390, 844, true);
+      waitFor(() -> !driver.findElements(item).isEmpty());
+      driver.findElement(item).findElement(By.cssSelector(".item-main")).click();
+      waitFor(
+          () -> js("return document.querySelector(\"[data-testid='subscription-chart'] canvas\")"));
+      assertThat(noHorizontalScroll()).isTrue();
+      shot("console-subscription-phone");
+    } finally {
+      driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
   }
 }

@@ -43,7 +43,7 @@ final class Lambdas {
         LayerVersion.Builder.create(stack, "EngineLayer")
             .code(Code.fromAsset(assets.layerZip()))
             .compatibleRuntimes(List.of(Runtime.JAVA_25))
-            .compatibleArchitectures(List.of(Architecture.ARM_64))
+            .compatibleArchitectures(List.of(architecture(config)))
             .description("trailquery engine and its dependencies (java/lib)")
             .build();
     code = Code.fromAsset(assets.functionsZip());
@@ -80,7 +80,7 @@ final class Lambdas {
     Function fn =
         Function.Builder.create(stack, id + "Function")
             .runtime(Runtime.JAVA_25)
-            .architecture(Architecture.ARM_64)
+            .architecture(architecture(config))
             .handler(which.handler())
             .code(code)
             .layers(List.of(layer))
@@ -89,10 +89,10 @@ final class Lambdas {
             .role(role)
             .logGroup(logs)
             .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .environment(environment(which, env, jvm))
+            .environment(environment(which, env, jvm, config.local()))
             .description(description)
             .build();
-    ((CfnFunction) fn.getNode().getDefaultChild()).overrideLogicalId(id + "Function");
+    ((CfnFunction) fn.getNode().getDefaultChild()).overrideLogicalId(which.logicalId());
     Alias alias =
         Alias.Builder.create(stack, id + "Alias")
             .aliasName(LambdaFunction.ALIAS)
@@ -107,8 +107,15 @@ final class Lambdas {
    * The variables the contract lists for {@code fn}, with their values from {@code values} ({@code
    * JAVA_TOOL_OPTIONS}: {@code jvm}); a listed variable without a value is a bug in this stack.
    */
-  static Map<String, String> environment(LambdaFunction fn, Map<Env, String> values, String jvm) {
+  static Map<String, String> environment(
+      LambdaFunction fn, Map<Env, String> values, String jvm, boolean local) {
     Map<String, String> out = new LinkedHashMap<>();
+    if (local) { // declared, empty: sam local invoke --env-vars sets them (SAM drops undeclared
+      // ones)
+      for (Env e : Env.LOCAL_ENDPOINTS) {
+        out.put(e.var(), "");
+      }
+    }
     for (Env e : fn.env()) {
       String v = e == Env.JAVA_TOOL_OPTIONS ? jvm : values.get(e);
       if (v == null) {
@@ -117,6 +124,11 @@ final class Lambdas {
       out.put(e.var(), v);
     }
     return out;
+  }
+
+  /** arm64 as deployed; x86_64 only when asked ({@code -c architecture=x86_64}). */
+  static Architecture architecture(TrailqueryConfig config) {
+    return config.architecture().equals("x86_64") ? Architecture.X86_64 : Architecture.ARM_64;
   }
 
   /** One least-privilege statement: these actions on these resources. */

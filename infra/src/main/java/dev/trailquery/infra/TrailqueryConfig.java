@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * @param alarmEmail an address subscribed to the alarm topic, or null
  * @param createApiGatewayLogsRole create the region's API Gateway CloudWatch Logs role (account
  *     setting; only where none is set yet)
+ * @param local a template for {@code sam local}: every function also declares the local endpoint
+ *     variables ({@link dev.trailquery.contract.Env#LOCAL_ENDPOINTS}, empty), so that SAM's {@code
+ *     --env-vars} can set them ({@code -c local=true}; never deploy it)
+ * @param architecture the functions' architecture: {@code arm64} (deployed), or {@code x86_64} for
+ *     {@code sam local} on an x86_64 host without QEMU ({@code -c architecture=x86_64})
  */
 public record TrailqueryConfig(
     String trailBucket,
@@ -42,7 +47,9 @@ public record TrailqueryConfig(
     int apiRateLimit,
     int apiBurstLimit,
     String alarmEmail,
-    boolean createApiGatewayLogsRole) {
+    boolean createApiGatewayLogsRole,
+    boolean local,
+    String architecture) {
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern KMS_KEY_ARN =
@@ -74,6 +81,10 @@ public record TrailqueryConfig(
     }
     range("apiRateLimit", apiRateLimit, 1, 10000);
     range("apiBurstLimit", apiBurstLimit, 1, 5000);
+    architecture = architecture == null ? "arm64" : architecture;
+    if (!architecture.equals("arm64") && !architecture.equals("x86_64")) {
+      throw new IllegalArgumentException("architecture: arm64 or x86_64, got " + architecture);
+    }
   }
 
   /** Defaults: a demo trail. */
@@ -98,7 +109,9 @@ public record TrailqueryConfig(
         number(context, "apiRateLimit", 20),
         number(context, "apiBurstLimit", 40),
         text(context, "alarmEmail"),
-        bool(context, "createApiGatewayLogsRole"));
+        bool(context, "createApiGatewayLogsRole"),
+        bool(context, "local"),
+        text(context, "architecture"));
   }
 
   /** Settings from a map (tests). */

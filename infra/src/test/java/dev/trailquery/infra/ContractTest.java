@@ -193,4 +193,62 @@ class ContractTest {
     }
     assertThat(Env.DEFAULT_RETENTION_DAYS.var()).isEqualTo("TRAILQUERY_DEFAULT_RETENTION_DAYS");
   }
+
+  @Test
+  void aLocalTemplateDeclaresTheEndpointsAndSamEnvVarsNamesOnlyDeclaredVariables()
+      throws IOException {
+    Template local = TestStacks.template(TestStacks.stack(Map.of("local", "true")));
+    Map<String, Map<String, Object>> fns = Cfn.resources(local, "AWS::Lambda::Function");
+    Map<Env, String> values = new java.util.EnumMap<>(Env.class);
+    for (Env e : Env.values()) {
+      values.put(e, "value-of-" + e.var());
+    }
+    JsonNode samEnv = JSON.readTree(dev.trailquery.contract.SamEnv.json(values));
+    for (LambdaFunction f : LambdaFunction.values()) {
+      @SuppressWarnings("unchecked")
+      var vars =
+          (Map<String, Object>)
+              ((Map<String, Object>) Cfn.props(fns.get(f.logicalId())).get("Environment"))
+                  .get("Variables");
+      for (Env e : Env.LOCAL_ENDPOINTS) {
+        assertThat(vars).as(f + " declares " + e.var()).containsEntry(e.var(), "");
+      }
+      JsonNode given = samEnv.get(f.logicalId());
+      assertThat(given).as(f.logicalId() + " in the --env-vars file").isNotNull();
+      given
+          .fieldNames()
+          .forEachRemaining(
+              n -> assertThat(vars).as(f + ": SAM passes only declared variables").containsKey(n));
+      assertThat(given.get(Env.ENDPOINT_S3.var()).asText())
+          .isEqualTo("value-of-AWS_ENDPOINT_URL_S3");
+    }
+    assertThat(samEnv.get("ApiFunction").get(Env.COORDINATOR_FUNCTION.var()).asText())
+        .as("locally the API runs the coordinator on a thread")
+        .isEmpty();
+    // the deployed template never declares them
+    for (var fn : Cfn.resources(T, "AWS::Lambda::Function").values()) {
+      Object env = Cfn.props(fn).get("Environment");
+      if (env != null) {
+        assertThat(env.toString()).doesNotContain("AWS_ENDPOINT_URL");
+      }
+    }
+  }
+
+  @Test
+  void architectureIsArm64UnlessAskedForTheHosts() {
+    for (var fn : Cfn.resources(T, "AWS::Lambda::Function").entrySet()) {
+      if (fn.getKey().endsWith("Function")) {
+        assertThat(Cfn.props(fn.getValue()).get("Architectures")).isEqualTo(List.of("arm64"));
+      }
+    }
+    Template x86 = TestStacks.template(TestStacks.stack(Map.of("architecture", "x86_64")));
+    for (LambdaFunction f : LambdaFunction.values()) {
+      assertThat(
+              Cfn.props(Cfn.resources(x86, "AWS::Lambda::Function").get(f.logicalId()))
+                  .get("Architectures"))
+          .isEqualTo(List.of("x86_64"));
+    }
+    x86.hasResourceProperties(
+        "AWS::Lambda::LayerVersion", Map.of("CompatibleArchitectures", List.of("x86_64")));
+  }
 }

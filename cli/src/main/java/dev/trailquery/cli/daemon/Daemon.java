@@ -319,11 +319,12 @@ public final class Daemon {
             + " running; "
             + jar
             + "\n";
-    frames.write(Wire.OUT, line.getBytes(StandardCharsets.UTF_8), 0, line.length());
-    frames.exit(0);
-    if (what.equals("stop")) {
+    if (what.equals("stop")) { // before the answer: a command right after starts a new daemon
       stop("asked to stop (trailquery daemon stop)");
     }
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    frames.write(Wire.OUT, b, 0, b.length);
+    frames.exit(0);
   }
 
   /** Runs the command; a byte from the client or its end of the stream cancels it. */

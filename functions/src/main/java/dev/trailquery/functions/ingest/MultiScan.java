@@ -4,6 +4,7 @@ import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.plan.Pipeline;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.RowOp;
 import dev.trailquery.read.CloudTrailReader;
@@ -103,8 +104,10 @@ public final class MultiScan {
     int n = targets.size();
     @SuppressWarnings("unchecked")
     Map<Long, PartialState>[] states = new Map[n];
+    RowOp[][] ops = new RowOp[n][];
     for (int t = 0; t < n; t++) {
       states[t] = new HashMap<>();
+      ops[t] = targets.get(t).plan().recordOps().toArray(RowOp[]::new);
     }
     @SuppressWarnings("unchecked")
     Map<Long, long[]>[] hist = new Map[periods.size()];
@@ -145,17 +148,14 @@ public final class MultiScan {
                 if (s.ptr() >= 0) {
                   row[s.ptr()] = Scan.pointer(bucket, key, index);
                 }
-                boolean keep = true;
-                for (RowOp op : plan.recordOps()) {
-                  if (!op.apply(row)) {
-                    keep = false;
-                    break;
-                  }
-                }
-                if (keep) {
-                  long bin = binStarts[periodOf[t]];
-                  states[t].computeIfAbsent(bin, k -> new PartialState(plan)).accept(row);
-                }
+                long bin = binStarts[periodOf[t]];
+                Map<Long, PartialState> byBin = states[t];
+                // unnest may make several rows of one record (Pipeline numbers them)
+                Pipeline.run(
+                    ops[t],
+                    row,
+                    s.element(),
+                    r -> byBin.computeIfAbsent(bin, k -> new PartialState(plan)).accept(r));
               }
               return true;
             });

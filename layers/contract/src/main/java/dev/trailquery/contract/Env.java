@@ -52,7 +52,20 @@ public enum Env {
   /** A file alarm notifications are appended to as JSON lines (local runs). */
   ALARM_FILE("TRAILQUERY_ALARM_FILE", null),
   /** The JVM's options variable: tiered compilation is chosen per function (docs/DEPLOY.md). */
-  JAVA_TOOL_OPTIONS("JAVA_TOOL_OPTIONS", null);
+  JAVA_TOOL_OPTIONS("JAVA_TOOL_OPTIONS", null),
+  /** The AWS SDK's S3 endpoint (an S3-compatible server; path-style addressing is then used). */
+  ENDPOINT_S3("AWS_ENDPOINT_URL_S3", null),
+  /** The AWS SDK's DynamoDB endpoint. */
+  ENDPOINT_DYNAMODB("AWS_ENDPOINT_URL_DYNAMODB", null),
+  /** The AWS SDK's SNS endpoint (alarm notifications). */
+  ENDPOINT_SNS("AWS_ENDPOINT_URL_SNS", null);
+
+  /**
+   * The endpoints a local run points at S3-, DynamoDB- and SNS-compatible servers with: read by the
+   * AWS SDK, set only for local runs ({@code ./trailquery local-init}, {@code sam local}).
+   */
+  public static final java.util.List<Env> LOCAL_ENDPOINTS =
+      java.util.List.of(ENDPOINT_S3, ENDPOINT_DYNAMODB, ENDPOINT_SNS);
 
   private final String var;
   private final String dflt;

@@ -72,6 +72,11 @@ public enum LambdaFunction {
     return id;
   }
 
+  /** The function's logical ID in the template ({@code IngestFunction}, ...). */
+  public String logicalId() {
+    return id + "Function";
+  }
+
   /** {@code class::method}, as Lambda's handler setting takes it. */
   public String handler() {
     return handler;

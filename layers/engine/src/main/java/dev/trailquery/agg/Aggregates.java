@@ -1,6 +1,7 @@
 package dev.trailquery.agg;
 
 import dev.trailquery.eval.CompileContext;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.ast.Expr;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +13,11 @@ import java.util.Map;
  * The registry of aggregates: which names are aggregates, and binding a call to an {@link
  * AggregateFunction} with its literal parameters.
  *
- * <p>Errors (thrown as {@code ctx.error}): {@code TQ2001} unknown aggregate, {@code TQ2002} wrong
- * number of arguments (or {@code *} where a field is needed), {@code TQ2003} a literal parameter
- * out of range or not a literal, {@code TQ2004} an aggregate inside an aggregate's argument.
+ * <p>Errors (thrown as {@code ctx.error}): {@link ErrorCode#UNKNOWN_AGGREGATE} (TQ2301), {@link
+ * ErrorCode#AGGREGATE_ARITY} (TQ2302: wrong number of arguments, or {@code *} where a field is
+ * needed), {@link ErrorCode#AGGREGATE_PARAMETER} (TQ2303: a literal parameter out of range or not a
+ * literal), {@link ErrorCode#AGGREGATE_IN_ARGUMENT} (TQ2304: an aggregate inside an aggregate's
+ * argument).
  *
  * <p>A state is restored with the bound function: {@code bound.function().read(in)}; its image
  * carries the aggregate's kind, so reading another aggregate's state fails with an {@link
@@ -29,6 +32,9 @@ public final class Aggregates {
   static {
     List<String> names = new ArrayList<>();
     for (Kind k : Kind.values()) {
+      if (k == Kind.FREQUENT) {
+        continue; // a command, not an aggregate of stats
+      }
       names.add(k.canonical);
       BY_NAME.put(k.canonical.toLowerCase(Locale.ROOT), k);
       for (String alias : k.aliases) {
@@ -56,7 +62,10 @@ public final class Aggregates {
   public static BoundAggregate bind(Expr.Call call, CompileContext ctx) {
     Kind kind = BY_NAME.get(call.name().toLowerCase(Locale.ROOT));
     if (kind == null) {
-      throw ctx.error(call.span(), "TQ2301", "unknown aggregate '" + call.name() + "'");
+      throw ctx.error(
+          call.span(),
+          ErrorCode.UNKNOWN_AGGREGATE.code(),
+          "unknown aggregate '" + call.name() + "'");
     }
     List<Expr> args = call.args();
     for (Expr arg : args) {
@@ -71,7 +80,7 @@ public final class Aggregates {
         if (args.size() > 1) {
           throw ctx.error(
               call.span(),
-              "TQ2302",
+              ErrorCode.AGGREGATE_ARITY.code(),
               name
                   + " takes at most one argument: "
                   + name
@@ -86,16 +95,19 @@ public final class Aggregates {
       case PCT -> {
         String usage = name + " takes a field and a percentile between 0 and 100";
         if (call.star() || args.size() != 2) {
-          throw ctx.error(call.span(), "TQ2302", usage);
+          throw ctx.error(call.span(), ErrorCode.AGGREGATE_ARITY.code(), usage);
         }
         if (!(args.get(1) instanceof Expr.NumberLit p) || !(p.value() >= 0 && p.value() <= 100)) {
-          throw ctx.error(args.get(1).span(), "TQ2303", usage);
+          throw ctx.error(args.get(1).span(), ErrorCode.AGGREGATE_PARAMETER.code(), usage);
         }
         yield new BoundAggregate(new Percentile(p.value()), args.getFirst());
       }
       default -> {
         if (call.star() || args.size() != 1) {
-          throw ctx.error(call.span(), "TQ2302", name + " takes one argument: " + name + "(field)");
+          throw ctx.error(
+              call.span(),
+              ErrorCode.AGGREGATE_ARITY.code(),
+              name + " takes one argument: " + name + "(field)");
         }
         yield new BoundAggregate(function(kind), args.getFirst());
       }
@@ -117,6 +129,7 @@ public final class Aggregates {
       case LATEST -> new EarliestLatest(true);
       case SORTS_FIRST -> new SortsFirstLast(false);
       case SORTS_LAST -> new SortsFirstLast(true);
+      case FREQUENT -> throw new IllegalArgumentException("countFrequent is a command");
     };
   }
 
@@ -125,7 +138,9 @@ public final class Aggregates {
       case Expr.Call c -> {
         if (isAggregate(c.name())) {
           throw ctx.error(
-              c.span(), "TQ2304", "aggregate '" + c.name() + "' inside another aggregate");
+              c.span(),
+              ErrorCode.AGGREGATE_IN_ARGUMENT.code(),
+              "aggregate '" + c.name() + "' inside another aggregate");
         }
         for (Expr a : c.args()) {
           checkNoAggregate(a, ctx);
@@ -141,6 +156,8 @@ public final class Aggregates {
         checkNoAggregate(l.pattern(), ctx);
       }
       case Expr.In in -> checkNoAggregate(in.subject(), ctx);
+      case Expr.InQuery in -> checkNoAggregate(in.subject(), ctx);
+      case Expr.Access a -> checkNoAggregate(a.target(), ctx);
       case Expr.ListLit l -> {
         for (Expr item : l.items()) {
           checkNoAggregate(item, ctx);

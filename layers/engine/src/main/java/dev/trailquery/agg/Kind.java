@@ -14,7 +14,9 @@ enum Kind {
   EARLIEST(10, "earliest"),
   LATEST(11, "latest"),
   SORTS_FIRST(12, "sortsFirst"),
-  SORTS_LAST(13, "sortsLast");
+  SORTS_LAST(13, "sortsLast"),
+  /** The {@code countFrequent} command's state; not callable in {@code stats}. */
+  FREQUENT(14, "countFrequent");
 
   final int id;
   final String canonical;

@@ -103,6 +103,8 @@ record MinMax(boolean max) implements AggregateFunction {
       }
       if (!hasNumber && value instanceof String s) {
         offerText(s);
+      } else if (!hasNumber && value instanceof dev.trailquery.value.JsonValue j) {
+        offerText(j.text()); // a map or list compares as its JSON text
       }
     }
 

@@ -68,6 +68,13 @@ public final class Skipping {
         case Command.Dedup d -> {
           break loop;
         }
+        case Command.CountFrequent f -> {
+          break loop;
+        }
+        // rows that multiply or gain fields: what they define no longer reads the record
+        case Command.Unnest u -> shadowed.add(u.into().name());
+        case Command.Expand x -> shadowed.add(x.field().name());
+        case Command.Lookup l -> l.outputs().forEach(o -> shadowed.add(o.field().name()));
       }
     }
     tests.removeIf(t -> t == ALWAYS);
@@ -203,10 +210,23 @@ public final class Skipping {
   private static String field(Expr e, Set<String> shadowed) {
     if (e instanceof Expr.FieldRef f
         && Compactor.SUMMARY_FIELDS.contains(f.name())
-        && !shadowed.contains(f.name())) {
+        && !shadowedPath(f.name(), shadowed)) {
       return f.name();
     }
     return null;
+  }
+
+  /** Whether the name or a map it starts with ({@code u} of {@code u.arn}) was redefined. */
+  private static boolean shadowedPath(String name, Set<String> shadowed) {
+    if (shadowed.contains(name)) {
+      return true;
+    }
+    for (int i = name.indexOf('.'); i > 0; i = name.indexOf('.', i + 1)) {
+      if (shadowed.contains(name.substring(0, i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Object literal(Expr e) {

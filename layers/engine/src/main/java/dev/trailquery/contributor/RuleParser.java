@@ -7,6 +7,7 @@ import dev.trailquery.contributor.ContributorRule.AggregateOn;
 import dev.trailquery.contributor.ContributorRule.Filter;
 import dev.trailquery.contributor.ContributorRule.Op;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class RuleParser {
       throw new QueryException(
           text,
           Diagnostic.error(
-              "TQ4505",
+              ErrorCode.RULE_LIMIT.code(),
               "$: a rule is at most " + MAX_LENGTH + " characters",
               new Span(MAX_LENGTH, text.length())));
     }
@@ -75,12 +76,12 @@ public final class RuleParser {
       throw new QueryException(
           text,
           Diagnostic.error(
-              "TQ4501",
+              ErrorCode.RULE_NOT_JSON.code(),
               "not valid JSON: " + e.getOriginalMessage(),
               new Span(at, Math.min(text.length(), at + 1))));
     }
     if (root == null || !root.isObject()) {
-      throw error("TQ4503", "$", "a rule is a JSON object");
+      throw error(ErrorCode.RULE_BAD_VALUE.code(), "$", "a rule is a JSON object");
     }
     only(
         root,
@@ -99,7 +100,7 @@ public final class RuleParser {
             root, "$", "Schema", "an object {\"Name\": \"CloudWatchLogRule\", \"Version\": 1}");
     if (!schema.isObject()) {
       throw error(
-          "TQ4503",
+          ErrorCode.RULE_BAD_VALUE.code(),
           "$.Schema",
           "expected an object {\"Name\": \"CloudWatchLogRule\", \"Version\": 1}");
     }
@@ -107,7 +108,7 @@ public final class RuleParser {
     JsonNode name = required(schema, "$.Schema", "Name", "\"CloudWatchLogRule\"");
     if (!name.isTextual() || !name.textValue().equals("CloudWatchLogRule")) {
       throw error(
-          "TQ4503",
+          ErrorCode.RULE_BAD_VALUE.code(),
           "$.Schema.Name",
           "expected \"CloudWatchLogRule\""
               + (name.isTextual() && name.textValue().equals("ServiceLogRule")
@@ -116,10 +117,13 @@ public final class RuleParser {
     }
     JsonNode version = required(schema, "$.Schema", "Version", "1");
     if (!version.isNumber() || version.doubleValue() != 1) {
-      throw error("TQ4503", "$.Schema.Version", "expected 1");
+      throw error(ErrorCode.RULE_BAD_VALUE.code(), "$.Schema.Version", "expected 1");
     }
     if (root.has("LogGroupNames") && root.has("LogGroupARNs")) {
-      throw error("TQ4503", "$.LogGroupARNs#name", "give LogGroupNames or LogGroupARNs, not both");
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(),
+          "$.LogGroupARNs#name",
+          "give LogGroupNames or LogGroupARNs, not both");
     }
     List<String> groups = new ArrayList<>();
     for (String g : List.of("LogGroupNames", "LogGroupARNs")) {
@@ -130,14 +134,16 @@ public final class RuleParser {
     JsonNode format = required(root, "$", "LogFormat", "\"JSON\"");
     if (!format.isTextual()
         || !(format.textValue().equals("JSON") || format.textValue().equals("CLF"))) {
-      throw error("TQ4503", "$.LogFormat", "expected \"JSON\" or \"CLF\"");
+      throw error(ErrorCode.RULE_BAD_VALUE.code(), "$.LogFormat", "expected \"JSON\" or \"CLF\"");
     }
     if (format.textValue().equals("CLF")) {
       throw error(
-          "TQ4506", "$.LogFormat", "CLF rules are not supported: CloudTrail records are JSON");
+          ErrorCode.RULE_UNSUPPORTED.code(),
+          "$.LogFormat",
+          "CLF rules are not supported: CloudTrail records are JSON");
     }
     if (root.has("Fields")) {
-      throw error("TQ4503", "$.Fields#name", "Fields is for CLF rules only");
+      throw error(ErrorCode.RULE_BAD_VALUE.code(), "$.Fields#name", "Fields is for CLF rules only");
     }
     JsonNode agg = required(root, "$", "AggregateOn", "\"Count\" or \"Sum\"");
     AggregateOn aggregateOn;
@@ -146,11 +152,13 @@ public final class RuleParser {
     } else if (agg.isTextual() && agg.textValue().equals("Sum")) {
       aggregateOn = AggregateOn.SUM;
     } else {
-      throw error("TQ4503", "$.AggregateOn", "expected \"Count\" or \"Sum\"");
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(), "$.AggregateOn", "expected \"Count\" or \"Sum\"");
     }
     JsonNode contribution = required(root, "$", "Contribution", "an object with Keys");
     if (!contribution.isObject()) {
-      throw error("TQ4503", "$.Contribution", "expected an object with Keys");
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(), "$.Contribution", "expected an object with Keys");
     }
     only(contribution, "$.Contribution", Set.of("Keys", "ValueOf", "Filters"));
     JsonNode keysNode =
@@ -164,25 +172,35 @@ public final class RuleParser {
       JsonNode v = contribution.get("ValueOf");
       if (!v.isTextual()) {
         throw error(
-            "TQ4503", "$.Contribution.ValueOf", "expected a selector string such as \"$.bytes\"");
+            ErrorCode.RULE_BAD_VALUE.code(),
+            "$.Contribution.ValueOf",
+            "expected a selector string such as \"$.bytes\"");
       }
       valueOf = property(v.textValue(), "$.Contribution.ValueOf");
       if (aggregateOn != AggregateOn.SUM) {
-        throw error("TQ4503", "$.Contribution.ValueOf", "ValueOf needs \"AggregateOn\": \"Sum\"");
+        throw error(
+            ErrorCode.RULE_BAD_VALUE.code(),
+            "$.Contribution.ValueOf",
+            "ValueOf needs \"AggregateOn\": \"Sum\"");
       }
     } else if (aggregateOn == AggregateOn.SUM) {
       throw error(
-          "TQ4502", "$.AggregateOn", "\"Sum\" needs Contribution.ValueOf: the property to sum");
+          ErrorCode.RULE_MISSING.code(),
+          "$.AggregateOn",
+          "\"Sum\" needs Contribution.ValueOf: the property to sum");
     }
     List<Filter> filters = new ArrayList<>();
     if (contribution.has("Filters")) {
       JsonNode fs = contribution.get("Filters");
       String fp = "$.Contribution.Filters";
       if (!fs.isArray()) {
-        throw error("TQ4503", fp, "expected an array of filters");
+        throw error(ErrorCode.RULE_BAD_VALUE.code(), fp, "expected an array of filters");
       }
       if (fs.size() > MAX_FILTERS) {
-        throw error("TQ4505", fp + "[" + MAX_FILTERS + "]", "at most " + MAX_FILTERS + " filters");
+        throw error(
+            ErrorCode.RULE_LIMIT.code(),
+            fp + "[" + MAX_FILTERS + "]",
+            "at most " + MAX_FILTERS + " filters");
       }
       for (int i = 0; i < fs.size(); i++) {
         filters.add(filter(fs.get(i), fp + "[" + i + "]"));
@@ -193,11 +211,17 @@ public final class RuleParser {
 
   private Filter filter(JsonNode f, String path) {
     if (!f.isObject()) {
-      throw error("TQ4503", path, "expected an object {\"Match\": \"$.field\", \"In\": [...]}");
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(),
+          path,
+          "expected an object {\"Match\": \"$.field\", \"In\": [...]}");
     }
     JsonNode match = required(f, path, "Match", "a selector such as \"$.eventName\"");
     if (!match.isTextual()) {
-      throw error("TQ4503", path + ".Match", "expected a selector string such as \"$.eventName\"");
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(),
+          path + ".Match",
+          "expected a selector string such as \"$.eventName\"");
     }
     String m = property(match.textValue(), path + ".Match");
     Op op = null;
@@ -210,7 +234,7 @@ public final class RuleParser {
       Op o = Op.of(k);
       if (o == null) {
         throw error(
-            "TQ4502",
+            ErrorCode.RULE_MISSING.code(),
             path + "." + k + "#name",
             "unknown filter operator '"
                 + k
@@ -218,7 +242,7 @@ public final class RuleParser {
       }
       if (op != null) {
         throw error(
-            "TQ4503",
+            ErrorCode.RULE_BAD_VALUE.code(),
             path + "." + k + "#name",
             "a filter has one operator; this one already has " + opName);
       }
@@ -227,7 +251,7 @@ public final class RuleParser {
     }
     if (op == null) {
       throw error(
-          "TQ4502",
+          ErrorCode.RULE_MISSING.code(),
           path,
           "a filter needs an operator (In, NotIn, StartsWith, GreaterThan, LessThan, EqualTo, NotEqualTo or IsPresent)");
     }
@@ -238,13 +262,13 @@ public final class RuleParser {
           new Filter(m, op, strings(arg, ap, 1, MAX_STRINGS), null, null);
       case GREATER_THAN, LESS_THAN, EQUAL_TO, NOT_EQUAL_TO -> {
         if (!arg.isNumber()) {
-          throw error("TQ4503", ap, "expected a number");
+          throw error(ErrorCode.RULE_BAD_VALUE.code(), ap, "expected a number");
         }
         yield new Filter(m, op, null, arg.doubleValue(), null);
       }
       case IS_PRESENT -> {
         if (!arg.isBoolean()) {
-          throw error("TQ4503", ap, "expected true or false");
+          throw error(ErrorCode.RULE_BAD_VALUE.code(), ap, "expected true or false");
         }
         yield new Filter(m, op, null, null, arg.booleanValue());
       }
@@ -254,7 +278,7 @@ public final class RuleParser {
   private JsonNode required(JsonNode obj, String path, String name, String what) {
     JsonNode n = obj.get(name);
     if (n == null) {
-      throw error("TQ4502", path, "missing " + name + " (" + what + ")");
+      throw error(ErrorCode.RULE_MISSING.code(), path, "missing " + name + " (" + what + ")");
     }
     return n;
   }
@@ -264,7 +288,7 @@ public final class RuleParser {
       String k = it.next();
       if (!allowed.contains(k)) {
         throw error(
-            "TQ4502",
+            ErrorCode.RULE_MISSING.code(),
             path + "." + k + "#name",
             "unknown member '"
                 + k
@@ -276,18 +300,22 @@ public final class RuleParser {
 
   private List<String> strings(JsonNode arr, String path, int min, int max) {
     if (!arr.isArray()) {
-      throw error("TQ4503", path, "expected an array of strings");
+      throw error(ErrorCode.RULE_BAD_VALUE.code(), path, "expected an array of strings");
     }
     if (arr.size() < min) {
-      throw error("TQ4503", path, "expected at least " + min + " string" + (min == 1 ? "" : "s"));
+      throw error(
+          ErrorCode.RULE_BAD_VALUE.code(),
+          path,
+          "expected at least " + min + " string" + (min == 1 ? "" : "s"));
     }
     if (arr.size() > max) {
-      throw error("TQ4505", path + "[" + max + "]", "at most " + max + " entries");
+      throw error(
+          ErrorCode.RULE_LIMIT.code(), path + "[" + max + "]", "at most " + max + " entries");
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < arr.size(); i++) {
       if (!arr.get(i).isTextual()) {
-        throw error("TQ4503", path + "[" + i + "]", "expected a string");
+        throw error(ErrorCode.RULE_BAD_VALUE.code(), path + "[" + i + "]", "expected a string");
       }
       out.add(arr.get(i).textValue());
     }
@@ -297,7 +325,7 @@ public final class RuleParser {
   private String property(String s, String path) {
     if (!PROPERTY.matcher(s).matches()) {
       throw error(
-          "TQ4504",
+          ErrorCode.RULE_BAD_SELECTOR.code(),
           path,
           "bad property '"
               + s

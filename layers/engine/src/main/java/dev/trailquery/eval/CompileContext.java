@@ -1,5 +1,6 @@
 package dev.trailquery.eval;
 
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.lang.ast.Expr;
@@ -28,6 +29,26 @@ public interface CompileContext {
     return null;
   }
 
+  /**
+   * A context-specific compilation of {@code expr} (record paths reached through {@code
+   * jsonParse(@message)} or an access, read by the reader instead of navigated), or null to compile
+   * it the general way.
+   */
+  default Evaluator rewrite(Expr expr) {
+    return null;
+  }
+
+  /**
+   * The values of a subquery that has already run (their text), for {@code f in ( QUERY )}; an
+   * error where subqueries cannot run.
+   */
+  default java.util.Set<String> subqueryValues(Expr.InQuery query) {
+    throw error(
+        query.span(),
+        ErrorCode.SUBQUERY_NOT_AVAILABLE.code(),
+        "a subquery is not available here; it runs with ./trailquery query and the query API");
+  }
+
   /** The query's start time ({@code --start}), epoch ms; the time of the run when unbounded. */
   long queryStartMillis();
 
@@ -37,6 +58,9 @@ public interface CompileContext {
   /** The time the query started running, epoch ms ({@code now()}). */
   long nowMillis();
 
-  /** An error at {@code span} to throw: {@code throw ctx.error(span, "TQ2103", "...")}. */
+  /**
+   * An error at {@code span} to throw: {@code throw ctx.error(span, ErrorCode.STAR_ARGUMENT.code(),
+   * "...")}.
+   */
   QueryException error(Span span, String code, String message);
 }

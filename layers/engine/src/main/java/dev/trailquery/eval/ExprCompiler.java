@@ -5,6 +5,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.trailquery.agg.Aggregates;
 import dev.trailquery.fn.FunctionDef;
 import dev.trailquery.fn.Functions;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.value.Values;
@@ -27,10 +28,19 @@ public final class ExprCompiler {
   }
 
   public Evaluator compile(Expr expr) {
-    if (expr instanceof Expr.Call || expr instanceof Expr.Binary || expr instanceof Expr.Unary) {
+    if (expr instanceof Expr.Call
+        || expr instanceof Expr.Binary
+        || expr instanceof Expr.Unary
+        || expr instanceof Expr.Access) {
       Evaluator column = ctx.existingColumn(expr);
       if (column != null) {
         return column;
+      }
+    }
+    if (expr instanceof Expr.Access || expr instanceof Expr.Call) {
+      Evaluator rewritten = ctx.rewrite(expr);
+      if (rewritten != null) {
+        return rewritten;
       }
     }
     return switch (expr) {
@@ -39,19 +49,63 @@ public final class ExprCompiler {
       case Expr.PeriodLit p ->
           throw ctx.error(
               p.span(),
-              "TQ2104",
+              ErrorCode.PERIOD_OUT_OF_PLACE.code(),
               "a time period is only allowed as an argument of bin, datefloor or dateceil");
       case Expr.RegexLit r ->
           throw ctx.error(
-              r.span(), "TQ2105", "a regular expression is only allowed after like, =~ or parse");
+              r.span(),
+              ErrorCode.REGEX_OUT_OF_PLACE.code(),
+              "a regular expression is only allowed after like, =~ or parse");
       case Expr.ListLit l ->
-          throw ctx.error(l.span(), "TQ2106", "a list is only allowed after in or not in");
+          throw ctx.error(
+              l.span(),
+              ErrorCode.LIST_OUT_OF_PLACE.code(),
+              "a list is only allowed after in or not in");
       case Expr.FieldRef f -> ctx.field(f.name(), f.span());
       case Expr.Call c -> call(c);
       case Expr.Unary u -> unary(u);
       case Expr.Binary b -> binary(b);
       case Expr.Like l -> like(l);
       case Expr.In in -> in(in);
+      case Expr.InQuery in -> inQuery(in);
+      case Expr.Access a -> navigate(compile(a.target()), a.steps());
+    };
+  }
+
+  /**
+   * Applies access steps at run time: {@code .key} on a map, {@code [i]} on a list; anything else
+   * (a scalar, a missing value) gives a missing value.
+   */
+  public static Evaluator navigate(Evaluator base, List<Expr.Step> steps) {
+    Expr.Step[] st = steps.toArray(Expr.Step[]::new);
+    return row -> {
+      Object v = base.eval(row);
+      for (Expr.Step s : st) {
+        if (!(v instanceof dev.trailquery.value.JsonValue j)) {
+          return null;
+        }
+        v =
+            switch (s) {
+              case Expr.Step.Key k -> j.get(k.name());
+              case Expr.Step.Index i -> j.get(i.index());
+            };
+      }
+      return v;
+    };
+  }
+
+  private Evaluator inQuery(Expr.InQuery q) {
+    Evaluator subject = compile(q.subject());
+    java.util.Set<String> values = ctx.subqueryValues(q);
+    boolean negated = q.negated();
+    return row -> {
+      Object v = subject.eval(row);
+      if (v == null) {
+        return Boolean.FALSE;
+      }
+      Object key = dev.trailquery.exec.GroupKey.canonical(v);
+      String text = key instanceof String s ? s : Values.toText(key);
+      return Values.bool(values.contains(text) != negated);
     };
   }
 
@@ -63,16 +117,20 @@ public final class ExprCompiler {
     if (Aggregates.isAggregate(c.name())) {
       if (aggregates == null) {
         throw ctx.error(
-            c.span(), "TQ2107", c.name() + "() is an aggregate: it is only allowed in stats");
+            c.span(),
+            ErrorCode.AGGREGATE_OUTSIDE_STATS.code(),
+            c.name() + "() is an aggregate: it is only allowed in stats");
       }
       return aggregates.apply(c);
     }
     FunctionDef def = Functions.lookup(c.name());
     if (def == null) {
-      throw ctx.error(c.span(), "TQ2102", "unknown function '" + c.name() + "'");
+      throw ctx.error(
+          c.span(), ErrorCode.UNKNOWN_FUNCTION.code(), "unknown function '" + c.name() + "'");
     }
     if (c.star()) {
-      throw ctx.error(c.span(), "TQ2103", c.name() + "(*) is not allowed; only count(*)");
+      throw ctx.error(
+          c.span(), ErrorCode.STAR_ARGUMENT.code(), c.name() + "(*) is not allowed; only count(*)");
     }
     List<Evaluator> args = new ArrayList<>(c.args().size());
     for (Expr a : c.args()) {
@@ -193,7 +251,9 @@ public final class ExprCompiler {
       }
       default ->
           throw ctx.error(
-              l.pattern().span(), "TQ2108", "expected a string or a /regex/ after like");
+              l.pattern().span(),
+              ErrorCode.BAD_LIKE_PATTERN.code(),
+              "expected a string or a /regex/ after like");
     };
   }
 
@@ -252,7 +312,10 @@ public final class ExprCompiler {
     try {
       return Pattern.compile(r.pattern());
     } catch (PatternSyntaxException e) {
-      throw ctx.error(r.span(), "TQ2109", "invalid regular expression: " + e.getDescription());
+      throw ctx.error(
+          r.span(),
+          ErrorCode.INVALID_REGEX.code(),
+          "invalid regular expression: " + e.getDescription());
     }
   }
 
@@ -268,7 +331,10 @@ public final class ExprCompiler {
                 when u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.NumberLit n ->
                 -n.value();
             default ->
-                throw ctx.error(item.span(), "TQ2106", "a list may only hold strings and numbers");
+                throw ctx.error(
+                    item.span(),
+                    ErrorCode.LIST_OUT_OF_PLACE.code(),
+                    "a list may only hold strings and numbers");
           });
     }
     Object[] list = items.toArray();

@@ -3,6 +3,7 @@ package dev.trailquery.exec;
 import dev.trailquery.agg.Accumulator;
 import dev.trailquery.agg.BoundAggregate;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.Span;
 import dev.trailquery.plan.FinalOp;
 import dev.trailquery.plan.Order;
@@ -61,7 +62,7 @@ public final class Finisher {
       if (i >= 0 && !seen.get(i)) {
         warnings.add(
             Diagnostic.warning(
-                "TQ3003",
+                ErrorCode.FIELD_NEVER_SEEN.code(),
                 "no scanned record has a field '"
                     + e.getKey()
                     + "': conditions on it never match (check its spelling and case)",
@@ -75,12 +76,28 @@ public final class Finisher {
     return switch (op) {
       case FinalOp.Rows r -> {
         List<Object[]> kept = new ArrayList<>(rows.size());
+        dev.trailquery.plan.RowOp[] ops = {r.op()};
         for (Object[] row : rows) {
-          if (r.op().apply(row)) {
-            kept.add(row);
-          }
+          dev.trailquery.plan.Pipeline.run(ops, row, -1, kept::add);
         }
         yield kept;
+      }
+      case FinalOp.Explode x -> {
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] row : rows) {
+          if (row[x.resultSlot()] instanceof dev.trailquery.agg.FrequentItems.Rows found) {
+            for (int i = 0; i < found.size(); i++) {
+              Object[] o = new Object[x.width().width()];
+              Object[] key = found.key(i);
+              for (int k = 0; k < key.length; k++) {
+                o[x.keySlots()[k]] = key[k];
+              }
+              o[x.countSlot()] = (double) found.count(i);
+              out.add(o);
+            }
+          }
+        }
+        yield out;
       }
       case FinalOp.Sort s -> {
         List<Object[]> sorted = new ArrayList<>(rows);

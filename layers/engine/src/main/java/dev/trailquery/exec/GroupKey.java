@@ -10,6 +10,9 @@ public record GroupKey(Object[] values) {
    * number becomes its text. Timestamps ({@code bin()}) and booleans keep their type.
    */
   public static Object canonical(Object v) {
+    if (v instanceof dev.trailquery.value.JsonValue j) {
+      return j.text(); // a map or list groups by its JSON text, as it shows
+    }
     return v instanceof Double d ? dev.trailquery.value.Values.formatNumber(d) : v;
   }
 

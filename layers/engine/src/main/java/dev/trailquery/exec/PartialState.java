@@ -87,10 +87,18 @@ public final class PartialState {
     int stream = plan.slots().logStream();
     int log = plan.slots().log();
     int index = plan.slots().index();
-    return order
-        .thenComparing(r -> (String) r[log], Comparator.nullsFirst(Comparator.naturalOrder()))
-        .thenComparing(r -> (String) r[stream], Comparator.nullsFirst(Comparator.naturalOrder()))
-        .thenComparingInt(r -> r[index] == null ? -1 : ((Number) r[index]).intValue());
+    int element = plan.slots().element();
+    Comparator<Object[]> c =
+        order
+            .thenComparing(r -> (String) r[log], Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(
+                r -> (String) r[stream], Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingInt(r -> r[index] == null ? -1 : ((Number) r[index]).intValue());
+    if (element >= 0) {
+      // rows unnest made of one record, in element order
+      c = c.thenComparingInt(r -> r[element] == null ? -1 : ((Number) r[element]).intValue());
+    }
+    return c;
   }
 
   public Plan plan() {

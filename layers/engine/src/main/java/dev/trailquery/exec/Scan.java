@@ -76,6 +76,8 @@ public final class Scan {
     List<RowOp> ops = plan.recordOps();
     int nOps = ops.size();
     RowOp[] opArray = ops.toArray(RowOp[]::new);
+    boolean multiplies = dev.trailquery.plan.Pipeline.multiplies(ops);
+    int element = s.element();
     long start = plan.startMillis();
     long end = plan.endMillis();
     boolean bounded = start != Long.MIN_VALUE || end != Long.MAX_VALUE;
@@ -95,6 +97,10 @@ public final class Scan {
           row[s.index()] = index;
           if (s.ptr() >= 0) {
             row[s.ptr()] = pointer(container, key, index);
+          }
+          if (multiplies) {
+            dev.trailquery.plan.Pipeline.run(opArray, row, element, state::accept);
+            return true;
           }
           for (int i = 0; i < nOps; i++) {
             if (!opArray[i].apply(row)) {

@@ -2,6 +2,7 @@ package dev.trailquery.fn;
 
 import dev.trailquery.eval.CompileContext;
 import dev.trailquery.eval.Evaluator;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.value.Periods;
 import dev.trailquery.value.Values;
@@ -12,13 +13,13 @@ final class Args {
   private Args() {}
 
   /** Wrong number of arguments (or {@code *} given to a scalar function). */
-  static final String ARITY = "TQ2202";
+  static final String ARITY = ErrorCode.FUNCTION_ARITY.code();
 
   /** An argument that must be a literal (a period, a regex, a string) is something else. */
-  static final String NOT_LITERAL = "TQ2203";
+  static final String NOT_LITERAL = ErrorCode.NOT_A_LITERAL.code();
 
   /** A literal argument is malformed: a bad regex, CIDR, date pattern, time zone or period. */
-  static final String BAD_LITERAL = "TQ2204";
+  static final String BAD_LITERAL = ErrorCode.BAD_LITERAL.code();
 
   /** The argument's text if it is a string literal, else null. */
   static String stringLit(Expr.Call call, int i) {

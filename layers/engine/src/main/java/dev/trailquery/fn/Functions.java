@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The registry of scalar functions: every family ({@link GeneralFunctions}, {@link
  * StringFunctions}, {@link NumericFunctions}, {@link DateTimeFunctions}, {@link IpFunctions},
- * {@link HashFunctions}) contributes its {@link FunctionDef}s. Aggregates and JSON functions are
- * not here.
+ * {@link HashFunctions}, {@link JsonFunctions}) contributes its {@link FunctionDef}s. Aggregates
+ * are not here.
  */
 public final class Functions {
   private static final Map<String, FunctionDef> BY_NAME;
@@ -26,6 +26,7 @@ public final class Functions {
     all.addAll(IpFunctions.all());
     all.addAll(HashFunctions.all());
     all.addAll(PatternFunctions.all());
+    all.addAll(JsonFunctions.all());
     Map<String, FunctionDef> byName = new HashMap<>();
     List<String> names = new ArrayList<>();
     for (FunctionDef f : all) {

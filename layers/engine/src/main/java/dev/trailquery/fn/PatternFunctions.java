@@ -244,12 +244,17 @@ final class PatternFunctions {
               : DoubleNode.valueOf(d);
       case Boolean b -> BooleanNode.valueOf(b);
       case Timestamp t -> TextNode.valueOf(Values.toText(t));
+      // an object or array reached without a wildcard compares as its JSON text (documented)
+      case dev.trailquery.value.JsonValue j -> TextNode.valueOf(j.text());
       default -> TextNode.valueOf(Values.toText(v));
     };
   }
 
   /** A container's JSON text as a tree; null when the value is missing or not a JSON container. */
   private static JsonNode parse(Object v) {
+    if (v instanceof dev.trailquery.value.JsonValue j) {
+      return j.node();
+    }
     if (!(v instanceof String s) || s.isEmpty() || (s.charAt(0) != '{' && s.charAt(0) != '[')) {
       return null;
     }

@@ -63,6 +63,17 @@ public final class AstPrinter {
           "(dedup "
               + d.fields().stream().map(AstPrinter::print).collect(Collectors.joining(" "))
               + ")";
+      case Command.Unnest u -> "(unnest " + print(u.source()) + " " + name(u.into().name()) + ")";
+      case Command.Expand e -> "(expand " + print(e.field()) + ")";
+      case Command.CountFrequent c -> "(countFrequent " + projections(c.items()) + ")";
+      case Command.Lookup l ->
+          "(lookup "
+              + name(l.table().name())
+              + " "
+              + columns(l.matches())
+              + (l.outputNew() ? " (outputnew " : " (output ")
+              + columns(l.outputs())
+              + "))";
     };
   }
 
@@ -98,6 +109,27 @@ public final class AstPrinter {
               + " "
               + print(i.list())
               + ")";
+      case Expr.InQuery i ->
+          "("
+              + (i.negated() ? "not-in " : "in ")
+              + print(i.subject())
+              + " (query "
+              + i.query().commands().stream()
+                  .map(AstPrinter::print)
+                  .collect(Collectors.joining(" "))
+              + "))";
+      case Expr.Access a ->
+          "(. "
+              + print(a.target())
+              + a.steps().stream()
+                  .map(
+                      st ->
+                          switch (st) {
+                            case Expr.Step.Key k -> " " + string(k.name());
+                            case Expr.Step.Index x -> " " + x.index();
+                          })
+                  .collect(Collectors.joining())
+              + ")";
     };
   }
 
@@ -108,6 +140,16 @@ public final class AstPrinter {
                 p.alias() == null
                     ? print(p.expr())
                     : "(as " + print(p.expr()) + " " + name(p.alias()) + ")")
+        .collect(Collectors.joining(" "));
+  }
+
+  private static String columns(List<Command.Column> columns) {
+    return columns.stream()
+        .map(
+            c ->
+                c.column().name().equals(c.field().name())
+                    ? name(c.column().name())
+                    : "(as " + name(c.column().name()) + " " + name(c.field().name()) + ")")
         .collect(Collectors.joining(" "));
   }
 

@@ -110,7 +110,7 @@ public final class Lexer {
       case '|' ->
           at(pos + 1) == '|'
               ? error(
-                  "TQ1005",
+                  ErrorCode.BAD_CHARACTER.code(),
                   "unexpected '||'; combine conditions with 'or' ('|' separates commands)",
                   2)
               : punct(Kind.PIPE, 1);
@@ -130,17 +130,27 @@ public final class Lexer {
       case '>' -> at(pos + 1) == '=' ? punct(Kind.GE, 2) : punct(Kind.GT, 1);
       case '&' ->
           at(pos + 1) == '&'
-              ? error("TQ1005", "unexpected '&&'; combine conditions with 'and'", 2)
-              : error("TQ1005", "unexpected character '&'", 1);
+              ? error(
+                  ErrorCode.BAD_CHARACTER.code(),
+                  "unexpected '&&'; combine conditions with 'and'",
+                  2)
+              : error(ErrorCode.BAD_CHARACTER.code(), "unexpected character '&'", 1);
+      case '.' ->
+          prev != null
+                  && (prev.kind() == Kind.RBRACKET || prev.kind() == Kind.RPAREN)
+                  && prev.end() == pos
+                  && (isNameChar(at(pos + 1)) || at(pos + 1) == '`')
+              ? punct(Kind.DOT, 1)
+              : error(ErrorCode.BAD_CHARACTER.code(), "unexpected character '.'", 1);
       case '\u201c', '\u201d', '\u2018', '\u2019' ->
           error(
-              "TQ1005",
+              ErrorCode.BAD_CHARACTER.code(),
               "unexpected character '" + c + "'; quote strings with straight quotes \" or '",
               1);
       default -> {
         int cp = src.codePointAt(start);
         yield error(
-            "TQ1005",
+            ErrorCode.BAD_CHARACTER.code(),
             "unexpected character '" + new String(Character.toChars(cp)) + "'",
             Character.charCount(cp));
       }
@@ -206,7 +216,7 @@ public final class Lexer {
       }
       String text = src.substring(start, pos);
       return errorToken(
-          "TQ1006",
+          ErrorCode.BAD_NUMBER.code(),
           "'" + text + "' is not a number; if it is a value, quote it: \"" + text + "\"",
           start,
           pos);
@@ -223,7 +233,7 @@ public final class Lexer {
         return new Token(Kind.PERIOD, text, unit, false, null, new Span(start, pos));
       }
       return errorToken(
-          "TQ1006",
+          ErrorCode.BAD_NUMBER.code(),
           "invalid number '"
               + text
               + "': a number can only be followed by a time unit (ms, s, m, h, d, w, mo, q, y)",
@@ -254,11 +264,11 @@ public final class Lexer {
           if (close >= n || src.charAt(close) != '`') {
             int end = close;
             pos = end;
-            return errorToken("TQ1004", "unterminated `name`", start, end);
+            return errorToken(ErrorCode.UNTERMINATED.code(), "unterminated `name`", start, end);
           }
           if (close == pos + 1) {
             pos = close + 1;
-            return errorToken("TQ1005", "empty name ``", start, pos);
+            return errorToken(ErrorCode.BAD_CHARACTER.code(), "empty name ``", start, pos);
           }
           name.append(src, pos + 1, close);
           pos = close + 1;
@@ -310,7 +320,7 @@ public final class Lexer {
       pos++;
     }
     pos = n;
-    return errorToken("TQ1004", "unterminated string", start, n);
+    return errorToken(ErrorCode.UNTERMINATED.code(), "unterminated string", start, n);
   }
 
   // regex = "/" {char | "\" char} "/"   (on one line)
@@ -347,7 +357,7 @@ public final class Lexer {
       pos++;
     }
     int end = pos > start + 1 && src.charAt(pos - 1) == '\r' ? pos - 1 : pos;
-    return errorToken("TQ1004", "unterminated regex", start, end);
+    return errorToken(ErrorCode.UNTERMINATED.code(), "unterminated regex", start, end);
   }
 
   private void skipDigits() {

@@ -24,11 +24,7 @@ import java.util.Objects;
  * and {@code dedup}, number of {@code stats}) run when the syntax is clean. Warnings about queries
  * that probably match nothing ({@code TQ3001}, {@code TQ3002}) end up in {@link Query#warnings()}.
  *
- * <p>Codes: TQ1001 query too long, TQ1002 unknown command, TQ1003 unexpected token, TQ1004
- * unterminated string/regex/name, TQ1005 bad character, TQ1006 bad number, TQ1007 bad regex, TQ1008
- * nested too deeply, TQ1009 parse names do not fit the pattern, TQ1010 bad limit, TQ1011 field name
- * in a list; TQ2001 sort/limit before the last stats, TQ2002 command after dedup, TQ2003 too many
- * stats, TQ2004 empty query; TQ3001 {@code *} compared with {@code =}, TQ3002 unquoted DNS name.
+ * <p>Codes: {@link ErrorCode} (TQ1xxx syntax, TQ20xx command placement, TQ3001/TQ3002 warnings).
  */
 public final class Parser {
   /** Logs Insights commands that trailquery recognises but does not run. */
@@ -40,10 +36,7 @@ public final class Parser {
           "unmask",
           "filterindex",
           "source",
-          "unnest",
-          "lookup",
           "join",
-          "expand",
           "addtotals",
           "accum",
           "autoregress",
@@ -54,7 +47,6 @@ public final class Parser {
           "outlier",
           "appendcols",
           "sessionize",
-          "countfrequent",
           "relevantfields",
           "estimate");
 
@@ -71,7 +63,8 @@ public final class Parser {
   public static final int MAX_STATS = 10;
 
   private static final String COMMANDS =
-      "fields, display, filter, stats, sort, limit, parse, dedup";
+      "fields, display, filter, stats, sort, limit, parse, dedup, unnest, expand, countFrequent,"
+          + " lookup";
 
   private final String src;
   private final Lexer lexer;
@@ -80,6 +73,7 @@ public final class Parser {
   private final List<Diagnostic> warnings = new ArrayList<>();
   private int lastEnd;
   private int depth;
+  private boolean inSubquery;
 
   private Parser(String source) {
     this.src = source;
@@ -96,7 +90,7 @@ public final class Parser {
       throw new QueryException(
           source,
           Diagnostic.error(
-              "TQ1001",
+              ErrorCode.QUERY_TOO_LONG.code(),
               "the query is "
                   + source.length()
                   + " characters long; the limit is "
@@ -125,7 +119,8 @@ public final class Parser {
   private Query parseQuery() {
     List<Command> commands = new ArrayList<>();
     if (peek().kind() == Kind.EOF) {
-      errors.add(Diagnostic.error("TQ2004", "expected a command", Span.at(0)));
+      errors.add(
+          Diagnostic.error(ErrorCode.EXPECTED_COMMAND.code(), "expected a command", Span.at(0)));
     } else {
       while (true) {
         try {
@@ -174,11 +169,15 @@ public final class Parser {
           "limit",
           "head",
           "parse",
-          "dedup" ->
+          "dedup",
+          "unnest",
+          "expand",
+          "countfrequent",
+          "lookup" ->
           advance();
       default ->
           throw error(
-              "TQ1002",
+              ErrorCode.UNKNOWN_COMMAND.code(),
               UNSUPPORTED.contains(lower)
                   ? "'"
                       + word.text()
@@ -196,8 +195,83 @@ public final class Parser {
       case "sort" -> parseSort(start);
       case "limit", "head" -> parseLimit(start, lower);
       case "parse" -> parseParse(start);
+      case "unnest" -> parseUnnest(start);
+      case "expand" -> parseExpand(start);
+      case "countfrequent" -> new Command.CountFrequent(parseProjections(), spanFrom(start));
+      case "lookup" -> parseLookup(start);
       default -> parseDedup(start);
     };
+  }
+
+  // unnest = "unnest" expr "into" name
+  private Command parseUnnest(int start) {
+    Expr source = parseExpr();
+    if (!(peek().kind() == Kind.NAME
+        && !peek().quoted()
+        && peek().text().equalsIgnoreCase("into"))) {
+      throw unexpected(peek(), "'into' and the name of the field that receives each element");
+    }
+    advance();
+    Token name = expectName("a field name after 'into'");
+    return new Command.Unnest(source, new Command.Name(name.value(), name.span()), spanFrom(start));
+  }
+
+  // expand = "expand" name
+  private Command parseExpand(int start) {
+    Token name = expectName("the name of a field holding a JSON array");
+    if (peek().kind() == Kind.LPAREN) {
+      throw unexpected(peek(), "'|' (expand takes a field name)");
+    }
+    return new Command.Expand(new Expr.FieldRef(name.value(), name.span()), spanFrom(start));
+  }
+
+  // lookup = "lookup" table column ["as" name] {"," column ["as" name]}
+  //          ("OUTPUT" | "OUTPUTNEW") column ["as" name] {"," column ["as" name]}
+  private Command parseLookup(int start) {
+    Token table = expectName("the name of a lookup table");
+    List<Command.Column> matches = new ArrayList<>();
+    do {
+      matches.add(lookupColumn("a column of the lookup table to match"));
+    } while (accept(Kind.COMMA));
+    Token mode = peek();
+    boolean isMode =
+        mode.kind() == Kind.NAME
+            && !mode.quoted()
+            && (mode.text().equalsIgnoreCase("output")
+                || mode.text().equalsIgnoreCase("outputnew"));
+    if (!isMode) {
+      throw unexpected(mode, "',' or OUTPUT or OUTPUTNEW and the columns to copy");
+    }
+    advance();
+    List<Command.Column> outputs = new ArrayList<>();
+    do {
+      outputs.add(lookupColumn("a column of the lookup table to copy"));
+    } while (accept(Kind.COMMA));
+    return new Command.Lookup(
+        new Command.Name(table.value(), table.span()),
+        matches,
+        mode.text().equalsIgnoreCase("outputnew"),
+        outputs,
+        spanFrom(start));
+  }
+
+  private Command.Column lookupColumn(String what) {
+    Token column = peek();
+    if (column.kind() != Kind.NAME
+        || column.isAnyKeyword()
+        || (!column.quoted()
+            && (column.text().equalsIgnoreCase("output")
+                || column.text().equalsIgnoreCase("outputnew")))) {
+      throw unexpected(column, what);
+    }
+    advance();
+    Command.Name col = new Command.Name(column.value(), column.span());
+    if (peek().isKeyword("as")) {
+      advance();
+      Token field = expectName("a field name after 'as'");
+      return new Command.Column(col, new Command.Name(field.value(), field.span()));
+    }
+    return new Command.Column(col, col);
   }
 
   // projections = projection { "," projection }
@@ -270,11 +344,15 @@ public final class Parser {
       try {
         count = Long.parseLong(t.text());
       } catch (NumberFormatException e) {
-        throw error("TQ1010", "'" + t.text() + "' is too large for " + word, t.span());
+        throw error(
+            ErrorCode.BAD_LIMIT.code(), "'" + t.text() + "' is too large for " + word, t.span());
       }
     }
     if (count <= 0) {
-      throw error("TQ1010", word + " needs a positive integer; found '" + t.text() + "'", t.span());
+      throw error(
+          ErrorCode.BAD_LIMIT.code(),
+          word + " needs a positive integer; found '" + t.text() + "'",
+          t.span());
     }
     return new Command.Limit(count, spanFrom(start));
   }
@@ -303,7 +381,7 @@ public final class Parser {
         long stars = glob.value().chars().filter(c -> c == '*').count();
         if (stars != names.size()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               (stars == 0 ? "the pattern has no '*'" : "the pattern has " + stars + " '*'")
                   + " but "
                   + plural(names.size(), "name")
@@ -318,7 +396,7 @@ public final class Parser {
         List<Command.Name> names = groupNames(pattern);
         if (names.isEmpty()) {
           throw error(
-              "TQ1009",
+              ErrorCode.PARSE_NAMES_MISMATCH.code(),
               "the regex has no named group; name each value to extract with (?<name>...)",
               pattern.span());
         }
@@ -345,7 +423,8 @@ public final class Parser {
   private void checkCommands(List<Command> commands) {
     int lastStats = -1;
     for (int i = 0; i < commands.size(); i++) {
-      if (commands.get(i) instanceof Command.Stats) {
+      if (commands.get(i) instanceof Command.Stats
+          || commands.get(i) instanceof Command.CountFrequent) {
         lastStats = i;
       }
     }
@@ -356,16 +435,16 @@ public final class Parser {
       if (afterDedup && !(c instanceof Command.Limit)) {
         errors.add(
             Diagnostic.error(
-                "TQ2002",
+                ErrorCode.COMMAND_AFTER_DEDUP.code(),
                 "'" + commandName(c) + "' cannot follow dedup; only limit may come after dedup",
                 c.span()));
       }
-      if (c instanceof Command.Stats) {
+      if (c instanceof Command.Stats || c instanceof Command.CountFrequent) {
         stats++;
         if (stats == MAX_STATS + 1) {
           errors.add(
               Diagnostic.error(
-                  "TQ2003",
+                  ErrorCode.TOO_MANY_STATS.code(),
                   "too many stats commands; a query may have at most " + MAX_STATS,
                   c.span()));
         }
@@ -373,7 +452,9 @@ public final class Parser {
       if ((c instanceof Command.Sort || c instanceof Command.Limit) && i < lastStats) {
         errors.add(
             Diagnostic.error(
-                "TQ2001", commandName(c) + " must come after the last stats", c.span()));
+                ErrorCode.SORT_OR_LIMIT_BEFORE_STATS.code(),
+                commandName(c) + " must come after the last stats",
+                c.span()));
       }
       afterDedup |= c instanceof Command.Dedup;
     }
@@ -389,6 +470,10 @@ public final class Parser {
       case Command.Limit x -> "limit";
       case Command.Parse x -> "parse";
       case Command.Dedup x -> "dedup";
+      case Command.Unnest x -> "unnest";
+      case Command.Expand x -> "expand";
+      case Command.CountFrequent x -> "countFrequent";
+      case Command.Lookup x -> "lookup";
     };
   }
 
@@ -492,6 +577,8 @@ public final class Parser {
               default -> throw unexpected(p, "a \"string\" or a /regex/ after 'like'");
             };
         result = new Expr.Like(left, pattern, negated, spanFrom(start));
+      } else if (peek().kind() == Kind.LPAREN) {
+        result = parseSubquery(left, negated, start);
       } else {
         result = new Expr.In(left, parseList(), negated, spanFrom(start));
       }
@@ -505,13 +592,51 @@ public final class Parser {
         || next.isKeyword("in")
         || isNegatedMatch()) {
       throw error(
-          "TQ1003",
+          ErrorCode.UNEXPECTED_TOKEN.code(),
           "unexpected "
               + next.describe()
               + ": comparisons do not chain; join them with 'and' or use parentheses",
           next.span());
     }
     return result;
+  }
+
+  // subquery = "(" command { "|" command } ")"
+  private Expr parseSubquery(Expr subject, boolean negated, int start) {
+    Token open = advance(); // '('
+    if (peek().kind() != Kind.NAME || peek().quoted()) {
+      throw unexpected(open, "'[' to start the list after 'in' (or a subquery: in ( QUERY ))");
+    }
+    if (inSubquery) {
+      throw error(
+          ErrorCode.NESTED_SUBQUERY.code(),
+          "subqueries do not nest: an inner query cannot hold another",
+          open.span());
+    }
+    int innerStart = peek().start();
+    List<Command> inner = new ArrayList<>();
+    inSubquery = true;
+    try {
+      while (true) {
+        inner.add(parseCommand());
+        if (!accept(Kind.PIPE)) {
+          break;
+        }
+      }
+    } finally {
+      inSubquery = false;
+    }
+    int innerEnd = lastEnd;
+    expect(Kind.RPAREN, "'|' or ')' to end the subquery");
+    int before = errors.size();
+    checkCommands(inner);
+    if (errors.size() > before) {
+      throw new ParseError(errors.removeLast());
+    }
+    String text = src.substring(innerStart, innerEnd);
+    // spans inside the inner query stay those of the whole query text
+    Query q = new Query(src, inner, List.of());
+    return new Expr.InQuery(subject, q, text, negated, spanFrom(start));
   }
 
   /** At {@code not like} or {@code not in}. */
@@ -579,7 +704,7 @@ public final class Parser {
       case NAME -> {
         if (!t.isAnyKeyword()) {
           throw error(
-              "TQ1011",
+              ErrorCode.FIELD_IN_LIST.code(),
               "'"
                   + t.value()
                   + "' is read as a field name, not a value; a list holds only strings and"
@@ -700,14 +825,15 @@ public final class Parser {
       }
       case LPAREN -> {
         int saved = depth;
+        Expr inner;
         try {
           deeper(advance());
-          Expr inner = parseExpr();
+          inner = parseExpr();
           expect(Kind.RPAREN, "')'");
-          return inner;
         } finally {
           depth = saved;
         }
+        return postfix(inner, t.start());
       }
       case NAME -> {
         if (t.isAnyKeyword()) {
@@ -715,12 +841,76 @@ public final class Parser {
         }
         advance();
         if (peek().kind() == Kind.LPAREN && !t.quoted()) {
-          return parseCall(t);
+          return postfix(parseCall(t), t.start());
         }
-        return new Expr.FieldRef(t.value(), t.span());
+        return postfix(new Expr.FieldRef(t.value(), t.span()), t.start());
       }
       default -> throw unexpected(t, "an expression");
     }
+  }
+
+  // postfix = { "[" (integer | string) "]" | "." name }   (only after a field, call or ")")
+  private Expr postfix(Expr target, int start) {
+    List<Expr.Step> steps = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.kind() == Kind.LBRACKET && t.start() == lastEnd) {
+        advance();
+        Token i = peek();
+        if (i.kind() == Kind.NUMBER && i.text().chars().allMatch(c -> c >= '0' && c <= '9')) {
+          advance();
+          int index;
+          try {
+            index = Integer.parseInt(i.text());
+          } catch (NumberFormatException e) {
+            throw error(
+                ErrorCode.BAD_LIMIT.code(), "index '" + i.text() + "' is too large", i.span());
+          }
+          steps.add(new Expr.Step.Index(index));
+        } else if (i.kind() == Kind.STRING) {
+          advance();
+          steps.add(new Expr.Step.Key(i.value()));
+        } else {
+          throw unexpected(i, "a list index (0, 1, ...) or a \"key\"");
+        }
+        expect(Kind.RBRACKET, "']'");
+      } else if (t.kind() == Kind.DOT) {
+        advance();
+        Token name = peek();
+        if (name.kind() != Kind.NAME) {
+          throw unexpected(name, "a key after '.'");
+        }
+        advance();
+        for (String key : keySegments(name.text())) {
+          steps.add(new Expr.Step.Key(key));
+        }
+      } else {
+        break;
+      }
+    }
+    return steps.isEmpty() ? target : new Expr.Access(target, steps, spanFrom(start));
+  }
+
+  /**
+   * The keys of a dotted name as written: {@code a.`b.c`.d} → {@code a}, {@code b.c}, {@code d}.
+   */
+  static List<String> keySegments(String raw) {
+    List<String> keys = new ArrayList<>();
+    StringBuilder key = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '`') {
+        quoted = !quoted;
+      } else if (c == '.' && !quoted) {
+        keys.add(key.toString());
+        key.setLength(0);
+      } else {
+        key.append(c);
+      }
+    }
+    keys.add(key.toString());
+    return keys;
   }
 
   // call = name "(" [ "*" | expr { "," expr } ] ")"
@@ -763,7 +953,7 @@ public final class Parser {
     try {
       Pattern.compile(t.value());
     } catch (RuntimeException e) {
-      throw error("TQ1007", "invalid regex: " + e.getMessage(), t.span());
+      throw error(ErrorCode.BAD_REGEX.code(), "invalid regex: " + e.getMessage(), t.span());
     }
     return new Expr.RegexLit(t.value(), t.span());
   }
@@ -843,7 +1033,7 @@ public final class Parser {
     if (literal instanceof Expr.StringLit s && s.value().indexOf('*') >= 0) {
       String message =
           Warnings.starMessage(s.value(), subject.span().text(src), b.op() == BinaryOp.NE);
-      warnings.add(Diagnostic.warning("TQ3001", message, s.span()));
+      warnings.add(Diagnostic.warning(ErrorCode.WILDCARD_IS_LITERAL.code(), message, s.span()));
     }
   }
 
@@ -855,7 +1045,7 @@ public final class Parser {
         && Warnings.looksLikeDnsName(f.name())) {
       warnings.add(
           Diagnostic.warning(
-              "TQ3002",
+              ErrorCode.DOTTED_NAME_IS_FIELD.code(),
               "'"
                   + f.name()
                   + "' is read as a field name, not a value; quote it: "
@@ -921,7 +1111,7 @@ public final class Parser {
   private void deeper(Token at) {
     if (++depth > MAX_DEPTH) {
       throw error(
-          "TQ1008",
+          ErrorCode.NESTED_TOO_DEEPLY.code(),
           "the expression is nested too deeply (more than "
               + MAX_DEPTH
               + " levels); for a long chain of 'or' comparisons use 'in [...]'",
@@ -937,7 +1127,10 @@ public final class Parser {
     if (t.kind() == Kind.ERROR) {
       return new ParseError(Diagnostic.error(t.code(), t.value(), t.span()));
     }
-    return error("TQ1003", "unexpected " + t.describe() + ", expected " + expected, t.span());
+    return error(
+        ErrorCode.UNEXPECTED_TOKEN.code(),
+        "unexpected " + t.describe() + ", expected " + expected,
+        t.span());
   }
 
   private static ParseError error(String code, String message, Span span) {

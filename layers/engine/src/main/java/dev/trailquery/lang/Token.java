@@ -48,6 +48,8 @@ public record Token(Kind kind, String text, String value, boolean quoted, String
     GE,
     MATCH,
     BANG,
+    /** {@code .} between an access and a key: {@code x[0].name}, {@code jsonParse(s).a}. */
+    DOT,
     EOF,
     ERROR
   }

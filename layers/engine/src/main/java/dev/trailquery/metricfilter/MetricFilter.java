@@ -2,6 +2,7 @@ package dev.trailquery.metricfilter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public record MetricFilter(
       throw new QueryException(
           String.join(", ", dims.keySet()),
           Diagnostic.error(
-              "TQ4011",
+              ErrorCode.BAD_METRIC_TRANSFORMATION.code(),
               "a metric filter has at most " + MAX_DIMENSIONS + " dimensions, not " + dims.size(),
               new Span(0, 0)));
     }
@@ -77,7 +78,7 @@ public record MetricFilter(
       throw new QueryException(
           metricValue,
           Diagnostic.error(
-              "TQ4011",
+              ErrorCode.BAD_METRIC_TRANSFORMATION.code(),
               "a metric filter with dimensions cannot have a default value",
               new Span(0, 0)));
     }
@@ -100,7 +101,9 @@ public record MetricFilter(
   private static Selector valueSelector(String text, String what, boolean numberAllowed) {
     if (text == null || text.isBlank()) {
       throw new QueryException(
-          text == null ? "" : text, Diagnostic.error("TQ4011", "missing " + what, Span.at(0)));
+          text == null ? "" : text,
+          Diagnostic.error(
+              ErrorCode.BAD_METRIC_TRANSFORMATION.code(), "missing " + what, Span.at(0)));
     }
     String t = text.strip();
     if (numberAllowed && NUMBER.matcher(t).matches()) {
@@ -110,7 +113,7 @@ public record MetricFilter(
       throw new QueryException(
           text,
           Diagnostic.error(
-              "TQ4011",
+              ErrorCode.BAD_METRIC_TRANSFORMATION.code(),
               what
                   + " must be "
                   + (numberAllowed ? "a number or " : "")
@@ -125,20 +128,20 @@ public record MetricFilter(
         throw new QueryException(
             text,
             Diagnostic.error(
-                "TQ4011",
+                ErrorCode.BAD_METRIC_TRANSFORMATION.code(),
                 what + " must be a single property selector without wildcards",
                 new Span(0, text.length())));
       }
       return s;
     } catch (QueryException e) {
-      if (e.error().code().equals("TQ4011")) {
+      if (e.error().code().equals(ErrorCode.BAD_METRIC_TRANSFORMATION.code())) {
         throw e;
       }
       int at = Math.max(0, Math.min(text.length(), e.error().span().start() - 2));
       throw new QueryException(
           text,
           Diagnostic.error(
-              "TQ4011",
+              ErrorCode.BAD_METRIC_TRANSFORMATION.code(),
               what + ": " + e.error().message(),
               new Span(at, Math.min(text.length(), at + 1))));
     }

@@ -1,6 +1,7 @@
 package dev.trailquery.metricfilter;
 
 import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.metricfilter.Pattern.Op;
@@ -66,11 +67,15 @@ public final class PatternParser {
 
   private QueryException unexpected(String expected) {
     if (pos >= src.length()) {
-      return error("TQ4002", "unexpected end of pattern, expected " + expected, pos, pos);
+      return error(
+          ErrorCode.PATTERN_SYNTAX.code(),
+          "unexpected end of pattern, expected " + expected,
+          pos,
+          pos);
     }
     int cp = src.codePointAt(pos);
     return error(
-        "TQ4002",
+        ErrorCode.PATTERN_SYNTAX.code(),
         "unexpected '" + new String(Character.toChars(cp)) + "', expected " + expected,
         pos,
         pos + Character.charCount(cp));
@@ -89,7 +94,10 @@ public final class PatternParser {
   private Pattern pattern() {
     if (src.length() > MAX_LENGTH) {
       throw error(
-          "TQ4009", "pattern longer than " + MAX_LENGTH + " characters", MAX_LENGTH, src.length());
+          ErrorCode.PATTERN_LIMIT.code(),
+          "pattern longer than " + MAX_LENGTH + " characters",
+          MAX_LENGTH,
+          src.length());
     }
     ws();
     if (pos == src.length()) {
@@ -101,7 +109,7 @@ public final class PatternParser {
               ? "space-delimited patterns ([a, b = x, ...]) are not supported"
               : "text patterns are not supported";
       throw error(
-          "TQ4001",
+          ErrorCode.NOT_A_JSON_PATTERN.code(),
           "not a JSON pattern: expected '{' ("
               + kind
               + "; trailquery takes JSON patterns such as { $.eventName = ConsoleLogin })",
@@ -112,13 +120,20 @@ public final class PatternParser {
     ws();
     if (at("}")) {
       throw error(
-          "TQ4002", "empty pattern '{}', expected a test such as $.field = value", pos, pos + 1);
+          ErrorCode.PATTERN_SYNTAX.code(),
+          "empty pattern '{}', expected a test such as $.field = value",
+          pos,
+          pos + 1);
     }
     Pattern p = expr();
     ws();
     if (!at("}")) {
       if (pos >= src.length()) {
-        throw error("TQ4002", "unexpected end of pattern, expected '}' to close the '{'", pos, pos);
+        throw error(
+            ErrorCode.PATTERN_SYNTAX.code(),
+            "unexpected end of pattern, expected '}' to close the '{'",
+            pos,
+            pos);
       }
       throw unexpected(at(")") ? "'}' (unbalanced ')')" : "'&&', '||' or '}'");
     }
@@ -133,7 +148,7 @@ public final class PatternParser {
   // expr = and { "||" and }
   private Pattern expr() {
     if (++depth > MAX_DEPTH) {
-      throw error("TQ4010", "pattern nested too deeply", pos, pos + 1);
+      throw error(ErrorCode.PATTERN_TOO_DEEP.code(), "pattern nested too deeply", pos, pos + 1);
     }
     Pattern left = and();
     ws();
@@ -173,7 +188,7 @@ public final class PatternParser {
       if (!at(")")) {
         if (pos >= src.length() || at("}")) {
           throw error(
-              "TQ4002",
+              ErrorCode.PATTERN_SYNTAX.code(),
               (pos >= src.length() ? "unexpected end of pattern" : "unexpected '}'")
                   + ", expected ')' to close the '(' at column "
                   + (open + 1),
@@ -205,7 +220,8 @@ public final class PatternParser {
     } else if (at(">=")) {
       op = Op.GE;
     } else if (at("==")) {
-      throw error("TQ4002", "unexpected '==', use '=' to compare", pos, pos + 2);
+      throw error(
+          ErrorCode.PATTERN_SYNTAX.code(), "unexpected '==', use '=' to compare", pos, pos + 2);
     } else if (at("=")) {
       op = Op.EQ;
     } else if (at("<")) {
@@ -232,7 +248,7 @@ public final class PatternParser {
             case "FALSE" -> Pattern.Literal.FALSE;
             case "NOT" ->
                 throw error(
-                    "TQ4008",
+                    ErrorCode.UNSUPPORTED_OPERATOR.code(),
                     "'IS NOT' is not supported by metric filters; use '!=' or NOT EXISTS",
                     opStart,
                     pos);
@@ -254,7 +270,7 @@ public final class PatternParser {
     }
     if (upper.equals("EXISTS")) {
       throw error(
-          "TQ4008",
+          ErrorCode.UNSUPPORTED_OPERATOR.code(),
           "'EXISTS' is not supported by metric filters; use '= \"*\"' to require a value, or NOT"
               + " EXISTS",
           opStart,
@@ -298,7 +314,7 @@ public final class PatternParser {
           }
           if (s == pos) {
             throw error(
-                "TQ4003",
+                ErrorCode.BAD_SELECTOR.code(),
                 pos < src.length()
                     ? "unexpected '" + src.charAt(pos) + "' in selector, expected a property name"
                     : "unexpected end of pattern, expected a property name after '.'",
@@ -316,13 +332,17 @@ public final class PatternParser {
         } else if (at("'")) {
           int close = src.indexOf("']", pos + 1);
           if (close < 0) {
-            throw error("TQ4003", "unterminated ['name'] in selector", open, src.length());
+            throw error(
+                ErrorCode.BAD_SELECTOR.code(),
+                "unterminated ['name'] in selector",
+                open,
+                src.length());
           }
           segs.add(new Selector.Field(src.substring(pos + 1, close)));
           pos = close + 2;
         } else if (at("\"")) {
           throw error(
-              "TQ4003",
+              ErrorCode.BAD_SELECTOR.code(),
               "quote a property name in brackets with single quotes: ['name']",
               pos,
               pos + 1);
@@ -333,7 +353,7 @@ public final class PatternParser {
           }
           if (s == pos || !at("]")) {
             throw error(
-                "TQ4003",
+                ErrorCode.BAD_SELECTOR.code(),
                 "expected an index, '*' or a quoted name in brackets, like [0], [*] or ['a.b']",
                 s,
                 s + 1);
@@ -342,7 +362,7 @@ public final class PatternParser {
           try {
             index = Integer.parseInt(src.substring(s, pos));
           } catch (NumberFormatException e) {
-            throw error("TQ4003", "index too large", s, pos);
+            throw error(ErrorCode.BAD_SELECTOR.code(), "index too large", s, pos);
           }
           pos++;
           segs.add(new Selector.Index(index));
@@ -353,14 +373,22 @@ public final class PatternParser {
     }
     Span span = new Span(start, pos);
     if (segs.isEmpty()) {
-      throw error("TQ4003", "a selector needs a property after '$', like $.eventName", start, pos);
+      throw error(
+          ErrorCode.BAD_SELECTOR.code(),
+          "a selector needs a property after '$', like $.eventName",
+          start,
+          pos);
     }
     if (wildcards > 1) {
-      throw error("TQ4009", "a selector may have at most one wildcard ([*] or .*)", start, pos);
+      throw error(
+          ErrorCode.PATTERN_LIMIT.code(),
+          "a selector may have at most one wildcard ([*] or .*)",
+          start,
+          pos);
     }
     if (wildcards == 1 && ++wildcardSelectors > MAX_WILDCARD_SELECTORS) {
       throw error(
-          "TQ4009",
+          ErrorCode.PATTERN_LIMIT.code(),
           "a pattern may have at most " + MAX_WILDCARD_SELECTORS + " selectors with wildcards",
           start,
           pos);
@@ -414,7 +442,7 @@ public final class PatternParser {
           && !Character.isWhitespace(src.charAt(pos))
           && ")}&|".indexOf(src.charAt(pos)) < 0) {
         throw error(
-            "TQ4005",
+            ErrorCode.BAD_UNQUOTED_VALUE.code(),
             "unexpected '" + src.charAt(pos) + "' in an unquoted value; quote the value: \"...\"",
             pos,
             pos + 1);
@@ -428,7 +456,7 @@ public final class PatternParser {
     }
     if (op != Op.EQ && op != Op.NE && !(v instanceof Pattern.Num)) {
       throw error(
-          "TQ4007",
+          ErrorCode.NOT_A_NUMBER.code(),
           "'" + op.text() + "' compares numbers; " + v.span().text(src) + " is not a number",
           v.span().start(),
           v.span().end());
@@ -465,7 +493,7 @@ public final class PatternParser {
       text.append(c);
       pos++;
     }
-    throw error("TQ4004", "unterminated string", start, src.length());
+    throw error(ErrorCode.PATTERN_UNTERMINATED.code(), "unterminated string", start, src.length());
   }
 
   private Pattern.Regex regex() {
@@ -478,11 +506,15 @@ public final class PatternParser {
       end++;
     }
     if (end >= src.length()) {
-      throw error("TQ4004", "unterminated regex: expected a closing '%'", start, src.length());
+      throw error(
+          ErrorCode.PATTERN_UNTERMINATED.code(),
+          "unterminated regex: expected a closing '%'",
+          start,
+          src.length());
     }
     String body = src.substring(pos, end);
     if (body.isEmpty()) {
-      throw error("TQ4006", "empty regex", start, end + 1);
+      throw error(ErrorCode.PATTERN_BAD_REGEX.code(), "empty regex", start, end + 1);
     }
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);
@@ -493,18 +525,22 @@ public final class PatternParser {
                 : c >= 128
                     ? "non-ASCII characters are not supported in metric-filter regexes"
                     : "'" + c + "' is not supported in metric-filter regexes";
-        throw error("TQ4006", what, pos + i, pos + i + 1);
+        throw error(ErrorCode.PATTERN_BAD_REGEX.code(), what, pos + i, pos + i + 1);
       }
     }
     if (++regexes > MAX_REGEXES) {
       throw error(
-          "TQ4009", "a pattern may have at most " + MAX_REGEXES + " regexes", start, end + 1);
+          ErrorCode.PATTERN_LIMIT.code(),
+          "a pattern may have at most " + MAX_REGEXES + " regexes",
+          start,
+          end + 1);
     }
     com.google.re2j.Pattern re;
     try {
       re = com.google.re2j.Pattern.compile(body);
     } catch (com.google.re2j.PatternSyntaxException e) {
-      throw error("TQ4006", "bad regex: " + e.getDescription(), start, end + 1);
+      throw error(
+          ErrorCode.PATTERN_BAD_REGEX.code(), "bad regex: " + e.getDescription(), start, end + 1);
     }
     pos = end + 1;
     return new Pattern.Regex(body, re, new Span(start, pos));

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param startMillis records before this {@code @timestamp} are ignored (inclusive bound)
  * @param endMillis records at or after this {@code @timestamp} are ignored
  * @param fingerprint identifies the plan, so partial states of different plans never merge
+ * @param lookupTables the lookup tables the plan evaluates with, as {@code name@version}
  */
 public record Plan(
     String source,
@@ -39,14 +40,16 @@ public record Plan(
     Map<String, Span> pathSpans,
     long startMillis,
     long endMillis,
-    long fingerprint) {
+    long fingerprint,
+    List<String> lookupTables) {
 
   /**
    * Slots of the system fields in record rows; -1 when the query does not use one. {@code index}
-   * holds the record's position in its object (for ordering ties and {@code @ptr}).
+   * holds the record's position in its object (for ordering ties and {@code @ptr}); {@code element}
+   * numbers the rows {@code unnest} makes of one record (-1 when the query has no unnest).
    */
   public record SystemSlots(
-      int timestamp, int message, int logStream, int log, int ptr, int index) {}
+      int timestamp, int message, int logStream, int log, int ptr, int index, int element) {}
 
   public boolean isAggregate() {
     return terminal instanceof Terminal.Aggregate;

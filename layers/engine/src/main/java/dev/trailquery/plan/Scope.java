@@ -23,6 +23,11 @@ final class Scope {
   private final List<String> recordPaths = new ArrayList<>();
   private final List<Integer> recordPathSlots = new ArrayList<>();
   private final Map<String, Span> firstUse = new LinkedHashMap<>();
+  private final Map<String, Integer> pathSlots = new java.util.HashMap<>();
+  private final Map<String, Integer> privatePathSlots = new java.util.HashMap<>();
+  private final java.util.Set<String> derived = new java.util.HashSet<>();
+  private final java.util.Set<String> structured = new java.util.HashSet<>();
+  private final java.util.Set<String> rootAliases = new java.util.HashSet<>();
   private int width;
 
   private Scope(boolean recordScope) {
@@ -63,12 +68,64 @@ final class Scope {
     if (!recordScope) {
       return -1;
     }
-    int slot = width++;
+    int slot = recordPath(name, span);
     slots.put(name, slot);
-    recordPaths.add(name);
-    recordPathSlots.add(slot);
-    firstUse.put(name, span);
     return slot;
+  }
+
+  /**
+   * The slot a JSON path of the record is read into, whatever names are defined (used for paths
+   * reached through {@code jsonParse(@message)}); record scope only.
+   */
+  int recordPath(String path, Span span) {
+    // a path whose name was redefined gets a slot of its own, which no definition overwrites
+    Map<String, Integer> map = derived.contains(path) ? privatePathSlots : pathSlots;
+    Integer s = map.get(path);
+    if (s != null) {
+      return s;
+    }
+    int slot = width++;
+    map.put(path, slot);
+    recordPaths.add(path);
+    recordPathSlots.add(slot);
+    firstUse.putIfAbsent(path, span);
+    return slot;
+  }
+
+  /**
+   * Records how a name was (re)defined: {@code derived} when its value is not the record's field of
+   * that name (an alias, an unnest target), {@code structured} when it is known to hold a map or
+   * list ({@code jsonParse}, {@code split}), {@code rootAlias} when it names {@code
+   * jsonParse(@message)} (its paths are read as the record's paths).
+   */
+  void mark(String name, boolean isDerived, boolean isStructured, boolean isRootAlias) {
+    if (isDerived) {
+      derived.add(name);
+    } else {
+      derived.remove(name);
+    }
+    if (isStructured) {
+      structured.add(name);
+    } else {
+      structured.remove(name);
+    }
+    if (isRootAlias) {
+      rootAliases.add(name);
+    } else {
+      rootAliases.remove(name);
+    }
+  }
+
+  boolean isDerived(String name) {
+    return derived.contains(name);
+  }
+
+  boolean isStructured(String name) {
+    return structured.contains(name);
+  }
+
+  boolean isRootAlias(String name) {
+    return rootAliases.contains(name);
   }
 
   /** The slot a definition ({@code as name}, a parse target) writes to. */

@@ -178,7 +178,7 @@ final class EventWalker {
         }
         String json = text.slice(start, tokenStart() + 1);
         text.release();
-        set(n, row, json);
+        set(n, row, dev.trailquery.value.JsonValue.ofTrustedText(json));
       }
       case VALUE_STRING -> {
         if (n.isTarget()) {

@@ -19,6 +19,7 @@ import java.util.Arrays;
  *  3   false        (none)
  *  4   true         (none)
  *  5   Timestamp    8 bytes, epoch milliseconds big-endian ({@link DataOutput#writeLong})
+ *  6   map or list  its compact JSON text, as a String body ({@link JsonValue})
  * </pre>
  *
  * <p>Text is standard UTF-8 except that an unpaired surrogate (which a JSON {@code \ud800} escape
@@ -36,6 +37,7 @@ public final class ValueCodec {
   public static final int TAG_FALSE = 3;
   public static final int TAG_TRUE = 4;
   public static final int TAG_TIMESTAMP = 5;
+  public static final int TAG_JSON = 6;
 
   /** The longest string, in UTF-8 bytes, that {@link #readString} accepts (64 MiB). */
   public static final int MAX_STRING_BYTES = 64 << 20;
@@ -63,6 +65,10 @@ public final class ValueCodec {
         out.writeByte(TAG_TIMESTAMP);
         out.writeLong(t.millis());
       }
+      case JsonValue j -> {
+        out.writeByte(TAG_JSON);
+        writeString(out, j.text());
+      }
       default ->
           throw new IllegalArgumentException(
               "not a value of the value model: " + value.getClass().getName());
@@ -79,8 +85,18 @@ public final class ValueCodec {
       case TAG_FALSE -> Boolean.FALSE;
       case TAG_TRUE -> Boolean.TRUE;
       case TAG_TIMESTAMP -> new Timestamp(in.readLong());
+      case TAG_JSON -> json(readString(in));
       default -> throw new IOException("unknown value tag " + tag);
     };
+  }
+
+  private static JsonValue json(String text) throws IOException {
+    // checked, since the bytes come from outside the process
+    JsonValue v = JsonValue.parse(text);
+    if (v == null) {
+      throw new IOException("a map or list value that is not a JSON object or array");
+    }
+    return JsonValue.ofTrustedText(text);
   }
 
   /** Writes a string without a tag: its UTF-8 length as a varint, then the bytes. */

@@ -10,7 +10,9 @@ package dev.trailquery.value;
  *       digit is lost; they still compare numerically);
  *   <li>{@link Boolean}: JSON {@code true}/{@code false} and the result of comparisons; behaves as
  *       1/0 in arithmetic and renders as {@code 1}/{@code 0} like Logs Insights;
- *   <li>{@link Timestamp}: a point in time; behaves as epoch milliseconds.
+ *   <li>{@link Timestamp}: a point in time; behaves as epoch milliseconds;
+ *   <li>{@link JsonValue}: a map or list (a JSON object or array of the record, or what {@code
+ *       jsonParse} and {@code split} return); its text is its compact JSON.
  * </ul>
  *
  * Comparison rule: when both sides are numbers (or strings that read as numbers) they compare
@@ -104,6 +106,7 @@ public final class Values {
       case Double d -> formatNumber(d);
       case Boolean b -> b ? "1" : "0";
       case Timestamp t -> t.render();
+      case JsonValue j -> j.text();
       default -> v.toString();
     };
   }

@@ -77,7 +77,19 @@ class SplitMergeTest {
               + " | sort eventName asc | limit 25",
           "fields eventTime, eventName, sourceIPAddress | limit 30",
           "fields eventSource, eventName, @timestamp | dedup eventSource",
-          "fields eventName, errorCode | sort eventTime desc | dedup errorCode | limit 15");
+          "fields eventName, errorCode | sort eventTime desc | dedup errorCode | limit 15",
+          // maps and lists: unnest, expand, jsonParse paths, split, the JSON functions
+          "unnest resources into r | stats count(*) as n by r.type, eventSource",
+          "unnest resources into r | fields @timestamp, eventName, r.ARN | limit 40",
+          "expand resources | stats count(*) as n by resources.ARN | sort n desc | limit 30",
+          "fields jsonParse(@message) as js | filter ispresent(js.resources[0].ARN)"
+              + " | stats count(*) as n by js.eventSource, js.userIdentity.type",
+          "fields split(eventSource, '.')[0] as service | stats count(*) as n by service",
+          "filter jsonArraySize(resources) > 1"
+              + " | fields eventName, jsonStringify(resources) as r, @timestamp | limit 20",
+          // countFrequent (exact at this size)
+          "countFrequent eventSource, eventName",
+          "unnest resources into r | countFrequent r.type | limit 5");
 
   private static final CachedSource SOURCE = new CachedSource(localSource());
 

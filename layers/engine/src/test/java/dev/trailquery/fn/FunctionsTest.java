@@ -98,6 +98,12 @@ class FunctionsTest {
     arity("md5", 1, 1);
     arity("sha256", 1, 1);
     arity("filterPattern", 1, 2);
+    // JSON
+    arity("jsonParse", 1, 1);
+    arity("jsonStringify", 1, 1);
+    arity("jsonArraySize", 1, 1);
+    arity("jsonArrayContains", 2, 2);
+    arity("split", 2, 2);
   }
 
   private static void arity(String name, int min, int max) {
@@ -110,6 +116,12 @@ class FunctionsTest {
    */
   static final List<String> BEHAVIOUR_TESTED =
       List.of(
+          // json.JsonQueryTest, json.JsonFunctionsTest
+          "jsonParse",
+          "jsonStringify",
+          "jsonArraySize",
+          "jsonArrayContains",
+          "split",
           // GeneralFunctionsTest
           "ispresent",
           "coalesce",
@@ -203,9 +215,9 @@ class FunctionsTest {
   }
 
   @Test
-  void aggregatesJsonAndUnknownNamesAreNotScalarFunctions() {
+  void aggregatesAndUnknownNamesAreNotScalarFunctions() {
     for (String name :
-        List.of("count", "sum", "avg", "pct", "earliest", "jsonParse", "split", "nope", "")) {
+        List.of("count", "sum", "avg", "pct", "earliest", "countFrequent", "nope", "")) {
       assertThat(Functions.lookup(name)).as(name).isNull();
     }
     assertThat(Functions.lookup(null)).isNull();

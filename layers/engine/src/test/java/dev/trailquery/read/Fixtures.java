@@ -56,7 +56,7 @@ final class Fixtures {
     List<Object> column(int slot) {
       List<Object> c = new ArrayList<>();
       for (Got g : got) {
-        c.add(g.row()[slot]);
+        c.add(g.row()[slot] instanceof dev.trailquery.value.JsonValue j ? j.text() : g.row()[slot]);
       }
       return c;
     }

@@ -246,9 +246,13 @@ class OracleTest {
         Object have = got.row()[slot(i)];
         seen[i] |= want != null;
         if (want instanceof JsonNode node) {
-          assertThat(have).as(at + " " + path).isInstanceOf(String.class);
-          assertThat(M.readTree((String) have)).as(at + " " + path).isEqualTo(node);
-          assertThat(compact((String) have)).as(at + " " + path + " compact").isTrue();
+          // an object or array is a map or list whose text is its compact JSON
+          assertThat(have).as(at + " " + path).isInstanceOf(dev.trailquery.value.JsonValue.class);
+          String text = ((dev.trailquery.value.JsonValue) have).text();
+          assertThat(M.readTree(text)).as(at + " " + path).isEqualTo(node);
+          assertThat(compact(text)).as(at + " " + path + " compact").isTrue();
+          // and it parses to the same tree when accessed
+          assertThat(((dev.trailquery.value.JsonValue) have).node()).isEqualTo(node);
         } else {
           assertThat(have).as(at + " " + path).isEqualTo(want);
         }

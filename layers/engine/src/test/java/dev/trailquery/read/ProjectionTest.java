@@ -14,7 +14,10 @@ class ProjectionTest {
     Fixtures.Read got = read(r, json);
     assertThat(got.status()).as(String.valueOf(got.result().error())).isEqualTo(Status.OK);
     assertThat(got.count()).isEqualTo(1);
-    return got.got().get(0).row();
+    // maps and lists compared by their compact JSON text
+    return java.util.Arrays.stream(got.got().get(0).row())
+        .map(v -> v instanceof dev.trailquery.value.JsonValue j ? j.text() : v)
+        .toArray();
   }
 
   @Test
@@ -201,7 +204,9 @@ class ProjectionTest {
     CloudTrailReader r = reader(true, "a", "a.b", "a.b.c", "a.b.d.0");
     String json = "{\"eventName\":\"x\",\"a\":{\"z\":[{}],\"b\":{\"c\":\"C\",\"d\":[true]}}}";
     Fixtures.Read got = read(r, json);
-    assertThat(got.got().get(0).row())
+    assertThat(
+            java.util.Arrays.stream(got.got().get(0).row())
+                .map(v -> v instanceof dev.trailquery.value.JsonValue j ? j.text() : v))
         .containsExactly(
             "{\"z\":[{}],\"b\":{\"c\":\"C\",\"d\":[true]}}",
             "{\"c\":\"C\",\"d\":[true]}",

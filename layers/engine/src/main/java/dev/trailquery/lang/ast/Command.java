@@ -37,6 +37,35 @@ public sealed interface Command {
   /** {@code dedup f1, f2, ...} */
   record Dedup(List<Expr.FieldRef> fields, Span span) implements Command {}
 
+  /** {@code unnest expr into name}: one row per element of the list {@code expr} gives. */
+  record Unnest(Expr source, Name into, Span span) implements Command {}
+
+  /** {@code expand field}: one row per element of the JSON array the field holds. */
+  record Expand(Expr.FieldRef field, Span span) implements Command {}
+
+  /**
+   * {@code countFrequent f1[, f2...]}: the most frequent combinations with their approximate count
+   * in {@code _approxcount}, highest first.
+   */
+  record CountFrequent(List<Projection> items, Span span) implements Command {}
+
+  /**
+   * {@code lookup TABLE col [as logField], ... OUTPUT|OUTPUTNEW out [as name], ...}.
+   *
+   * @param matches the table's columns to match, each with the log field it matches
+   * @param outputNew true for {@code OUTPUTNEW} (fill missing fields only), false for {@code
+   *     OUTPUT}
+   * @param outputs the table's columns to copy, each with the field it goes to
+   */
+  record Lookup(
+      Name table, List<Column> matches, boolean outputNew, List<Column> outputs, Span span)
+      implements Command {}
+
+  /**
+   * A lookup table's column and the field it pairs with ({@code col as field}; same name if no as).
+   */
+  record Column(Name column, Name field) {}
+
   /** A name being defined (an alias or a parse target), with where it was written. */
   record Name(String name, Span span) {}
 }

@@ -57,6 +57,33 @@ public sealed interface Expr {
   /** {@code subject in [..]}, {@code subject not in [..]}. */
   record In(Expr subject, ListLit list, boolean negated, Span span) implements Expr {}
 
+  /**
+   * {@code target[0].name}, {@code jsonParse(@message).a.b}: keys of a map and indexes of a list,
+   * applied in order to the value of {@code target}.
+   */
+  record Access(Expr target, List<Step> steps, Span span) implements Expr {
+    public Access {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** One step of an {@link Access}. */
+  sealed interface Step {
+    /** {@code .name}, {@code .`odd name`}, {@code ["name"]}. */
+    record Key(String name) implements Step {}
+
+    /** {@code [i]}. */
+    record Index(int index) implements Step {}
+  }
+
+  /**
+   * {@code subject in ( QUERY )}, {@code subject not in ( QUERY )}: a subquery over the same
+   * sources and time range, whose one output column gives the values. {@code source} is the inner
+   * query's text, {@code query} its parse.
+   */
+  record InQuery(Expr subject, Query query, String source, boolean negated, Span span)
+      implements Expr {}
+
   enum UnaryOp {
     NEG,
     NOT
