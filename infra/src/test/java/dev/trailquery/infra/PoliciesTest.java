@@ -52,6 +52,11 @@ class PoliciesTest {
     return join(arn(id(stack.resultsBucket())), "/query-results/*");
   }
 
+  /** Worker partial states over the inline bound of a Lambda response. */
+  private Map<String, Object> spilledStates() {
+    return join(arn(id(stack.resultsBucket())), "/query-results/spill/*");
+  }
+
   @Test
   void ingestReadsTheTrailPrefixConsumesItsQueueReadsSubscriptionsWritesAggregates() {
     assertThat(statements("Ingest"))
@@ -87,7 +92,8 @@ class PoliciesTest {
         .containsExactlyInAnyOrder(
             logs("Worker"),
             allow(List.of("s3:GetObject"), s3Arn("acme-cloudtrail/org/AWSLogs/*")),
-            kmsDecrypt());
+            kmsDecrypt(),
+            allow(List.of("s3:PutObject"), spilledStates()));
   }
 
   @Test
@@ -101,7 +107,8 @@ class PoliciesTest {
                 s3Arn("acme-cloudtrail")),
             allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject", "s3:PutObject"), queryResults()),
-            allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))));
+            allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))),
+            allow(List.of("s3:DeleteObject"), spilledStates()));
   }
 
   @Test
@@ -195,7 +202,10 @@ class PoliciesTest {
             allow(
                 List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                 arn(Cfn.id(s, s.fn("Worker").logGroup()))),
-            allow(List.of("s3:GetObject"), objects));
+            allow(List.of("s3:GetObject"), objects),
+            allow(
+                List.of("s3:PutObject"),
+                join(arn(Cfn.id(s, s.resultsBucket())), "/query-results/spill/*")));
     assertThat(Cfn.roleStatements(demo, Cfn.id(s, s.fn("Coordinator").role())))
         .contains(
             allowIf(

@@ -136,6 +136,9 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>();
+    // where a partial state too large for the worker's 6 MB response is spilled
+    worker.put("TRAILQUERY_RESULTS_BUCKET", ref(id(stack.resultsBucket())));
+    worker.put("TRAILQUERY_RESULTS_PREFIX", "query-results/");
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> query = new LinkedHashMap<>(trail);
     query.put("TRAILQUERY_QUERIES_TABLE", ref(id(stack.queriesTable())));

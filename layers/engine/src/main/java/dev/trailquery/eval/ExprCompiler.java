@@ -148,7 +148,7 @@ public final class ExprCompiler {
     if (u.operand() instanceof Expr.PeriodLit) {
       throw ctx.error(
           u.span(),
-          "TQ2104",
+          ErrorCode.PERIOD_OUT_OF_PLACE.code(),
           "a time period cannot be negative: bin, datefloor and dateceil need a whole, positive"
               + " number of units such as 5m or 1h, not a negative period");
     }
@@ -307,7 +307,7 @@ public final class ExprCompiler {
   public Pattern regex(Expr.RegexLit r) {
     String tooLarge = dev.trailquery.lang.RegexBudget.check(r.pattern());
     if (tooLarge != null) {
-      throw ctx.error(r.span(), "TQ2109", tooLarge);
+      throw ctx.error(r.span(), ErrorCode.INVALID_REGEX.code(), tooLarge);
     }
     try {
       return Pattern.compile(r.pattern());

@@ -948,7 +948,7 @@ public final class Parser {
     advance();
     String tooLarge = RegexBudget.check(t.value());
     if (tooLarge != null) {
-      throw error("TQ1007", tooLarge, t.span());
+      throw error(ErrorCode.BAD_REGEX.code(), tooLarge, t.span());
     }
     try {
       Pattern.compile(t.value());

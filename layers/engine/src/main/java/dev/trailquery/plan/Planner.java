@@ -252,7 +252,7 @@ public final class Planner {
           if (l.count() > limit()) {
             limitWarnings.add(
                 Diagnostic.warning(
-                    "TQ3004",
+                    ErrorCode.LIMIT_OVER_CAP.code(),
                     "a query returns at most "
                         + limit()
                         + " rows (as Logs Insights does): limit "
