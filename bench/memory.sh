@@ -27,7 +27,7 @@ declare -a rs rl ds dl cs
 peak_of_daemon() { # the daemon's peak RSS (KB), from /proc
   local pid
   pid=$("$ROOT/trailquery" daemon status | sed -n 's/^daemon pid \([0-9]*\).*/\1/p' | head -1)
-  sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status"
+  sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status"
 }
 for ((i = 0; i < runs; i++)); do
   # Without the daemon: the whole process, as before.

@@ -281,6 +281,10 @@ async function poll(run, entry) {
     }
     if (TERMINAL.has(r.status)) {
       if (r.message && r.status !== "Complete") showError({ message: r.message });
+      if (r.status === "Complete" && r.statistics.recordsScanned === 0 && !r.warnings?.length) {
+        $("warnings").textContent = "No CloudTrail records in this time range: try a wider one (Custom for absolute dates).";
+        $("warnings").hidden = false;
+      }
       finish(run, r.status, entry, r.statistics);
     }
   }

@@ -12,6 +12,7 @@ import dev.trailquery.functions.api.SubscriptionApi;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.value.Timestamp;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ final class AlarmCommands {
                          the alarms with their state and the bin it was decided on
       """;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** Option → comparison. */
   private static final Map<String, Alarm.Comparison> THRESHOLDS = new LinkedHashMap<>();

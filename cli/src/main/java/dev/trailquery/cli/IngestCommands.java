@@ -15,6 +15,7 @@ import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.metricfilter.MetricFilter;
 import dev.trailquery.metricfilter.MetricFilterJson;
 import dev.trailquery.value.Timestamp;
@@ -58,8 +59,8 @@ final class IngestCommands {
         subscribe NAME --rule FILE|JSON [--bin 5m]
                          a Contributor Insights rule: contributors per period
         subscribe --pack cis [--bin 5m] [--no-alarms] [--backfill-from T]
-                         the CIS AWS Foundations pack: seed 002's metric filters with alarms and
-                         seed 001's CIS 3.1-3.14 queries, in one command
+                         the CIS AWS Foundations pack: the benchmark's metric filters with alarms
+                         and Classmethod's CIS 3.1-3.14 queries, in one command
         subscriptions    list the subscriptions
         results NAME [--start T] [--end T] [--per-bin | --report [--top N]]
                 [--format table|json|csv|ndjson]
@@ -67,7 +68,7 @@ final class IngestCommands {
                          for a rule: top contributors and unique count (GetInsightRuleReport)
       """;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** What the commands read instead of the process environment and the SDK's default clients. */
   private record Environment(Map<String, String> vars, S3Client s3, DynamoDbClient db) {}
@@ -417,7 +418,8 @@ final class IngestCommands {
     var ingestor = new IngestHandler(config, s3, clients.db()).ingestor();
     Backfill.Report r;
     try {
-      r = Backfill.run(ingestor, s3, bucket(), "", subs, from, config.cacheMillis(), 8);
+      String prefix = System.getenv().getOrDefault("TRAILQUERY_TRAIL_PREFIX", "");
+      r = Backfill.run(ingestor, s3, bucket(), prefix, subs, from, config.cacheMillis(), 8);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("backfill interrupted", e);

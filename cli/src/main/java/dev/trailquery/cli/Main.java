@@ -334,8 +334,8 @@ public final class Main {
           new Object[] {filters.get(i).name(), v == null ? 0.0 : v, filters.get(i).description()});
     }
     out.println(
-        "== the CloudWatch metric filters of the watch pack (CIS AWS Foundations, seeds 002 and"
-            + " 004), all in one pass:");
+        "== the CloudWatch metric filters of the watch pack (the CIS AWS Foundations Benchmark and"
+            + " the AWS blog post), all in one pass:");
     out.println(
         "   matching events per filter; ./trailquery subscribe --pack cis keeps them (with"
             + " alarms) up to date");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.metricfilter.MetricPattern;
 import dev.trailquery.pack.WatchPack;
 import dev.trailquery.read.CloudTrailReader;
@@ -32,7 +33,7 @@ final class PatternCommands {
                          show one
       """;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.MAPPER;
 
   private PatternCommands() {}
 

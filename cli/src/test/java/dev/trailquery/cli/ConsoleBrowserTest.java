@@ -316,6 +316,23 @@ class ConsoleBrowserTest {
     }
     assertThat(testid("export-csv").isEnabled()).isTrue();
 
+    // Columns sort: numbers as numbers, ascending then descending.
+    driver
+        .findElement(By.xpath("//table[@data-testid='results']/thead//button[text()='calls']"))
+        .click();
+    assertThat(
+            driver
+                .findElement(By.xpath("//table[@data-testid='results']/thead/tr/th[2]"))
+                .getAttribute("aria-sort"))
+        .isEqualTo("ascending");
+    List<Long> calls = body().stream().map(r -> Long.parseLong(r.get(1))).toList();
+    assertThat(calls).isSorted().hasSize(expected.get("rows").size());
+    driver
+        .findElement(By.xpath("//table[@data-testid='results']/thead//button[text()='calls']"))
+        .click();
+    assertThat(body().stream().map(r -> Long.parseLong(r.get(1))).toList())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
     // Not a bin() query: a bar per group.
     waitFor(() -> js("return document.querySelector(\"[data-testid='chart'] canvas\")"));
     assertThat(chartData("chart")).hasSize(Math.min(body().size(), 50) + 1);

@@ -24,6 +24,10 @@ final class IngestPipeline {
   final Queue deadLetterQueue;
   final Queue queue;
   final LogGroup notificationsHandlerLogs;
+
+  /** With {@code eventBridge}: the rule that forwards ObjectCreated to the queue; else null. */
+  final software.amazon.awscdk.services.events.Rule objectCreatedRule;
+
   final TrailqueryStack.Fn function;
 
   IngestPipeline(
@@ -53,14 +57,23 @@ final class IngestPipeline {
                     .maxReceiveCount(TrailqueryStack.MAX_RECEIVE_COUNT)
                     .build())
             .build();
-    trail.bucket.addEventNotification(
-        EventType.OBJECT_CREATED,
-        new QueueNotification(queue),
-        NotificationKeyFilter.builder()
-            .prefix(config.logsPrefix())
-            .suffix(Keys.LOG_SUFFIX)
-            .build());
-    notificationsHandlerLogs = NotificationsHandler.tighten(stack);
+    if (config.security().eventBridge()) {
+      // The bucket sends its events to EventBridge (its owner turns that on for an existing
+      // bucket); a rule forwards the trail's ObjectCreated events to the queue. The stack never
+      // writes the bucket's notification configuration, which others may share.
+      objectCreatedRule = EventDelivery.rule(stack, trail.bucket, config, queue);
+      notificationsHandlerLogs = config.demoTrail() ? NotificationsHandler.tighten(stack) : null;
+    } else {
+      objectCreatedRule = null;
+      trail.bucket.addEventNotification(
+          EventType.OBJECT_CREATED,
+          new QueueNotification(queue),
+          NotificationKeyFilter.builder()
+              .prefix(config.logsPrefix())
+              .suffix(Keys.LOG_SUFFIX)
+              .build());
+      notificationsHandlerLogs = NotificationsHandler.tighten(stack);
+    }
 
     function =
         lambdas.function(

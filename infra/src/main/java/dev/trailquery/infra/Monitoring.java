@@ -24,9 +24,48 @@ final class Monitoring {
   final Topic topic;
   final List<Alarm> alarms = new ArrayList<>();
 
+  /**
+   * Where asynchronous invocations that failed for good go (the coordinator's, the backfills'),
+   * alarmed on its depth: the on-failure destination of those functions' live aliases.
+   */
+  final software.amazon.awscdk.services.sqs.Queue asyncFailures;
+
   Monitoring(Stack stack, TrailqueryConfig config) {
     this.stack = stack;
     topic = Topic.Builder.create(stack, "AlarmTopic").enforceSsl(true).build();
+    // A topic policy replaces SNS's default one: without this statement the stack's own CloudWatch
+    // alarms could not publish (only this account's alarms may).
+    topic.addToResourcePolicy(
+        software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            .sid("CloudWatchAlarmsPublish")
+            .effect(software.amazon.awscdk.services.iam.Effect.ALLOW)
+            .principals(
+                List.of(
+                    new software.amazon.awscdk.services.iam.ServicePrincipal(
+                        "cloudwatch.amazonaws.com")))
+            .actions(List.of("sns:Publish"))
+            .resources(List.of(topic.getTopicArn()))
+            .conditions(
+                Map.of(
+                    "StringEquals",
+                    Map.of("aws:SourceAccount", stack.getAccount()),
+                    "ArnLike",
+                    Map.of(
+                        "aws:SourceArn",
+                        stack.formatArn(
+                            software.amazon.awscdk.ArnComponents.builder()
+                                .service("cloudwatch")
+                                .resource("alarm")
+                                .resourceName("*")
+                                .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+                                .build()))))
+            .build());
+    asyncFailures =
+        software.amazon.awscdk.services.sqs.Queue.Builder.create(stack, "AsyncFailureQueue")
+            .encryption(software.amazon.awscdk.services.sqs.QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
     if (config.alarmEmail() != null) {
       topic.addSubscription(new EmailSubscription(config.alarmEmail()));
     }
@@ -40,6 +79,12 @@ final class Monitoring {
         "DeadLetterQueueAlarm",
         "CloudTrail objects that ingest gave up on (messages in the DLQ)",
         ingest.deadLetterQueue.metricApproximateNumberOfMessagesVisible(max5),
+        1);
+    alarm(
+        "AsyncFailureAlarm",
+        "an asynchronous invocation failed for good (a coordinator or a backfill; messages in the"
+            + " async-failure queue)",
+        asyncFailures.metricApproximateNumberOfMessagesVisible(max5),
         1);
     alarm(
         "IngestQueueAgeAlarm",

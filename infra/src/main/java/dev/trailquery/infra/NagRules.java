@@ -25,21 +25,25 @@ final class NagRules {
     // notifications, the coordinator's listing), so the grant is a key prefix.
     String trailObjects =
         cfg.demoTrail()
-            ? "Resource::<" + logicalId(stack, stack.demoTrailBucket()) + ".Arn>/AWSLogs/*"
+            ? "Resource::<"
+                + logicalId(stack, stack.demoTrailBucket())
+                + ".Arn>/AWSLogs/"
+                + TrailqueryStack.CLOUDTRAIL_KEYS
             : "Resource::arn:<AWS::Partition>:s3:::"
                 + cfg.trailBucket()
                 + "/"
                 + cfg.logsPrefix()
-                + "*";
+                + TrailqueryStack.CLOUDTRAIL_KEYS;
     for (String fn : List.of("Ingest", "Worker")) {
       NagSuppressions.addResourceSuppressions(
           stack.fn(fn).role(),
           List.of(
               suppression(
                   "AwsSolutions-IAM5",
-                  "s3:GetObject on the trail's log prefix only ("
+                  "s3:GetObject on CloudTrail's keys under the trail's log prefix only ("
                       + cfg.logsPrefix()
-                      + "*): object keys are known only at run time (S3 notifications, listings)"
+                      + TrailqueryStack.CLOUDTRAIL_KEYS
+                      + "): object keys are known only at run time (S3 notifications, listings)"
                       + " and CloudTrail writes a new key every few minutes per account and region.",
                   trailObjects)),
           true);
@@ -118,6 +122,46 @@ final class NagRules {
                     + " the stage is throttled; a WAF web ACL (from $5/month) can be associated"
                     + " by the account owner if wanted.")),
         true);
+
+    // The reader and admin policies: execute-api:Invoke on method ARNs, each path parameter a '*'
+    // (a query id, a saved query or subscription name is known only when called).
+    String apiArn =
+        "Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<"
+            + logicalId(stack, stack.api())
+            + ">/"
+            + ApiAccess.STAGE
+            + "/";
+    for (var policy : stack.rolePolicies()) {
+      boolean reader = policy.getNode().getId().equals("ReaderPolicy");
+      List<String> wildcards = new ArrayList<>();
+      for (dev.trailquery.contract.Route r : dev.trailquery.contract.Route.values()) {
+        String arn = apiArn + r.method() + ApiAccess.arnPath(r.path());
+        if (r.path().contains("{")
+            && (!reader || ApiAccess.reader(r))
+            && !wildcards.contains(arn)) {
+          wildcards.add(arn);
+        }
+      }
+      NagSuppressions.addResourceSuppressions(
+          policy,
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM5",
+                  "execute-api:Invoke on the API's method ARNs: each path parameter (a query id,"
+                      + " a saved query or subscription name) is a '*' because callers name them"
+                      + " at run time; methods and routes are listed one by one.",
+                  wildcards.toArray(String[]::new))),
+          false);
+    }
+    NagSuppressions.addResourceSuppressions(
+        stack.asyncFailureQueue(),
+        List.of(
+            suppression(
+                "AwsSolutions-SQS3",
+                "This queue is itself the dead-letter destination of the coordinator's and the"
+                    + " backfills' asynchronous invocations (Lambda on-failure destination),"
+                    + " alarmed on its depth.")),
+        false);
 
     if (cfg.createApiGatewayLogsRole()) {
       NagSuppressions.addResourceSuppressions(

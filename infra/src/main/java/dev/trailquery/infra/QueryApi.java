@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodDeploymentOptions;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -32,6 +33,12 @@ final class QueryApi {
   final LogGroup accessLogs;
   final RestApi restApi;
 
+  /** API Gateway's execution (error) log group, made by the stack with retention. */
+  final LogGroup executionLogs;
+
+  /** The reader and admin policies on the method ARNs ({@link ApiAccess}). */
+  final List<software.amazon.awscdk.services.iam.ManagedPolicy> rolePolicies;
+
   QueryApi(
       Stack stack,
       TrailqueryConfig config,
@@ -39,7 +46,8 @@ final class QueryApi {
       Storage storage,
       Lambdas lambdas,
       IngestPipeline ingest,
-      Map<Env, String> env) {
+      Map<Env, String> env,
+      software.amazon.awscdk.services.sqs.IQueue asyncFailures) {
     worker =
         lambdas.function(
             LambdaFunction.WORKER,
@@ -65,6 +73,9 @@ final class QueryApi {
             EventInvokeConfigOptions.builder()
                 .retryAttempts(0)
                 .maxEventAge(Duration.minutes(5))
+                .onFailure(
+                    new software.amazon.awscdk.services.lambda.destinations.SqsDestination(
+                        asyncFailures))
                 .build());
     env.put(Env.COORDINATOR_FUNCTION, coordinator.alias().getFunctionArn());
     env.put(Env.INGEST_FUNCTION, ingest.function.alias().getFunctionArn());
@@ -84,12 +95,31 @@ final class QueryApi {
             .retention(Logs.RETENTION.get(config.logRetentionDays()))
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();
+    SecuritySettings sec = config.security();
+    // Starting a query and every write have their own, lower throttles. A method's settings
+    // replace the stage's, so logging and metrics are set again.
+    Map<String, MethodDeploymentOptions> methodThrottles = new java.util.LinkedHashMap<>();
+    for (Route route : Route.values()) {
+      boolean starts = route == Route.START_QUERY;
+      if (starts || ApiAccess.write(route)) {
+        methodThrottles.put(
+            route.path() + "/" + route.method(),
+            MethodDeploymentOptions.builder()
+                .loggingLevel(MethodLoggingLevel.ERROR)
+                .dataTraceEnabled(false)
+                .metricsEnabled(true)
+                .throttlingRateLimit(starts ? sec.queryRateLimit() : sec.writeRateLimit())
+                .throttlingBurstLimit(starts ? sec.queryBurstLimit() : sec.writeBurstLimit())
+                .build());
+      }
+    }
     restApi =
         RestApi.Builder.create(stack, "Api")
             .restApiName("trailquery")
             .description("trailquery: Logs Insights queries over CloudTrail in S3 (SigV4)")
             .endpointTypes(List.of(EndpointType.REGIONAL))
             .cloudWatchRole(config.createApiGatewayLogsRole())
+            .policy(ApiAccess.resourcePolicy(sec))
             .defaultMethodOptions(
                 MethodOptions.builder().authorizationType(AuthorizationType.IAM).build())
             .deployOptions(
@@ -100,15 +130,37 @@ final class QueryApi {
                     .loggingLevel(MethodLoggingLevel.ERROR)
                     .dataTraceEnabled(false)
                     .metricsEnabled(true)
+                    .methodOptions(methodThrottles)
                     .accessLogDestination(new LogGroupLogDestination(accessLogs))
-                    .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
+                    .accessLogFormat(AccessLogFormat.custom(TrailqueryStack.ACCESS_LOG_FORMAT))
                     .build())
             .build();
+    // TLS 1.2+ (1.3 first) on the regional endpoint, and only through its own host name (STRICT).
+    var cfnApi =
+        (software.amazon.awscdk.services.apigateway.CfnRestApi) restApi.getNode().getDefaultChild();
+    cfnApi.setSecurityPolicy(sec.apiSecurityPolicy());
+    if (sec.apiSecurityPolicy().startsWith("SecurityPolicy_")) {
+      cfnApi.setEndpointAccessMode("STRICT");
+    }
+    // API Gateway would create its execution log group on first use, outside the stack and kept
+    // forever; this one is the stack's, with the retention of the others.
+    executionLogs =
+        LogGroup.Builder.create(stack, "ApiExecutionLogs")
+            .logGroupName(
+                software.amazon.awscdk.Fn.join(
+                    "",
+                    List.of(
+                        "API-Gateway-Execution-Logs_", restApi.getRestApiId(), "/" + Route.STAGE)))
+            .retention(Logs.RETENTION.get(config.logRetentionDays()))
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
+    restApi.getDeploymentStage().getNode().addDependency(executionLogs);
     LambdaIntegration integration =
         LambdaIntegration.Builder.create(api.alias()).allowTestInvoke(false).build();
     for (Route route : Route.values()) {
       restApi.getRoot().resourceForPath(route.path()).addMethod(route.method(), integration);
     }
+    rolePolicies = ApiAccess.rolePolicies(stack, restApi);
   }
 
   /**

@@ -38,6 +38,7 @@ final class Storage {
             .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
             .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
             .enforceSsl(true)
+            .minimumTlsVersion(TrailqueryStack.MINIMUM_TLS)
             .lifecycleRules(
                 List.of(
                     LifecycleRule.builder()

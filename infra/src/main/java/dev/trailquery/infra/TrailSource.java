@@ -46,6 +46,8 @@ final class TrailSource {
             .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
             .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
             .enforceSsl(true)
+            .minimumTlsVersion(TrailqueryStack.MINIMUM_TLS)
+            .eventBridgeEnabled(config.security().eventBridge())
             .lifecycleRules(
                 List.of(LifecycleRule.builder().id("expire").expiration(Duration.days(90)).build()))
             .removalPolicy(RemovalPolicy.RETAIN)
@@ -108,7 +110,8 @@ final class TrailSource {
 
   /**
    * With a KMS-encrypted trail ({@code trailKmsKeyArn}): {@code kms:Decrypt} on that key, only
-   * through S3 in this region (the key cannot be used directly with these roles).
+   * through S3 in this region (the key cannot be used directly with these roles), and only for what
+   * a CloudTrail trail encrypted (its encryption context; {@code trailArn} names the trail).
    */
   void grantDecrypt(Stack stack, TrailqueryConfig config, IRole role) {
     if (config.trailKmsKeyArn() == null) {
@@ -122,12 +125,22 @@ final class TrailSource {
             .conditions(
                 Map.of(
                     "StringEquals",
-                    Map.of("kms:ViaService", "s3." + stack.getRegion() + ".amazonaws.com")))
+                    Map.of("kms:ViaService", "s3." + stack.getRegion() + ".amazonaws.com"),
+                    "StringLike",
+                    Map.of(
+                        "kms:EncryptionContext:aws:cloudtrail:arn",
+                        config.security().trailArn() != null
+                            ? config.security().trailArn()
+                            : "arn:" + stack.getPartition() + ":cloudtrail:*:*:trail/*")))
             .build());
   }
 
-  /** The trail's log objects (for {@code s3:GetObject}). */
+  /**
+   * The trail's log objects (for {@code s3:GetObject}): CloudTrail's own keys ({@code
+   * [prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/...}), not all of {@code AWSLogs/}, where Config,
+   * ELB and flow logs live too.
+   */
   String logObjects(TrailqueryConfig config) {
-    return bucket.arnForObjects(config.logsPrefix() + "*");
+    return bucket.arnForObjects(config.logsPrefix() + TrailqueryStack.CLOUDTRAIL_KEYS);
   }
 }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *     --env-vars} can set them ({@code -c local=true}; never deploy it)
  * @param architecture the functions' architecture: {@code arm64} (deployed), or {@code x86_64} for
  *     {@code sam local} on an x86_64 host without QEMU ({@code -c architecture=x86_64})
+ * @param security caps, access and TLS settings ({@link SecuritySettings})
  */
 public record TrailqueryConfig(
     String trailBucket,
@@ -49,7 +50,8 @@ public record TrailqueryConfig(
     String alarmEmail,
     boolean createApiGatewayLogsRole,
     boolean local,
-    String architecture) {
+    String architecture,
+    SecuritySettings security) {
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern KMS_KEY_ARN =
@@ -94,6 +96,8 @@ public record TrailqueryConfig(
 
   /** Reads every setting through {@code context} (a CDK node's {@code tryGetContext}). */
   public static TrailqueryConfig from(Function<String, Object> context) {
+    int maxFanout = number(context, "maxFanout", 64);
+    int ingestMaxConcurrency = number(context, "ingestMaxConcurrency", 10);
     return new TrailqueryConfig(
         text(context, "trailBucket"),
         text(context, "trailPrefix"),
@@ -103,15 +107,16 @@ public record TrailqueryConfig(
         number(context, "apiMemory", 512),
         number(context, "coordinatorMemory", 1024),
         number(context, "workerMemory", 1769),
-        number(context, "maxFanout", 64),
-        number(context, "ingestMaxConcurrency", 10),
+        maxFanout,
+        ingestMaxConcurrency,
         number(context, "logRetentionDays", 30),
         number(context, "apiRateLimit", 20),
         number(context, "apiBurstLimit", 40),
         text(context, "alarmEmail"),
         bool(context, "createApiGatewayLogsRole"),
         bool(context, "local"),
-        text(context, "architecture"));
+        text(context, "architecture"),
+        SecuritySettings.from(context, maxFanout, ingestMaxConcurrency));
   }
 
   /** Settings from a map (tests). */

@@ -71,6 +71,38 @@ public final class TrailqueryStack extends Stack {
   /** The coordinator ends a query with status Timeout this long before its Lambda would die. */
   public static final int QUERY_TIMEOUT_SECONDS = 840;
 
+  /** The lowest TLS version the stack's buckets accept ({@code s3:TlsVersion}). */
+  public static final double MINIMUM_TLS = 1.2;
+
+  /** Keys CloudTrail writes under {@code [prefix/]AWSLogs/} (also {@code o-ORG/ACCOUNT/...}). */
+  public static final String CLOUDTRAIL_KEYS = "*/CloudTrail/*";
+
+  /**
+   * The API's access log line: who called ({@code userArn}, {@code caller}, {@code accountId}, as
+   * IAM authenticated them), what, and how it went; JSON, one line per request.
+   */
+  public static final String ACCESS_LOG_FORMAT =
+      "{\"requestId\":\"$context.requestId\","
+          + "\"extendedRequestId\":\"$context.extendedRequestId\","
+          + "\"requestTime\":\"$context.requestTime\",\"ip\":\"$context.identity.sourceIp\","
+          + "\"userArn\":\"$context.identity.userArn\",\"caller\":\"$context.identity.caller\","
+          + "\"accountId\":\"$context.identity.accountId\","
+          + "\"userAgent\":\"$context.identity.userAgent\","
+          + "\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\","
+          + "\"path\":\"$context.path\",\"protocol\":\"$context.protocol\","
+          + "\"status\":\"$context.status\",\"responseLength\":\"$context.responseLength\","
+          + "\"responseLatency\":\"$context.responseLatency\","
+          + "\"integrationStatus\":\"$context.integration.status\","
+          + "\"errorMessage\":\"$context.error.message\"}";
+
+  private static void reserve(Fn fn, int concurrency) {
+    if (concurrency > 0) {
+      ((software.amazon.awscdk.services.lambda.CfnFunction)
+              fn.function().getNode().getDefaultChild())
+          .setReservedConcurrentExecutions(concurrency);
+    }
+  }
+
   /** S3 notification delivery attempts through SQS before a message goes to the DLQ. */
   public static final int MAX_RECEIVE_COUNT = 5;
 
@@ -107,9 +139,33 @@ public final class TrailqueryStack extends Stack {
     env.put(Env.RESULTS_PREFIX, Keys.QUERY_RESULTS_PREFIX);
     env.put(Env.QUERY_TIMEOUT_SECONDS, Integer.toString(QUERY_TIMEOUT_SECONDS));
     env.put(Env.MAX_WORKERS, Integer.toString(config.maxFanout()));
+    SecuritySettings sec = config.security();
+    env.put(Env.CALLER_ACCOUNTS, sec.callerAccounts() == null ? "" : sec.callerAccounts());
+    env.put(Env.MAX_RUNNING_QUERIES_PER_CALLER, Integer.toString(sec.maxRunningQueriesPerCaller()));
+    env.put(Env.MAX_RUNNING_QUERIES, Integer.toString(sec.maxRunningQueries()));
+    env.put(Env.MAX_QUERY_RANGE_DAYS, Integer.toString(sec.maxQueryRangeDays()));
 
     ingest = new IngestPipeline(this, config, trail, storage, lambdas, env);
-    queryApi = new QueryApi(this, config, trail, storage, lambdas, ingest, env);
+    queryApi =
+        new QueryApi(this, config, trail, storage, lambdas, ingest, env, monitoring.asyncFailures);
+    // A backfill (an asynchronous invocation of ingest) may run again: it writes each object's
+    // results under the object's key. One that fails for good goes to the async-failure queue.
+    ingest
+        .function
+        .alias()
+        .configureAsyncInvoke(
+            software.amazon.awscdk.services.lambda.EventInvokeConfigOptions.builder()
+                .retryAttempts(1)
+                .maxEventAge(Duration.hours(1))
+                .onFailure(
+                    new software.amazon.awscdk.services.lambda.destinations.SqsDestination(
+                        monitoring.asyncFailures))
+                .build());
+    // What a burst of queries may take from the account's Lambda concurrency.
+    reserve(fn("Ingest"), config.security().ingestReservedConcurrency());
+    reserve(fn("Coordinator"), config.security().coordinatorReservedConcurrency());
+    reserve(fn("Worker"), config.security().workerReservedConcurrency());
+    reserve(fn("Api"), config.security().apiReservedConcurrency());
     monitoring.watch(ingest, lambdas.all);
 
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(monitoring.topic.getTopicArn()).build();
@@ -117,6 +173,9 @@ public final class TrailqueryStack extends Stack {
         .value(ingest.deadLetterQueue.getQueueUrl())
         .build();
     CfnOutput.Builder.create(this, "TrailBucketName").value(trail.bucket.getBucketName()).build();
+    CfnOutput.Builder.create(this, "AsyncFailureQueueUrl")
+        .value(monitoring.asyncFailures.getQueueUrl())
+        .build();
 
     NagRules.suppress(this);
   }
@@ -195,5 +254,25 @@ public final class TrailqueryStack extends Stack {
 
   public List<Alarm> alarms() {
     return monitoring.alarms;
+  }
+
+  /** Where failed asynchronous invocations (coordinator, backfills) go. */
+  public Queue asyncFailureQueue() {
+    return monitoring.asyncFailures;
+  }
+
+  /** API Gateway's execution log group (errors), created by the stack with retention. */
+  public LogGroup apiExecutionLogs() {
+    return queryApi.executionLogs;
+  }
+
+  /** The reader and admin policies on the API's method ARNs. */
+  public List<software.amazon.awscdk.services.iam.ManagedPolicy> rolePolicies() {
+    return queryApi.rolePolicies;
+  }
+
+  /** The EventBridge rule that forwards ObjectCreated (with {@code eventBridge}), or null. */
+  public software.amazon.awscdk.services.events.Rule objectCreatedRule() {
+    return ingest.objectCreatedRule;
   }
 }

@@ -36,12 +36,29 @@ class PoliciesTest {
         List.of("logs:CreateLogStream", "logs:PutLogEvents"), arn(id(stack.fn(fn).logGroup())));
   }
 
+  /** Only through S3 in this region, and only for objects a CloudTrail trail encrypted (S7). */
   private static Map<String, Object> kmsDecrypt() {
     return allowIf(
         List.of("kms:Decrypt"),
         Map.of(
-            "StringEquals", Map.of("kms:ViaService", join("s3.", Cfn.region(), ".amazonaws.com"))),
+            "StringEquals",
+            Map.of("kms:ViaService", join("s3.", Cfn.region(), ".amazonaws.com")),
+            "StringLike",
+            Map.of(
+                "kms:EncryptionContext:aws:cloudtrail:arn",
+                join("arn:", Cfn.partition(), ":cloudtrail:*:*:trail/*"))),
         KEY);
+  }
+
+  /** CloudTrail's keys under the trail's prefix, not all of AWSLogs/ (S7). */
+  private static final Map<String, Object> TRAIL_OBJECTS =
+      s3Arn("acme-cloudtrail/org/AWSLogs/*/CloudTrail/*");
+
+  /** The on-failure destination of asynchronous invocations (S9). */
+  private Map<String, Object> sendFailures() {
+    return allow(
+        List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+        arn(id(stack.asyncFailureQueue())));
   }
 
   private List<Map<String, Object>> statements(String fn) {
@@ -62,7 +79,8 @@ class PoliciesTest {
     assertThat(statements("Ingest"))
         .containsExactlyInAnyOrder(
             logs("Ingest"),
-            allow(List.of("s3:GetObject"), s3Arn("acme-cloudtrail/org/AWSLogs/*")),
+            allow(List.of("s3:GetObject"), TRAIL_OBJECTS),
+            sendFailures(),
             allow(
                 List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
                 arn(id(stack.ingestQueue()))),
@@ -91,7 +109,7 @@ class PoliciesTest {
     assertThat(statements("Worker"))
         .containsExactlyInAnyOrder(
             logs("Worker"),
-            allow(List.of("s3:GetObject"), s3Arn("acme-cloudtrail/org/AWSLogs/*")),
+            allow(List.of("s3:GetObject"), TRAIL_OBJECTS),
             kmsDecrypt(),
             allow(List.of("s3:PutObject"), spilledStates()));
   }
@@ -108,6 +126,7 @@ class PoliciesTest {
             allow(List.of("dynamodb:GetItem", "dynamodb:PutItem"), arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject", "s3:PutObject"), queryResults()),
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))),
+            sendFailures(),
             allow(List.of("s3:DeleteObject"), spilledStates()));
   }
 
@@ -196,7 +215,8 @@ class PoliciesTest {
   void demoTrailGrantsReachTheStacksOwnBucketUnderAwsLogs() {
     TrailqueryStack s = TestStacks.stack(Map.of());
     Template demo = TestStacks.template(s);
-    Map<String, Object> objects = join(arn(Cfn.id(s, s.demoTrailBucket())), "/AWSLogs/*");
+    Map<String, Object> objects =
+        join(arn(Cfn.id(s, s.demoTrailBucket())), "/AWSLogs/*/CloudTrail/*");
     assertThat(Cfn.roleStatements(demo, Cfn.id(s, s.fn("Worker").role())))
         .containsExactlyInAnyOrder(
             allow(
@@ -217,11 +237,13 @@ class PoliciesTest {
   @Test
   void theIngestQueueAcceptsMessagesOnlyFromTheTrailBucketOfThisAccount() {
     var policies = Cfn.resources(t, "AWS::SQS::QueuePolicy");
-    assertThat(policies).hasSize(2);
+    assertThat(policies).hasSize(3);
     String queue = id(stack.ingestQueue());
     String dlq = id(stack.deadLetterQueue());
+    String failures = id(stack.asyncFailureQueue());
     List<Object> queueStatements = new ArrayList<>();
     List<Object> dlqStatements = new ArrayList<>();
+    List<Object> failureStatements = new ArrayList<>();
     for (var p : policies.values()) {
       @SuppressWarnings("unchecked")
       var props = (Map<String, Object>) Cfn.props(p);
@@ -231,6 +253,8 @@ class PoliciesTest {
       var statements = (List<Object>) doc.get("Statement");
       if (props.get("Queues").equals(List.of(ref(queue)))) {
         queueStatements.addAll(statements);
+      } else if (props.get("Queues").equals(List.of(ref(failures)))) {
+        failureStatements.addAll(statements);
       } else {
         assertThat(props.get("Queues")).isEqualTo(List.of(ref(dlq)));
         dlqStatements.addAll(statements);
@@ -256,10 +280,27 @@ class PoliciesTest {
                     "StringEquals", Map.of("aws:SourceAccount", Cfn.account()))));
     assertThat(dlqStatements)
         .containsExactly(denyWithoutTls("sqs:*", Map.of("AWS", "*"), arn(dlq)));
+    assertThat(failureStatements)
+        .containsExactly(denyWithoutTls("sqs:*", Map.of("AWS", "*"), arn(failures)));
+  }
+
+  /** S6: buckets refuse TLS below 1.2 too. */
+  private static Map<String, Object> denyOldTls(Object resource) {
+    return Map.of(
+        "Action",
+        "s3:*",
+        "Condition",
+        Map.of("NumericLessThan", Map.of("s3:TlsVersion", 1.2)),
+        "Effect",
+        "Deny",
+        "Principal",
+        Map.of("AWS", "*"),
+        "Resource",
+        resource);
   }
 
   @Test
-  void bucketAndTopicPoliciesOnlyDenyRequestsWithoutTls() {
+  void bucketAndTopicPoliciesDenyRequestsWithoutTlsAndLetOnlyThisAccountsAlarmsPublish() {
     var bucketPolicies = Cfn.resources(t, "AWS::S3::BucketPolicy");
     assertThat(bucketPolicies).hasSize(1);
     String results = id(stack.resultsBucket());
@@ -277,19 +318,48 @@ class PoliciesTest {
                         denyWithoutTls(
                             "s3:*",
                             Map.of("AWS", "*"),
-                            List.of(arn(results), join(arn(results), "/*")))))));
+                            List.of(arn(results), join(arn(results), "/*"))),
+                        denyOldTls(List.of(arn(results), join(arn(results), "/*")))))));
     var topicPolicies = Cfn.resources(t, "AWS::SNS::TopicPolicy");
     assertThat(topicPolicies).hasSize(1);
     Map<String, Object> deny =
         new java.util.HashMap<>(denyWithoutTls("sns:Publish", "*", ref(id(stack.alarmTopic()))));
     deny.put("Sid", "AllowPublishThroughSSLOnly");
+    // S2: the topic policy replaces SNS's default one, so CloudWatch needs its own statement
+    Map<String, Object> cloudwatch =
+        Map.of(
+            "Sid",
+            "CloudWatchAlarmsPublish",
+            "Effect",
+            "Allow",
+            "Principal",
+            Map.of("Service", "cloudwatch.amazonaws.com"),
+            "Action",
+            "sns:Publish",
+            "Resource",
+            ref(id(stack.alarmTopic())),
+            "Condition",
+            Map.of(
+                "StringEquals",
+                Map.of("aws:SourceAccount", Cfn.account()),
+                "ArnLike",
+                Map.of(
+                    "aws:SourceArn",
+                    join(
+                        "arn:",
+                        Cfn.partition(),
+                        ":cloudwatch:",
+                        Cfn.region(),
+                        ":",
+                        Cfn.account(),
+                        ":alarm:*"))));
     assertThat(Cfn.props(topicPolicies.values().iterator().next()))
         .isEqualTo(
             Map.of(
                 "Topics",
                 List.of(ref(id(stack.alarmTopic()))),
                 "PolicyDocument",
-                Map.of("Version", "2012-10-17", "Statement", List.of(deny))));
+                Map.of("Version", "2012-10-17", "Statement", List.of(deny, cloudwatch))));
   }
 
   @Test
@@ -322,6 +392,7 @@ class PoliciesTest {
         .containsExactly(
             denyWithoutTls(
                 "s3:*", Map.of("AWS", "*"), List.of(arn(bucket), join(arn(bucket), "/*"))),
+            denyOldTls(List.of(arn(bucket), join(arn(bucket), "/*"))),
             Map.of(
                 "Sid",
                 "CloudTrailAclCheck",

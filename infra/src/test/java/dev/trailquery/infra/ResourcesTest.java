@@ -40,24 +40,28 @@ class ResourcesTest {
     m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
-    m.put("AWS::CloudWatch::Alarm", 6); // DLQ depth, queue age, errors of 4 functions
+    // DLQ depth, async failures, queue age, errors of 4 functions
+    m.put("AWS::CloudWatch::Alarm", 7);
     m.put("AWS::DynamoDB::Table", 3); // subscriptions, aggregates, queries
     m.put("AWS::IAM::Policy", 5);
+    m.put("AWS::IAM::ManagedPolicy", 2); // the reader and admin policies for callers
     m.put("AWS::IAM::Role", 5); // 4 functions + notifications handler
     m.put("AWS::Lambda::Alias", 4);
-    m.put("AWS::Lambda::EventInvokeConfig", 1); // coordinator: no async retry
+    // coordinator (no async retry) and ingest (backfills): on failure to a queue
+    m.put("AWS::Lambda::EventInvokeConfig", 2);
     m.put("AWS::Lambda::EventSourceMapping", 1);
     m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
     m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
     m.put("AWS::Lambda::Version", 4);
-    m.put("AWS::Logs::LogGroup", 6); // 4 functions, API access, notifications handler
+    // 4 functions, API access and execution, notifications handler
+    m.put("AWS::Logs::LogGroup", 7);
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
     m.put("AWS::S3::BucketPolicy", demo ? 2 : 1);
     m.put("AWS::SNS::Topic", 1);
     m.put("AWS::SNS::TopicPolicy", 1);
-    m.put("AWS::SQS::Queue", 2);
-    m.put("AWS::SQS::QueuePolicy", 2);
+    m.put("AWS::SQS::Queue", 3); // ingest, its DLQ, failed async invocations
+    m.put("AWS::SQS::QueuePolicy", 3);
     m.put("Custom::S3BucketNotifications", 1);
     if (demo) {
       m.put("AWS::CloudTrail::Trail", 1);
@@ -123,7 +127,12 @@ class ResourcesTest {
   }
 
   private record FnSpec(
-      String logicalId, String handler, int memory, int timeout, Map<String, Object> env) {}
+      String logicalId,
+      String handler,
+      int memory,
+      int timeout,
+      Map<String, Object> env,
+      Integer reservedConcurrency) {}
 
   private List<FnSpec> functionSpecs() {
     Map<String, Object> trail = new LinkedHashMap<>();
@@ -148,6 +157,7 @@ class ResourcesTest {
     Map<String, Object> coordinator = new LinkedHashMap<>(query);
     coordinator.put("TRAILQUERY_WORKER_FUNCTION", ref(id(stack.fn("Worker").alias())));
     coordinator.put("TRAILQUERY_MAX_WORKERS", "64");
+    coordinator.put("TRAILQUERY_CALLER_ACCOUNTS", ""); // no allow-list
     coordinator.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> api = new LinkedHashMap<>(query);
     api.put("TRAILQUERY_COORDINATOR_FUNCTION", ref(id(stack.fn("Coordinator").alias())));
@@ -156,27 +166,39 @@ class ResourcesTest {
     api.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     api.put("TRAILQUERY_DEFAULT_RETENTION_DAYS", "400");
     api.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    api.put("TRAILQUERY_CALLER_ACCOUNTS", "");
+    api.put("TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER", "5");
+    api.put("TRAILQUERY_MAX_RUNNING_QUERIES", "10");
+    api.put("TRAILQUERY_MAX_QUERY_RANGE_DAYS", "0");
     return List.of(
         new FnSpec(
             "IngestFunction",
             "dev.trailquery.functions.ingest.IngestHandler::handleRequest",
             1024,
             120,
-            ingest),
+            ingest,
+            10), // = ingestMaxConcurrency
         new FnSpec(
             "WorkerFunction",
             "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
             1769,
             300,
-            worker),
+            worker,
+            128), // twice maxFanout: two queries' full fan-out
         new FnSpec(
             "CoordinatorFunction",
             "dev.trailquery.functions.fanout.CoordinatorHandler::handleRequest",
             1024,
             900,
-            coordinator),
+            coordinator,
+            10),
         new FnSpec(
-            "ApiFunction", "dev.trailquery.functions.api.ApiHandler::handleRequest", 512, 29, api));
+            "ApiFunction",
+            "dev.trailquery.functions.api.ApiHandler::handleRequest",
+            512,
+            29,
+            api,
+            null));
   }
 
   @Test
@@ -199,9 +221,8 @@ class ResourcesTest {
       assertThat(p.get("Role")).isEqualTo(arn(id(fn.role())));
       assertThat(p.get("LoggingConfig")).isEqualTo(Map.of("LogGroup", ref(id(fn.logGroup()))));
       assertThat(p.get("Environment")).isEqualTo(Map.of("Variables", spec.env()));
-      assertThat(p)
-          .doesNotContainKeys(
-              "VpcConfig", "ReservedConcurrentExecutions", "TracingConfig", "EphemeralStorage");
+      assertThat(p.get("ReservedConcurrentExecutions")).isEqualTo(spec.reservedConcurrency());
+      assertThat(p).doesNotContainKeys("VpcConfig", "TracingConfig", "EphemeralStorage");
       // SAM finds the code through the asset metadata
       @SuppressWarnings("unchecked")
       var meta = (Map<String, Object>) r.get("Metadata");
@@ -263,12 +284,24 @@ class ResourcesTest {
   @Test
   void logGroupsKeepLogsThirtyDays() {
     var groups = Cfn.resources(t, "AWS::Logs::LogGroup");
-    assertThat(groups).hasSize(6);
-    groups.values().forEach(g -> assertThat(Cfn.props(g)).isEqualTo(Map.of("RetentionInDays", 30)));
+    assertThat(groups).hasSize(7);
+    String execution = id(stack.apiExecutionLogs());
+    groups.forEach(
+        (k, g) -> {
+          Map<String, Object> expected = new LinkedHashMap<>();
+          expected.put("RetentionInDays", 30);
+          if (k.equals(execution)) {
+            // the name API Gateway writes its execution logs to: in the stack, not made on use
+            expected.put(
+                "LogGroupName",
+                Cfn.join("API-Gateway-Execution-Logs_", ref(id(stack.api())), "/v1"));
+          }
+          assertThat(Cfn.props(g)).as(k).isEqualTo(expected);
+        });
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
         .filteredOn(g -> Cfn.props(g).get("RetentionInDays").equals(365))
-        .hasSize(5); // the notifications handler's (deploy-time only) stays at 30
+        .hasSize(6); // the notifications handler's (deploy-time only) stays at 30
   }
 
   @Test
@@ -447,6 +480,7 @@ class ResourcesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void stageIsThrottledAndLogsAccessAndErrors() {
     t.hasResourceProperties(
         "AWS::ApiGateway::Stage",
@@ -459,24 +493,41 @@ class ResourcesTest {
                     "DestinationArn",
                     arn(id(stack.apiAccessLogs())),
                     "Format",
-                    Match.stringLikeRegexp(".*\\$context.identity.caller.*")),
-            "MethodSettings",
-                List.of(
-                    Map.of(
-                        "HttpMethod",
-                        "*",
-                        "ResourcePath",
-                        "/*",
-                        "ThrottlingRateLimit",
-                        20,
-                        "ThrottlingBurstLimit",
-                        40,
-                        "LoggingLevel",
-                        "ERROR",
-                        "DataTraceEnabled",
-                        false,
-                        "MetricsEnabled",
-                        true))));
+                    Match.stringLikeRegexp(".*\\$context.identity.userArn.*")),
+            "MethodSettings", Match.anyValue()));
+    Map<String, Object> stage =
+        Cfn.props(Cfn.resources(t, "AWS::ApiGateway::Stage").values().iterator().next());
+    List<Object> expected = new java.util.ArrayList<>();
+    expected.add(
+        Map.of(
+            "HttpMethod",
+            "*",
+            "ResourcePath",
+            "/*",
+            "ThrottlingRateLimit",
+            20,
+            "ThrottlingBurstLimit",
+            40,
+            "LoggingLevel",
+            "ERROR",
+            "DataTraceEnabled",
+            false,
+            "MetricsEnabled",
+            true));
+    // S4: starting a query and every write have their own, lower throttles
+    expected.add(throttle("POST", "/~1queries", 2, 5));
+    for (String path :
+        List.of(
+            "/~1saved-queries~1{name+}",
+            "/~1subscriptions~1{name}",
+            "/~1subscriptions~1{name}~1alarm")) {
+      for (String method : List.of("PUT", "DELETE")) {
+        expected.add(throttle(method, path, 5, 10));
+      }
+    }
+    expected.add(throttle("PUT", "/~1packs~1{pack}", 5, 10));
+    assertThat((List<Object>) stage.get("MethodSettings"))
+        .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(Cfn.resources(t, "AWS::ApiGateway::Account")).isEmpty();
   }
 
@@ -565,6 +616,17 @@ class ResourcesTest {
     t.hasOutput("AlarmTopicArn", Map.of("Value", ref(id(stack.alarmTopic()))));
     t.hasOutput("DeadLetterQueueUrl", Map.of("Value", ref(id(stack.deadLetterQueue()))));
     t.hasOutput("TrailBucketName", Map.of("Value", "acme-cloudtrail"));
+  }
+
+  private static Map<String, Object> throttle(String method, String path, int rate, int burst) {
+    return Map.of(
+        "HttpMethod", method,
+        "ResourcePath", path,
+        "ThrottlingRateLimit", rate,
+        "ThrottlingBurstLimit", burst,
+        "LoggingLevel", "ERROR",
+        "DataTraceEnabled", false,
+        "MetricsEnabled", true);
   }
 
   private static Map<String, Object> sse() {

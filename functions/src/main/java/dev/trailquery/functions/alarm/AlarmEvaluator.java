@@ -8,6 +8,7 @@ import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.value.Periods;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ import java.util.function.LongSupplier;
  * creates its breach record (a conditional put) publishes.
  */
 public final class AlarmEvaluator {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** How long the writer of a breach record owns its notification before another may send it. */
   static final long LEASE_MILLIS = 60_000;

@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
 import dev.trailquery.contract.Route;
+import dev.trailquery.functions.aws.ErrorLog;
 import dev.trailquery.functions.fanout.Launcher;
+import dev.trailquery.functions.query.AccountAccess;
+import dev.trailquery.functions.query.Caller;
 import dev.trailquery.functions.query.InMemoryQueryStore;
 import dev.trailquery.functions.query.InvalidRequestException;
 import dev.trailquery.functions.query.QueryDefinition;
+import dev.trailquery.functions.query.QueryLimits;
 import dev.trailquery.functions.query.QueryRecord;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.QueryStats;
 import dev.trailquery.functions.query.QueryStatus;
 import dev.trailquery.functions.query.QueryStore;
 import dev.trailquery.functions.query.SavedQueryStore;
-import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
@@ -45,8 +48,14 @@ import java.util.function.Supplier;
  *       there are none (the embedded default of {@code serve})
  * </ul>
  *
- * Errors are {@code {"error": {"code", "message", "line"?, "column"?}}} with a 4xx status (5xx only
- * for internal errors, without a stack trace).
+ * Errors are {@code {"error": {"code", "message", "line"?, "column"?, "requestId"?}}} with a 4xx
+ * status; internal errors are a 500 with a generic message and the request id, their details only
+ * in the log ({@link ErrorLog}).
+ *
+ * <p>Who may see what ({@link #withAccess}, {@link AccountAccess}): every query records its
+ * caller's ARN ({@code createdBy}); with an account allow-list, a restricted caller queries only
+ * its accounts, sees only its own queries and cannot use the subscription routes. {@link
+ * #withLimits} caps running queries per caller and in total (429).
  */
 public final class Api {
   private static final int MAX_NAME = 255;
@@ -57,6 +66,8 @@ public final class Api {
   private final LongSupplier clock;
   private final Supplier<String> ids;
   private final SubscriptionApi subscriptions;
+  private volatile AccountAccess access = AccountAccess.OPEN;
+  private volatile QueryLimits limits = QueryLimits.NONE;
 
   public Api(QueryStore queries, SavedQueryStore saved, Launcher launcher, LongSupplier clock) {
     this(queries, saved, launcher, clock, () -> UUID.randomUUID().toString());
@@ -90,17 +101,40 @@ public final class Api {
     this.subscriptions = subscriptions;
   }
 
+  /** Sets the account allow-list (default {@link AccountAccess#OPEN}); returns this. */
+  public Api withAccess(AccountAccess access) {
+    this.access = access;
+    return this;
+  }
+
+  /** Sets the query caps (default {@link QueryLimits#NONE}); returns this. */
+  public Api withLimits(QueryLimits limits) {
+    this.limits = limits;
+    return this;
+  }
+
   /** Handles one request; never throws. */
   public ApiResponse handle(ApiRequest req) {
     try {
       return route(req);
     } catch (ApiException e) {
-      return error(e);
+      return error(e, req.requestId());
     } catch (InvalidRequestException e) {
-      return error(ApiException.invalid(e.getMessage()));
+      return error(ApiException.invalid(e.getMessage()), req.requestId());
     } catch (RuntimeException e) {
-      return error(new ApiException(500, "InternalError", "internal error: " + e));
+      return internalError(req.requestId(), req.method() + " " + req.path(), e);
     }
+  }
+
+  /** A 500 with a generic message and the request id; the details go to the log only. */
+  static ApiResponse internalError(String requestId, String what, Throwable e) {
+    String id = ErrorLog.log(requestId, what, e);
+    return error(
+        new ApiException(
+            500,
+            "InternalError",
+            "internal error; the API function's log has the details under request id " + id),
+        id);
   }
 
   private ApiResponse route(ApiRequest req) {
@@ -111,6 +145,9 @@ public final class Api {
     }
     List<String> seg = Route.segments(path);
     String first = seg.isEmpty() ? "" : seg.getFirst();
+    if (INGEST_ROUTES.containsKey(first)) {
+      requireAllAccounts(req.caller(), INGEST_ROUTES.get(first));
+    }
     if (subscriptions == null && INGEST_ROUTES.containsKey(first)) {
       throw new ApiException(
           501,
@@ -143,10 +180,10 @@ public final class Api {
   /** One case per {@link Route}: the router serves exactly the contract's routes. */
   private ApiResponse dispatch(Route.Match m, ApiRequest req) {
     return switch (m.route()) {
-      case LIST_QUERIES -> listQueries(req.query());
-      case START_QUERY -> startQuery(req.body());
-      case GET_QUERY -> getQuery(m.param("id"), req.query());
-      case STOP_QUERY -> stopQuery(m.param("id"));
+      case LIST_QUERIES -> listQueries(req.query(), req.caller());
+      case START_QUERY -> startQuery(req.body(), req.caller());
+      case GET_QUERY -> getQuery(m.param("id"), req.query(), req.caller());
+      case STOP_QUERY -> stopQuery(m.param("id"), req.caller());
       case LIST_SAVED_QUERIES -> listSaved();
       case GET_SAVED_QUERY -> getSaved(m.param("name"));
       case PUT_SAVED_QUERY -> putSaved(m.param("name"), req.body());
@@ -161,22 +198,111 @@ public final class Api {
           DELETE_SUBSCRIPTION_ALARM,
           LIST_ALARMS,
           PUT_PACK ->
-          subscriptions.route(m, req.query(), req.body());
+          subscriptions.forCaller(req.caller()).route(m, req.query(), req.body());
     };
   }
 
   // ---- queries ----
 
-  private ApiResponse startQuery(String body) {
+  private ApiResponse startQuery(String body, Caller caller) {
     QueryRequest q = QueryRequest.parse(Json.parseBody(body));
+    checkAccounts(q, caller);
+    QueryLimits caps = limits;
+    if (caps.maxRangeDays() > 0 && q.endMillis() - q.startMillis() > caps.maxRangeDays() * DAY) {
+      throw ApiException.invalid(
+          "the time range is longer than "
+              + caps.maxRangeDays()
+              + " days, the most this deployment allows (maxQueryRangeDays): split the query");
+    }
     long now = clock.getAsLong();
     check(q.queryString(), new Planner.Options(q.startMillis(), q.endMillis(), now, q.limit()));
+    checkRunning(caps, caller, now);
     String id = ids.get();
-    queries.create(QueryRecord.scheduled(id, q, now));
+    queries.create(QueryRecord.scheduled(id, q, now, caller.arn()));
     launcher.launch(id);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("queryId", id);
     return new ApiResponse(202, Json.write(out));
+  }
+
+  private static final long DAY = 24L * 3600 * 1000;
+
+  /** 403 unless the caller may read every account the query asks for (and at least one). */
+  private void checkAccounts(QueryRequest q, Caller caller) {
+    AccountAccess.Scope scope = access.scope(caller.arn());
+    if (scope.all()) {
+      return;
+    }
+    if (scope.none()) {
+      throw new ApiException(
+          403,
+          "AccessDenied",
+          "the account allow-list (callerAccounts) has no entry for "
+              + (caller.known() ? caller.principal() : "unsigned callers")
+              + ": it may query no account");
+    }
+    List<String> denied = q.accounts().stream().filter(a -> !scope.accounts().contains(a)).toList();
+    if (!denied.isEmpty()) {
+      throw new ApiException(
+          403,
+          "AccessDenied",
+          "the account allow-list lets "
+              + caller.principal()
+              + " query only "
+              + scope.accounts().stream().sorted().toList()
+              + ", not "
+              + denied);
+    }
+  }
+
+  /** 403 for a caller the account allow-list restricts: these routes span every account. */
+  private void requireAllAccounts(Caller caller, String what) {
+    AccountAccess.Scope scope = access.scope(caller.arn());
+    if (!scope.all()) {
+      throw new ApiException(
+          403,
+          "AccessDenied",
+          "the "
+              + what
+              + " routes span every account, and the account allow-list (callerAccounts) lets "
+              + (caller.known() ? caller.principal() : "unsigned callers")
+              + " read only "
+              + scope.accounts().stream().sorted().toList());
+    }
+  }
+
+  /** 429 when the caller, or everyone together, already has the most queries running. */
+  private void checkRunning(QueryLimits caps, Caller caller, long now) {
+    if (!caps.any()) {
+      return;
+    }
+    List<QueryRecord> running = queries.running(now - caps.staleMillis());
+    if (caps.perCaller() > 0) {
+      String me = caller.principal();
+      long mine =
+          running.stream()
+              .filter(r -> java.util.Objects.equals(Caller.principal(r.createdBy()), me))
+              .count();
+      if (mine >= caps.perCaller()) {
+        throw new ApiException(
+            429,
+            "TooManyRunningQueries",
+            "you already have "
+                + mine
+                + " queries running, the most one caller may have at once ("
+                + caps.perCaller()
+                + "): wait for one to end, or stop one with DELETE /queries/{id}");
+      }
+    }
+    if (caps.total() > 0 && running.size() >= caps.total()) {
+      throw new ApiException(
+          429,
+          "TooManyRunningQueries",
+          running.size()
+              + " queries are running, the most this deployment runs at once ("
+              + caps.total()
+              + "): try again when one has ended");
+    }
   }
 
   /** Compiles a query; a malformed one is a 400 with its line and column. */
@@ -184,24 +310,27 @@ public final class Api {
     try {
       Trailquery.compile(queryString, options);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      throw new ApiException(
-          400,
-          "MalformedQuery",
-          d.message() + " [" + d.code() + "]",
-          d.line(queryString),
-          d.column(queryString));
+      throw ApiException.malformed("MalformedQuery", e, queryString);
     }
   }
 
-  private QueryRecord find(String id) {
+  /** The query, if it exists and the caller may see it (404 alike otherwise). */
+  private QueryRecord find(String id, Caller caller) {
     return queries
         .get(id)
+        .filter(r -> visible(r, caller))
         .orElseThrow(() -> ApiException.notFound("no query with id '" + id + "'"));
   }
 
-  private ApiResponse getQuery(String id, Map<String, String> params) {
-    QueryRecord r = find(id);
+  /** Everyone sees every query, except callers the account allow-list restricts: their own. */
+  private boolean visible(QueryRecord r, Caller caller) {
+    return access.scope(caller.arn()).all()
+        || (caller.known()
+            && java.util.Objects.equals(Caller.principal(r.createdBy()), caller.principal()));
+  }
+
+  private ApiResponse getQuery(String id, Map<String, String> params, Caller caller) {
+    QueryRecord r = find(id, caller);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("queryId", r.queryId());
     out.put("status", r.status().name());
@@ -243,13 +372,16 @@ public final class Api {
     out.put("startTime", q.startMillis() / 1000);
     out.put("endTime", (q.endMillis() - 1) / 1000);
     out.put("createTime", r.createTime());
+    if (r.createdBy() != null) {
+      out.put("createdBy", r.createdBy());
+    }
     if (r.finishTime() > 0) {
       out.put("queryDuration", r.finishTime() - r.createTime());
     }
   }
 
-  private ApiResponse stopQuery(String id) {
-    QueryRecord r = find(id);
+  private ApiResponse stopQuery(String id, Caller caller) {
+    QueryRecord r = find(id, caller);
     if (!queries.cancel(id, clock.getAsLong())) {
       throw new ApiException(
           409, "QueryNotRunning", "query '" + id + "' has already ended (" + r.status() + ")");
@@ -259,7 +391,7 @@ public final class Api {
     return new ApiResponse(200, Json.write(out));
   }
 
-  private ApiResponse listQueries(Map<String, String> params) {
+  private ApiResponse listQueries(Map<String, String> params, Caller caller) {
     int max = 100;
     String m = params.get("maxResults");
     if (m != null) {
@@ -283,8 +415,10 @@ public final class Api {
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("queries");
-    for (QueryRecord r : queries.recent(status == null ? max : InMemoryQueryStore.MAX_QUERIES)) {
-      if (status != null && r.status() != status) {
+    boolean all = access.scope(caller.arn()).all();
+    for (QueryRecord r :
+        queries.recent(status == null && all ? max : InMemoryQueryStore.MAX_QUERIES)) {
+      if ((status != null && r.status() != status) || !visible(r, caller)) {
         continue;
       }
       if (list.size() >= max) {
@@ -390,6 +524,11 @@ public final class Api {
   // ---- errors ----
 
   static ApiResponse error(ApiException e) {
+    return error(e, null);
+  }
+
+  /** The error body; with the request id when there is one. */
+  static ApiResponse error(ApiException e, String requestId) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ObjectNode err = out.putObject("error");
     err.put("code", e.code());
@@ -397,6 +536,9 @@ public final class Api {
     if (e.line() > 0) {
       err.put("line", e.line());
       err.put("column", e.column());
+    }
+    if (requestId != null) {
+      err.put("requestId", requestId);
     }
     return new ApiResponse(e.status(), Json.write(out));
   }

@@ -1,5 +1,8 @@
 package dev.trailquery.functions.api;
 
+import dev.trailquery.lang.Diagnostic;
+import dev.trailquery.lang.QueryException;
+
 /**
  * A request the API refuses, rendered as {@code {"error": {"code", "message", "line"?, "column"?}}}
  * with an HTTP status.
@@ -30,6 +33,17 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException invalid(String message) {
     return new ApiException(400, "InvalidParameter", message);
+  }
+
+  /**
+   * The one mapping of a query (or pattern, or rule) error to a 400: {@code code} ({@code
+   * MalformedQuery}, {@code MalformedFilterPattern}, {@code MalformedRule}), the diagnostic's
+   * message with its {@code [TQnnnn]}, and its line and column in {@code source}.
+   */
+  public static ApiException malformed(String code, QueryException e, String source) {
+    Diagnostic d = e.error();
+    return new ApiException(
+        400, code, d.message() + " [" + d.code() + "]", d.line(source), d.column(source));
   }
 
   public static ApiException notFound(String message) {

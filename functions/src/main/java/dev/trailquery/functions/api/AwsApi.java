@@ -8,8 +8,10 @@ import dev.trailquery.functions.fanout.Coordinator;
 import dev.trailquery.functions.fanout.Launcher;
 import dev.trailquery.functions.ingest.IngestConfig;
 import dev.trailquery.functions.ingest.IngestHandler;
+import dev.trailquery.functions.query.AccountAccess;
 import dev.trailquery.functions.query.DynamoSavedQueryStore;
 import dev.trailquery.functions.query.QueryIds;
+import dev.trailquery.functions.query.QueryLimits;
 import dev.trailquery.functions.query.QueryStore;
 import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.ResultStore;
@@ -37,6 +39,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       tables, for the {@code /subscriptions} routes (501 without them); {@code
  *       TRAILQUERY_INGEST_FUNCTION}: the ingest Lambda that runs backfills asked for in Lambda
  *   <li>{@code TRAILQUERY_DEFAULT_RETENTION_DAYS}: retention of subscriptions created without one
+ *   <li>{@code TRAILQUERY_CALLER_ACCOUNTS}: the per-principal account allow-list ({@link
+ *       AccountAccess}); {@code TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER} (5), {@code
+ *       TRAILQUERY_MAX_RUNNING_QUERIES} (0: no cap), {@code TRAILQUERY_MAX_QUERY_RANGE_DAYS} (0: no
+ *       cap): {@link QueryLimits}
  * </ul>
  */
 public final class AwsApi {
@@ -109,6 +115,8 @@ public final class AwsApi {
             System::currentTimeMillis,
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
+    api.withAccess(AccountAccess.fromEnv(env))
+        .withLimits(QueryLimits.fromEnv(env, AwsFanout.positive(env, Env.QUERY_TIMEOUT_SECONDS)));
     return new AwsApi(api, coordinator);
   }
 

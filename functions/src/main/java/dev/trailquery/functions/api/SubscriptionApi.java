@@ -9,6 +9,7 @@ import dev.trailquery.exec.Statistics;
 import dev.trailquery.functions.alarm.Alarm;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.pack.CisPack;
+import dev.trailquery.functions.query.Caller;
 import dev.trailquery.functions.query.QueryDefinition;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.ResultField;
@@ -16,7 +17,6 @@ import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
-import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
@@ -121,6 +121,12 @@ public final class SubscriptionApi {
     this.alarms = alarms;
   }
 
+  /** The same routes, recording {@code caller} as who created what it stores. */
+  SubscriptionApi forCaller(Caller caller) {
+    return new SubscriptionApi(
+        store.as(caller.arn()), results, saved, backfiller, clock, alarms, defaultRetentionDays);
+  }
+
   /** The subscription, alarm and pack {@link Route}s ({@link Api} resolved the request). */
   ApiResponse route(Route.Match m, Map<String, String> params, String body) {
     String name = m.param("name");
@@ -185,13 +191,7 @@ public final class SubscriptionApi {
     try {
       s = Subscription.create(name, queryString, bin, rows, retention, now, backfillFrom);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      throw new ApiException(
-          400,
-          "MalformedQuery",
-          d.message() + " [" + d.code() + "]",
-          d.line(queryString),
-          d.column(queryString));
+      throw ApiException.malformed("MalformedQuery", e, queryString);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
@@ -246,10 +246,7 @@ public final class SubscriptionApi {
                   backfillFrom)
               : Subscription.createRule(name, text, bin, retention, now, backfillFrom);
     } catch (QueryException e) {
-      Diagnostic d = e.error();
-      String src = e.source() == null ? text : e.source();
-      throw new ApiException(
-          400, code, d.message() + " [" + d.code() + "]", d.line(src), d.column(src));
+      throw ApiException.malformed(code, e, e.source() == null ? text : e.source());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
@@ -261,14 +258,16 @@ public final class SubscriptionApi {
    * one replaces it; starts the backfill asked for.
    */
   private ApiResponse store(Subscription s, String savedName, Long backfillFrom) {
-    Optional<Subscription> existing = store.get(s.name());
-    if (existing.isPresent() && sameDefinition(existing.get(), s) && backfillFrom == null) {
+    Optional<SubscriptionStore.Owned> existing = store.getOwned(s.name());
+    if (existing.isPresent()
+        && sameDefinition(existing.get().subscription(), s)
+        && backfillFrom == null) {
       ObjectNode out = describe(existing.get(), savedName);
       out.put("created", false);
       return new ApiResponse(200, Json.write(out));
     }
     store.put(s, true);
-    ObjectNode out = describe(s, savedName);
+    ObjectNode out = describe(new SubscriptionStore.Owned(s, store.createdBy()), savedName);
     out.put("created", existing.isEmpty());
     if (backfillFrom != null) {
       out.put("backfill", backfiller.start(s));
@@ -328,7 +327,11 @@ public final class SubscriptionApi {
   }
 
   private ApiResponse get(String name) {
-    return new ApiResponse(200, Json.write(describe(find(name), null)));
+    SubscriptionStore.Owned o =
+        store
+            .getOwned(name)
+            .orElseThrow(() -> ApiException.notFound("no subscription named '" + name + "'"));
+    return new ApiResponse(200, Json.write(describe(o, null)));
   }
 
   private ApiResponse delete(String name) {
@@ -346,10 +349,18 @@ public final class SubscriptionApi {
   private ApiResponse list() {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("subscriptions");
-    for (Subscription s : store.list()) {
-      list.add(describe(s, null));
+    for (SubscriptionStore.Owned o : store.listOwned()) {
+      list.add(describe(o, null));
     }
     return new ApiResponse(200, Json.write(out));
+  }
+
+  private static ObjectNode describe(SubscriptionStore.Owned o, String savedQuery) {
+    ObjectNode n = describe(o.subscription(), savedQuery);
+    if (o.createdBy() != null) {
+      n.put("createdBy", o.createdBy());
+    }
+    return n;
   }
 
   private static ObjectNode describe(Subscription s, String savedQuery) {

@@ -3,6 +3,7 @@ package dev.trailquery.functions.fanout;
 import dev.trailquery.contract.Env;
 import dev.trailquery.functions.catalog.S3Catalog;
 import dev.trailquery.functions.catalog.TrailLayout;
+import dev.trailquery.functions.query.AccountAccess;
 import dev.trailquery.functions.query.DynamoQueryStore;
 import dev.trailquery.functions.query.QueryStore;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@code TRAILQUERY_MAX_WORKERS} (64), {@code TRAILQUERY_WORKER_PARALLELISM} (32), {@code
  *       TRAILQUERY_QUERY_TIMEOUT_SECONDS} (900), {@code TRAILQUERY_DELIVERY_DELAY_MINUTES} (60: how
  *       much later than the range a file's name time may be)
+ *   <li>{@code TRAILQUERY_CALLER_ACCOUNTS}: the account allow-list the coordinator enforces ({@link
+ *       AccountAccess})
  * </ul>
  *
  * @param lambda the Lambda client when a worker function is set, else null
@@ -63,7 +66,8 @@ public record AwsFanout(
             ? new LambdaInvoker(lambda, worker, resultsSpill(env, s3))
             : new ThreadInvoker(catalog.source());
     Coordinator coordinator =
-        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis);
+        new Coordinator(store, catalog, invoker, config, System::currentTimeMillis)
+            .withAccess(AccountAccess.fromEnv(env));
     return new AwsFanout(store, catalog, coordinator, lambda);
   }
 

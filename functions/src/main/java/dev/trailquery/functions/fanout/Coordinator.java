@@ -5,7 +5,10 @@ import dev.trailquery.exec.Finisher;
 import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.TooManyGroupsException;
+import dev.trailquery.functions.aws.ErrorLog;
 import dev.trailquery.functions.catalog.ObjectCatalog;
+import dev.trailquery.functions.query.AccountAccess;
+import dev.trailquery.functions.query.Caller;
 import dev.trailquery.functions.query.QueryRecord;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.QueryStats;
@@ -61,6 +64,7 @@ public final class Coordinator {
   private final Invoker invoker;
   private final FanoutConfig config;
   private final LongSupplier clock;
+  private volatile AccountAccess access = AccountAccess.OPEN;
 
   public Coordinator(
       QueryStore store,
@@ -79,6 +83,16 @@ public final class Coordinator {
     return config;
   }
 
+  /**
+   * Enforces the account allow-list on every query it runs (default {@link AccountAccess#OPEN}): a
+   * query lists only the accounts its creator ({@link QueryRecord#createdBy()}) may read, whatever
+   * it asked for; returns this.
+   */
+  public Coordinator withAccess(AccountAccess access) {
+    this.access = access;
+    return this;
+  }
+
   /** Compiles a request the way the coordinator and its workers do. */
   public static Plan compile(QueryRequest q, long nowMillis) {
     return Trailquery.compile(
@@ -87,12 +101,22 @@ public final class Coordinator {
 
   /** Runs the stored query {@code queryId} to its end; never throws for the query's own errors. */
   public Metrics run(String queryId) {
+    return run(queryId, null);
+  }
+
+  /**
+   * The same, logging internal errors under {@code requestId} (the Lambda request id; null: a new
+   * one). A failed query's message says what the caller can act on — a query error, a timeout — and
+   * for anything else only that it failed and the request id: exception texts (S3, Lambda, DynamoDB
+   * errors name buckets, roles and accounts) go to the log, never into the query's record.
+   */
+  public Metrics run(String queryId, String requestId) {
     long t0 = System.nanoTime();
     QueryRecord rec = store.get(queryId).orElse(null);
     if (rec == null || rec.status().finished()) {
       return new Metrics(rec == null ? QueryStatus.Failed : rec.status(), 0, 0, 0, 0, 0, 0);
     }
-    Run run = new Run(rec, t0);
+    Run run = new Run(rec, t0, requestId);
     try {
       return run.execute();
     } catch (QueryException e) {
@@ -100,15 +124,17 @@ public final class Coordinator {
     } catch (TooManyGroupsException e) {
       return run.end(QueryStatus.Failed, e.getMessage());
     } catch (IOException | UncheckedIOException e) {
-      return run.end(QueryStatus.Failed, "reading the logs failed: " + e.getMessage());
+      return run.end(
+          QueryStatus.Failed, "reading the logs failed" + run.logged("listing the objects", e));
     } catch (RuntimeException e) {
-      return run.end(QueryStatus.Failed, "internal error: " + e);
+      return run.end(QueryStatus.Failed, "internal error" + run.logged("running the query", e));
     }
   }
 
   private final class Run {
     final QueryRecord rec;
     final long t0;
+    final String requestId;
     final Map<Integer, CompletableFuture<byte[]>> inflight = new HashMap<>();
     final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
     Plan plan;
@@ -120,9 +146,16 @@ public final class Coordinator {
     long mergeNanos;
     long maxMergeNanos;
 
-    Run(QueryRecord rec, long t0) {
+    Run(QueryRecord rec, long t0, String requestId) {
       this.rec = rec;
       this.t0 = t0;
+      this.requestId = requestId;
+    }
+
+    /** Logs {@code e}; the message tail that names where the details are. */
+    String logged(String what, Throwable e) {
+      String id = ErrorLog.log(requestId, "query " + rec.queryId() + ": " + what, e);
+      return "; the coordinator's log has the details under request id " + id;
     }
 
     Metrics execute() throws IOException {
@@ -133,10 +166,19 @@ public final class Coordinator {
       if (!store.progress(rec.withProgress(QueryStatus.Running, QueryStats.EMPTY, List.of()))) {
         return end(QueryStatus.Cancelled, "stopped by request");
       }
+      AccountAccess.Scope scope = access.scope(rec.createdBy());
+      List<String> accounts = scope.restrict(q.accounts());
+      if (!scope.all() && accounts.isEmpty()) {
+        return end(
+            QueryStatus.Failed,
+            "the account allow-list (callerAccounts) lets "
+                + (rec.createdBy() == null ? "unsigned callers" : Caller.principal(rec.createdBy()))
+                + " read none of the accounts asked for");
+      }
       long l0 = System.nanoTime();
       List<ObjectRef> refs =
           catalog.list(
-              new ObjectCatalog.Range(q.startMillis(), q.endMillis(), q.accounts(), q.regions()));
+              new ObjectCatalog.Range(q.startMillis(), q.endMillis(), accounts, q.regions()));
       listNanos = System.nanoTime() - l0;
       objects = refs.size();
       batches = Batches.split(refs, config);
@@ -176,7 +218,12 @@ public final class Coordinator {
             if (++attempts[d.batch()] < config.maxAttempts()) {
               submit(d.batch());
             } else {
-              return end(QueryStatus.Failed, "a worker failed: " + describe(d.error()));
+              return end(
+                  QueryStatus.Failed,
+                  "a worker failed "
+                      + attempts[d.batch()]
+                      + " times on one batch"
+                      + logged("batch " + d.batch(), cause(d.error())));
             }
           } else {
             long m0 = System.nanoTime();
@@ -281,8 +328,7 @@ public final class Coordinator {
     }
   }
 
-  private static String describe(Throwable t) {
-    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  private static Throwable cause(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

@@ -34,7 +34,7 @@ public final class CoordinatorHandler implements RequestStreamHandler {
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
     JsonNode n = Mappers.MAPPER.readTree(in);
     String id = n.path("queryId").asText();
-    Coordinator.Metrics m = coordinator.run(id);
+    Coordinator.Metrics m = coordinator.run(id, context == null ? null : context.getAwsRequestId());
     out.write(Mappers.write(m).getBytes(StandardCharsets.UTF_8));
   }
 }

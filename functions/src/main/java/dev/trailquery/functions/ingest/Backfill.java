@@ -26,6 +26,22 @@ public final class Backfill {
   /** What a backfill did. */
   public record Report(long listed, long processed, long skipped, long records) {}
 
+  /**
+   * Where a trail with key prefix {@code trailPrefix} ("" or null: none) writes: {@code
+   * [prefix/]AWSLogs/}. Backfills list only under it — the functions' {@code s3:ListBucket} grant
+   * holds only for {@code s3:prefix} values under it, so listing the whole bucket is denied in AWS.
+   */
+  public static String logsPrefix(String trailPrefix) {
+    String p = trailPrefix == null ? "" : trailPrefix.strip();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    if (!p.isEmpty() && !p.endsWith("/")) {
+      p += "/";
+    }
+    return p + "AWSLogs/";
+  }
+
   public static Report run(
       Ingestor ingestor,
       S3Client s3,
@@ -43,10 +59,7 @@ public final class Backfill {
     List<S3Object> objects = new ArrayList<>();
     for (S3Object o :
         s3.listObjectsV2Paginator(
-                ListObjectsV2Request.builder()
-                    .bucket(bucket)
-                    .prefix(prefix == null ? "" : prefix)
-                    .build())
+                ListObjectsV2Request.builder().bucket(bucket).prefix(logsPrefix(prefix)).build())
             .contents()) {
       if (!CloudTrailKeys.isLog(o.key())) {
         continue;

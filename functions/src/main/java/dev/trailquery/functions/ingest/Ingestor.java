@@ -7,6 +7,7 @@ import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.read.ObjectResult;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * retried.
  */
 public final class Ingestor {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Mappers.MAPPER;
 
   /** What happened to one object. */
   public enum Status {

@@ -13,16 +13,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The CIS AWS Foundations pack, ready to subscribe in one command: every metric filter of seed 002
- * (the CIS CloudWatch metric filters and the other CloudTrail patterns listed there) as a metric
- * filter subscription with an alarm, and seed 001's CIS 3.1–3.14 Logs Insights queries as row
- * subscriptions (the events behind an alarm: who, from where, with what).
+ * The CIS AWS Foundations pack, ready to subscribe in one command: every metric filter of the CIS
+ * AWS Foundations Benchmark (the CIS CloudWatch metric filters and the other CloudTrail patterns
+ * listed there) as a metric filter subscription with an alarm, and Classmethod's CIS 3.1–3.14 Logs
+ * Insights queries as row subscriptions (the events behind an alarm: who, from where, with what).
  *
  * <p>Alarms: a metric filter alarms when its {@code sum} in a bin is at least 1 (one event is
  * enough, as the CIS benchmark sets them), except console authentication failures, which alarm
- * above 3 per bin. Of the seed 001 queries, only the two controls no metric filter covers (3.9 AWS
- * Config changes, 3.13 route table changes) carry an alarm ({@code @recordsMatched >= 1}), so that
- * every control alarms exactly once.
+ * above 3 per bin. Of those queries, only the two controls no metric filter covers (3.9 AWS Config
+ * changes, 3.13 route table changes) carry an alarm ({@code @recordsMatched >= 1}), so that every
+ * control alarms exactly once.
  */
 public final class CisPack {
   public static final String NAME = "cis";
@@ -30,7 +30,10 @@ public final class CisPack {
   /** One subscription of the pack and its alarm (null for none). */
   public record Entry(Subscription subscription, Alarm alarm) {}
 
-  /** Seed 001 queries whose control no seed 002 metric filter covers. */
+  /** The pack's metric filters: those whose source is the benchmark's patterns. */
+  static final String CIS_BENCHMARK = "CIS AWS Foundations Benchmark";
+
+  /** Classmethod's CIS queries whose control no benchmark metric filter covers. */
   static final Set<String> ALARMED_QUERIES =
       Set.of("cis-3.9-config-changes", "cis-3.13-route-table-changes");
 
@@ -141,7 +144,7 @@ public final class CisPack {
     String b = bin == null ? Subscription.DEFAULT_WATCH_BIN : bin;
     List<Entry> out = new ArrayList<>();
     for (WatchPack.SavedMetricFilter f : WatchPack.get().metricFilters()) {
-      if (!f.source().startsWith("seed 002")) {
+      if (!f.source().startsWith(CIS_BENCHMARK)) {
         continue;
       }
       Subscription s = Subscription.createMetricFilter(f.name(), f.filter(), b, null, now, null);

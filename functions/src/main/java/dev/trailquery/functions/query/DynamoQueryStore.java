@@ -109,6 +109,9 @@ public final class DynamoQueryStore implements QueryStore {
     if (r.message() != null) {
       item.put("message", s(r.message()));
     }
+    if (r.createdBy() != null) {
+      item.put("createdBy", s(r.createdBy()));
+    }
     byte[] results = RecordCodec.results(r.results());
     if (results.length > MAX_INLINE_RESULTS && s3 != null && resultsBucket != null) {
       String k = resultsPrefix + r.queryId() + ".json.gz";
@@ -148,7 +151,8 @@ public final class DynamoQueryStore implements QueryStore {
         RecordCodec.stats(item.get("stats").s()),
         results,
         RecordCodec.strings(item.get("warnings").s()),
-        item.containsKey("message") ? item.get("message").s() : null);
+        item.containsKey("message") ? item.get("message").s() : null,
+        item.containsKey("createdBy") ? item.get("createdBy").s() : null);
   }
 
   private boolean expired(Map<String, AttributeValue> item) {
@@ -217,6 +221,51 @@ public final class DynamoQueryStore implements QueryStore {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /**
+   * One Query of the ids from {@code sinceMillis} on (UUIDv7 ids sort by start time), only the
+   * unfinished ones, without their results.
+   */
+  @Override
+  public List<QueryRecord> running(long sinceMillis) {
+    String from = new java.util.UUID(Math.max(0, sinceMillis) << 16, 0).toString();
+    var req =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("pk = :pk AND sk >= :from")
+            .filterExpression("#s IN (:a, :b)")
+            .projectionExpression("#pk, #sk, #rq, #s, #ct, #ft, #st, #w, #m, #cb, #t")
+            .expressionAttributeNames(
+                Map.ofEntries(
+                    Map.entry("#pk", "pk"),
+                    Map.entry("#sk", "sk"),
+                    Map.entry("#rq", "request"),
+                    Map.entry("#s", "status"),
+                    Map.entry("#ct", "createTime"),
+                    Map.entry("#ft", "finishTime"),
+                    Map.entry("#st", "stats"),
+                    Map.entry("#w", "warnings"),
+                    Map.entry("#m", "message"),
+                    Map.entry("#cb", "createdBy"),
+                    Map.entry("#t", "ttl")))
+            .expressionAttributeValues(
+                Map.of(
+                    ":pk", s(QUERY),
+                    ":from", s(from),
+                    ":a", s(QueryStatus.Scheduled.name()),
+                    ":b", s(QueryStatus.Running.name())))
+            .build();
+    List<QueryRecord> out = new ArrayList<>();
+    for (var page : ddb.queryPaginator(req)) {
+      for (var item : page.items()) {
+        QueryRecord r = record(item, false);
+        if (!expired(item) && r.runningSince(sinceMillis)) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
   }
 
   @Override

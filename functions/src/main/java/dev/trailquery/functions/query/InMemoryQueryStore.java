@@ -98,7 +98,8 @@ public final class InMemoryQueryStore implements QueryStore {
         r.statistics(),
         List.copyOf(kept),
         List.copyOf(warnings),
-        r.message());
+        r.message(),
+        r.createdBy());
   }
 
   /** Stores {@code r} (results capped), then evicts the oldest finished results over the bound. */
@@ -131,7 +132,8 @@ public final class InMemoryQueryStore implements QueryStore {
               q.statistics(),
               List.of(),
               List.copyOf(warnings),
-              q.message()));
+              q.message(),
+              q.createdBy()));
       long freed = sizes.put(q.queryId(), size(List.of()));
       bytes -= freed - size(List.of());
     }

@@ -32,4 +32,14 @@ public interface QueryStore {
 
   /** The most recent queries, newest first, without their results. */
   List<QueryRecord> recent(int max);
+
+  /**
+   * The queries still Scheduled or Running that started at or after {@code sinceMillis}, without
+   * their results (what the running-query caps count).
+   */
+  default List<QueryRecord> running(long sinceMillis) {
+    return recent(InMemoryQueryStore.MAX_QUERIES).stream()
+        .filter(r -> r.runningSince(sinceMillis))
+        .toList();
+  }
 }

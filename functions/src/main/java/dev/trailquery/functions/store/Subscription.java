@@ -1,10 +1,10 @@
 package dev.trailquery.functions.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.Trailquery;
 import dev.trailquery.contributor.ContributorRule;
 import dev.trailquery.contributor.RuleCompiler;
 import dev.trailquery.contributor.RuleParser;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
@@ -184,7 +184,7 @@ public record Subscription(
       throw new IllegalStateException(name + " is not a metric filter");
     }
     try {
-      return MetricFilterJson.parse(new ObjectMapper().readTree(definition));
+      return MetricFilterJson.parse(Mappers.MAPPER.readTree(definition));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

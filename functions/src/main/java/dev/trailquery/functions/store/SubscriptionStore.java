@@ -22,6 +22,7 @@ public final class SubscriptionStore {
   private final String table;
   private final long cacheMillis;
   private final LongSupplier clock;
+  private final String createdBy;
   private volatile List<Subscription> cached;
   private volatile long cachedAt;
 
@@ -30,10 +31,32 @@ public final class SubscriptionStore {
   }
 
   public SubscriptionStore(DynamoDbClient db, String table, long cacheMillis, LongSupplier clock) {
+    this(db, table, cacheMillis, clock, null);
+  }
+
+  private SubscriptionStore(
+      DynamoDbClient db, String table, long cacheMillis, LongSupplier clock, String createdBy) {
     this.db = db;
     this.table = table;
     this.cacheMillis = cacheMillis;
     this.clock = clock;
+    this.createdBy = createdBy;
+  }
+
+  /** Who this view records as creator ({@link #as}), or null. */
+  public String createdBy() {
+    return createdBy;
+  }
+
+  /** A subscription and the ARN of the caller who stored it (null when unknown). */
+  public record Owned(Subscription subscription, String createdBy) {}
+
+  /**
+   * The same table, recording {@code callerArn} as {@code createdBy} with every subscription it
+   * puts (the API: who subscribed); null records nobody.
+   */
+  public SubscriptionStore as(String callerArn) {
+    return new SubscriptionStore(db, table, cacheMillis, clock, callerArn);
   }
 
   public String table() {
@@ -57,6 +80,9 @@ public final class SubscriptionStore {
     if (s.definition() != null) {
       item.put("definition", AttributeValue.fromS(s.definition()));
     }
+    if (createdBy != null) {
+      item.put("createdBy", AttributeValue.fromS(createdBy));
+    }
     try {
       db.putItem(
           b -> {
@@ -74,13 +100,18 @@ public final class SubscriptionStore {
   }
 
   public Optional<Subscription> get(String name) {
+    return getOwned(name).map(Owned::subscription);
+  }
+
+  /** The subscription with who stored it. */
+  public Optional<Owned> getOwned(String name) {
     GetItemResponse r =
         db.getItem(
             b ->
                 b.tableName(table)
                     .key(Map.of(Tables.SUB_NAME, AttributeValue.fromS(name)))
                     .consistentRead(true));
-    return r.hasItem() && !r.item().isEmpty() ? Optional.of(fromItem(r.item())) : Optional.empty();
+    return r.hasItem() && !r.item().isEmpty() ? Optional.of(owned(r.item())) : Optional.empty();
   }
 
   public boolean delete(String name) {
@@ -96,7 +127,12 @@ public final class SubscriptionStore {
 
   /** Every subscription, by name, read now. */
   public List<Subscription> list() {
-    List<Subscription> out = new ArrayList<>();
+    return listOwned().stream().map(Owned::subscription).toList();
+  }
+
+  /** Every subscription with who stored it, by name, read now. */
+  public List<Owned> listOwned() {
+    List<Owned> out = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       ScanRequest.Builder req = ScanRequest.builder().tableName(table).consistentRead(true);
@@ -104,11 +140,11 @@ public final class SubscriptionStore {
         req.exclusiveStartKey(start);
       }
       ScanResponse r = db.scan(req.build());
-      r.items().forEach(i -> out.add(fromItem(i)));
+      r.items().forEach(i -> out.add(owned(i)));
       start =
           r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
-    out.sort(Comparator.comparing(Subscription::name));
+    out.sort(Comparator.comparing(o -> o.subscription().name()));
     return List.copyOf(out);
   }
 
@@ -122,6 +158,10 @@ public final class SubscriptionStore {
       cachedAt = now;
     }
     return c;
+  }
+
+  private static Owned owned(Map<String, AttributeValue> i) {
+    return new Owned(fromItem(i), i.containsKey("createdBy") ? i.get("createdBy").s() : null);
   }
 
   static Subscription fromItem(Map<String, AttributeValue> i) {

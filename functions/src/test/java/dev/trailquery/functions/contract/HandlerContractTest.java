@@ -49,6 +49,7 @@ class HandlerContractTest {
         case WORKER_FUNCTION, COORDINATOR_FUNCTION, INGEST_FUNCTION, ALARM_TOPIC_ARN, ALARM_FILE ->
             null;
         case TRAIL_PREFIX -> "org/";
+        case CALLER_ACCOUNTS -> "{\"arn:aws:iam::111122223333:role/*\": \"*\"}";
         default -> e.defaultValue() != null ? e.defaultValue() : "sample-" + e.name();
       };
     }

@@ -434,7 +434,7 @@ class IngestEndToEndTest {
                       backfiller,
                       s3,
                       BUCKET,
-                      "AWSLogs/",
+                      "", // the trail's key prefix: none
                       List.of(added),
                       added.backfillFromMillis(),
                       0,

@@ -53,6 +53,18 @@ public enum Env {
   ALARM_FILE("TRAILQUERY_ALARM_FILE", null),
   /** The JVM's options variable: tiered compilation is chosen per function (docs/DEPLOY.md). */
   JAVA_TOOL_OPTIONS("JAVA_TOOL_OPTIONS", null),
+  /**
+   * The per-principal account allow-list: JSON from principal ARN patterns to the accounts they may
+   * query ({@code "*"}: all); empty: no allow-list. The API checks it and the coordinator enforces
+   * it.
+   */
+  CALLER_ACCOUNTS("TRAILQUERY_CALLER_ACCOUNTS", ""),
+  /** Queries one principal may have running at once (429 past it); 0: no cap. */
+  MAX_RUNNING_QUERIES_PER_CALLER("TRAILQUERY_MAX_RUNNING_QUERIES_PER_CALLER", "5"),
+  /** Queries all callers may have running at once (429 past it); 0: no cap. */
+  MAX_RUNNING_QUERIES("TRAILQUERY_MAX_RUNNING_QUERIES", "0"),
+  /** The longest time range one query may cover, in days; 0: no cap. */
+  MAX_QUERY_RANGE_DAYS("TRAILQUERY_MAX_QUERY_RANGE_DAYS", "0"),
   /** The AWS SDK's S3 endpoint (an S3-compatible server; path-style addressing is then used). */
   ENDPOINT_S3("AWS_ENDPOINT_URL_S3", null),
   /** The AWS SDK's DynamoDB endpoint. */

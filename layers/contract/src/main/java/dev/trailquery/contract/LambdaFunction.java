@@ -35,6 +35,7 @@ public enum LambdaFunction {
           Env.QUERY_TIMEOUT_SECONDS,
           Env.WORKER_FUNCTION,
           Env.MAX_WORKERS,
+          Env.CALLER_ACCOUNTS,
           Env.JAVA_TOOL_OPTIONS)),
   /** API Gateway REST proxy events for every {@link Route}. */
   API(
@@ -52,6 +53,10 @@ public enum LambdaFunction {
           Env.SUBSCRIPTIONS_TABLE,
           Env.RESULTS_TABLE,
           Env.DEFAULT_RETENTION_DAYS,
+          Env.CALLER_ACCOUNTS,
+          Env.MAX_RUNNING_QUERIES_PER_CALLER,
+          Env.MAX_RUNNING_QUERIES,
+          Env.MAX_QUERY_RANGE_DAYS,
           Env.JAVA_TOOL_OPTIONS));
 
   /** The alias every caller (API Gateway, SQS, the API, the coordinator) invokes. */

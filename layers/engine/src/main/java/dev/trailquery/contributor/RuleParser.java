@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.contributor.ContributorRule.AggregateOn;
 import dev.trailquery.contributor.ContributorRule.Filter;
 import dev.trailquery.contributor.ContributorRule.Op;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.lang.Diagnostic;
 import dev.trailquery.lang.ErrorCode;
 import dev.trailquery.lang.QueryException;
@@ -28,7 +29,7 @@ public final class RuleParser {
   public static final int MAX_KEYS = 4;
   public static final int MAX_FILTERS = 4;
   public static final int MAX_STRINGS = 10;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.MAPPER;
   private static final java.util.regex.Pattern PROPERTY =
       java.util.regex.Pattern.compile("\\$(\\.[A-Za-z][A-Za-z0-9]*(\\[\\d+\\])*)+");
 

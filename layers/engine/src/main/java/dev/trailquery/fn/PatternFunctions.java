@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trailquery.eval.CompileContext;
 import dev.trailquery.eval.Evaluator;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.Span;
 import dev.trailquery.lang.ast.Expr;
@@ -45,7 +46,7 @@ import java.util.Map;
  * {@code @message}.
  */
 final class PatternFunctions {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.MAPPER;
 
   private PatternFunctions() {}
 

@@ -3,6 +3,7 @@ package dev.trailquery.metricfilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.json.Mappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Set;
  * describe-metric-filters} ({@code {"metricFilters": [...]}}) and a bare array of filters.
  */
 public final class MetricFilterJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.MAPPER;
   private static final Set<String> FILTER_FIELDS =
       Set.of(
           "filterName",

@@ -3,6 +3,7 @@ package dev.trailquery.metricfilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.metricfilter.Pattern.Compare;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * </ul>
  */
 public final class MetricPattern {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Mappers.MAPPER;
 
   private final String text;
   private final Pattern pattern;

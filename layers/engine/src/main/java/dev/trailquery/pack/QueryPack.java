@@ -1,7 +1,7 @@
 package dev.trailquery.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailquery.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +39,7 @@ public final class QueryPack {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      JsonNode root = new ObjectMapper().readTree(in);
+      JsonNode root = Mappers.MAPPER.readTree(in);
       List<SavedQuery> out = new ArrayList<>();
       for (JsonNode q : root.path("queries")) {
         List<String> tags = new ArrayList<>();

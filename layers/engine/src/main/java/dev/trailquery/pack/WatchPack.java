@@ -1,10 +1,9 @@
 package dev.trailquery.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trailquery.contributor.ContributorRule;
 import dev.trailquery.contributor.RuleParser;
+import dev.trailquery.json.Mappers;
 import dev.trailquery.metricfilter.MetricFilter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +16,8 @@ import java.util.Optional;
 
 /**
  * The metric filters and Contributor Insights rules that ship with trailquery: every CIS AWS
- * Foundations metric-filter pattern of seed 002, and seed 004's three rules and AssumeRole duration
- * metric filter ({@code dev/trailquery/pack/watch.json}).
+ * Foundations Benchmark metric-filter pattern, and the AWS blog post's three rules and AssumeRole
+ * duration metric filter ({@code dev/trailquery/pack/watch.json}).
  */
 public final class WatchPack {
   private static final String RESOURCE = "/dev/trailquery/pack/watch.json";
@@ -66,12 +65,11 @@ public final class WatchPack {
   }
 
   private static WatchPack load() {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     try (InputStream in = WatchPack.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      JsonNode root = mapper.readTree(in);
+      JsonNode root = Mappers.MAPPER.readTree(in);
       List<SavedMetricFilter> filters = new ArrayList<>();
       for (JsonNode f : root.path("metricFilters")) {
         Map<String, String> dims = new LinkedHashMap<>();
@@ -97,7 +95,7 @@ public final class WatchPack {
       }
       List<SavedRule> rules = new ArrayList<>();
       for (JsonNode r : root.path("contributorRules")) {
-        String json = mapper.writeValueAsString(r.get("rule"));
+        String json = Mappers.pretty().writeValueAsString(r.get("rule"));
         rules.add(
             new SavedRule(
                 r.path("name").asText(),
