@@ -62,6 +62,9 @@ final class IngestCommands {
                          the CIS AWS Foundations pack: the benchmark's metric filters with alarms
                          and Classmethod's CIS 3.1-3.14 queries, in one command
         subscriptions    list the subscriptions
+        seal [--now]     seal the delivery slots that have closed (what the deployed schedule does
+                         every 5 minutes; 'invoke ingest' also does it after each event); --now
+                         seals up to the current slot (only while nothing else ingests)
         results NAME [--start T] [--end T] [--per-bin | --report [--top N]]
                 [--format table|json|csv|ndjson]
                          a subscription's results, merged over the range or per bin; --report
@@ -199,6 +202,54 @@ final class IngestCommands {
     return 0;
   }
 
+  private static dev.trailquery.functions.store.sealing.Sealer sealer(DynamoDbClient db) {
+    SubscriptionStore subs = new SubscriptionStore(db, subscriptionsTable(), 0);
+    return new dev.trailquery.functions.store.sealing.Sealer(
+        new dev.trailquery.functions.store.sealing.SealedStore(
+            new ResultStore(db, resultsTable(), ResultStore.DEFAULT_PART_BYTES)),
+        subs::list,
+        System::currentTimeMillis);
+  }
+
+  private static JsonNode sealReport(dev.trailquery.functions.store.sealing.Sealer.Report r) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+    o.put("busy", r.busy());
+    o.put(
+        "sealedThrough",
+        r.throughSlot() < 0 ? null : Instant.ofEpochMilli(r.throughSlot()).toString());
+    o.put("slots", r.slots());
+    o.put("contributions", r.contributions());
+    o.put("binsWritten", r.binsWritten());
+    o.put("writeUnits", r.writeUnits());
+    o.put("ms", r.millis());
+    return o;
+  }
+
+  /**
+   * {@code seal [--now]}: seals the delivery slots that have closed (docs/INGEST.md, "Sealing");
+   * with {@code --now}, every slot up to the current one.
+   */
+  static int seal(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+    Args a = Args.parse(argv, Set.of(), Set.of("now"));
+    if (!a.positional.isEmpty()) {
+      throw new UsageException("usage: seal [--now]");
+    }
+    try (Clients clients = new Clients()) {
+      var sealer = sealer(clients.db());
+      var r =
+          a.flag("now")
+              ? sealer.seal(
+                  dev.trailquery.functions.store.sealing.Slots.slot(System.currentTimeMillis()))
+              : sealer.seal();
+      if (r.busy()) {
+        err.println("another sealer is at work; nothing done");
+        return 1;
+      }
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(sealReport(r)));
+    }
+    return 0;
+  }
+
   /**
    * The {@code --env-vars} JSON of {@code sam local} for these tables and bucket, with the
    * endpoints of this environment ({@code AWS_ENDPOINT_URL_S3}, {@code _DYNAMODB}, {@code _SNS}, or
@@ -233,17 +284,22 @@ final class IngestCommands {
     try (Clients clients = new Clients()) {
       response =
           switch (a.positional.getFirst()) {
-            case "ingest" ->
-                new IngestHandler(
-                        config(err), clients.s3(), clients.db(), AlarmCommands.notifier(err))
-                    .handle(event);
+            case "ingest" -> {
+              JsonNode r =
+                  new IngestHandler(
+                          config(err), clients.s3(), clients.db(), AlarmCommands.notifier(err))
+                      .handle(event);
+              sealer(clients.db()).seal(); // as the deployed schedule would: closed slots only
+              yield r;
+            }
+            case "seal" -> sealReport(sealer(clients.db()).seal());
             case "api" -> invokeApi(event, clients);
             case "worker" -> invokeWorker(event, clients);
             default ->
                 throw new UsageException(
                     "unknown function '"
                         + a.positional.getFirst()
-                        + "': use ingest, api or worker");
+                        + "': use ingest, seal, api or worker");
           };
     }
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response));

@@ -109,6 +109,7 @@ public final class Main {
         case "subscribe" -> IngestCommands.subscribe(rest, out, err);
         case "subscriptions" -> IngestCommands.subscriptions(rest, out, err);
         case "results" -> IngestCommands.results(rest, out, err);
+        case "seal" -> IngestCommands.seal(rest, out, err);
         case "alarm" -> AlarmCommands.alarm(rest, out, err);
         case "alarms" -> AlarmCommands.alarms(rest, out, err);
         case "test-pattern" -> PatternCommands.testPattern(rest, out, err);

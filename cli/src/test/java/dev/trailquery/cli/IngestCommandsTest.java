@@ -236,6 +236,17 @@ class IngestCommandsTest {
       assertThat(reference.get("rows")).as(s.getKey()).isNotEmpty();
       assertSameAnswer(results, reference, s.getKey());
     }
+
+    // Sealed: one item per subscription and bin; the same answers, also after a redelivery.
+    JsonNode sealed = json(ok("seal", "--now"));
+    assertThat(sealed.get("binsWritten").asLong()).isPositive();
+    ok("invoke", "ingest", s3Event(all, "s3-event.json").toString());
+    for (Map.Entry<String, String> s : SUBSCRIPTIONS.entrySet()) {
+      assertSameAnswer(
+          json(ok("results", s.getKey(), "--format", "json")),
+          reference(s.getValue()),
+          s.getKey() + " sealed");
+    }
   }
 
   @Test

@@ -115,6 +115,7 @@ public final class TrailqueryStack extends Stack {
   private final Lambdas lambdas;
   private final Monitoring monitoring;
   private final IngestPipeline ingest;
+  private final Sealing sealing;
   private final QueryApi queryApi;
 
   public TrailqueryStack(
@@ -146,6 +147,7 @@ public final class TrailqueryStack extends Stack {
     env.put(Env.MAX_QUERY_RANGE_DAYS, Integer.toString(sec.maxQueryRangeDays()));
 
     ingest = new IngestPipeline(this, config, trail, storage, lambdas, env);
+    sealing = new Sealing(this, storage, lambdas, env);
     queryApi =
         new QueryApi(this, config, trail, storage, lambdas, ingest, env, monitoring.asyncFailures);
     // A backfill (an asynchronous invocation of ingest) may run again: it writes each object's
@@ -226,7 +228,12 @@ public final class TrailqueryStack extends Stack {
     return lambdas.layer;
   }
 
-  /** Ingest, Worker, Coordinator, Api. */
+  /** The schedule that runs the seal function. */
+  public software.amazon.awscdk.services.events.Rule sealSchedule() {
+    return sealing.schedule;
+  }
+
+  /** Ingest, Seal, Worker, Coordinator, Api. */
   public Map<String, Fn> functions() {
     return lambdas.all;
   }

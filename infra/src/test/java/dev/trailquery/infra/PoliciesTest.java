@@ -105,6 +105,22 @@ class PoliciesTest {
   }
 
   @Test
+  void sealListsSubscriptionsAndReadsAndWritesOnlyTheAggregatesTable() {
+    assertThat(statements("Seal"))
+        .containsExactlyInAnyOrder(
+            logs("Seal"),
+            allow(List.of("dynamodb:Scan"), arn(id(stack.subscriptionsTable()))),
+            allow(
+                List.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query"),
+                arn(id(stack.aggregatesTable()))));
+  }
+
+  @Test
   void workerOnlyReadsTheTrailPrefix() {
     assertThat(statements("Worker"))
         .containsExactlyInAnyOrder(
@@ -179,7 +195,7 @@ class PoliciesTest {
   @Test
   void everyRoleIsAssumedByLambdaOnlyAndHasNoManagedPolicy() {
     var roles = Cfn.resources(t, "AWS::IAM::Role");
-    assertThat(roles).hasSize(5); // four functions and the notifications handler
+    assertThat(roles).hasSize(6); // five functions and the notifications handler
     for (var r : roles.values()) {
       Map<String, Object> p = Cfn.props(r);
       assertThat(p).doesNotContainKey("ManagedPolicyArns").doesNotContainKey("Policies");
@@ -205,7 +221,7 @@ class PoliciesTest {
     TrailqueryStack s =
         TestStacks.stack(Map.of("trailBucket", "acme-cloudtrail", "trailPrefix", "org"));
     Template plain = TestStacks.template(s);
-    for (String fn : List.of("Ingest", "Worker", "Coordinator", "Api")) {
+    for (String fn : List.of("Ingest", "Seal", "Worker", "Coordinator", "Api")) {
       assertThat(Cfn.roleStatements(plain, Cfn.id(s, s.fn(fn).role())))
           .allSatisfy(st -> assertThat(st.get("Action").toString()).doesNotContain("kms:"));
     }

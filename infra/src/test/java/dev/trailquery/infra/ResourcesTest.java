@@ -40,22 +40,23 @@ class ResourcesTest {
     m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
-    // DLQ depth, async failures, queue age, errors of 4 functions
-    m.put("AWS::CloudWatch::Alarm", 7);
+    // DLQ depth, async failures, queue age, errors of 5 functions
+    m.put("AWS::CloudWatch::Alarm", 8);
     m.put("AWS::DynamoDB::Table", 3); // subscriptions, aggregates, queries
-    m.put("AWS::IAM::Policy", 5);
+    m.put("AWS::IAM::Policy", 6);
     m.put("AWS::IAM::ManagedPolicy", 2); // the reader and admin policies for callers
-    m.put("AWS::IAM::Role", 5); // 4 functions + notifications handler
-    m.put("AWS::Lambda::Alias", 4);
+    m.put("AWS::IAM::Role", 6); // 5 functions + notifications handler
+    m.put("AWS::Lambda::Alias", 5);
+    m.put("AWS::Events::Rule", 1); // the sealing schedule
     // coordinator (no async retry) and ingest (backfills): on failure to a queue
     m.put("AWS::Lambda::EventInvokeConfig", 2);
     m.put("AWS::Lambda::EventSourceMapping", 1);
-    m.put("AWS::Lambda::Function", 5); // 4 + notifications handler
+    m.put("AWS::Lambda::Function", 6); // 5 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 18); // API Gateway → API alias, per route
-    m.put("AWS::Lambda::Version", 4);
-    // 4 functions, API access and execution, notifications handler
-    m.put("AWS::Logs::LogGroup", 7);
+    m.put("AWS::Lambda::Permission", 19); // API Gateway → API alias per route, schedule → seal
+    m.put("AWS::Lambda::Version", 5);
+    // 5 functions, API access and execution, notifications handler
+    m.put("AWS::Logs::LogGroup", 8);
     m.put("AWS::S3::Bucket", demo ? 2 : 1);
     m.put("AWS::S3::BucketPolicy", demo ? 2 : 1);
     m.put("AWS::SNS::Topic", 1);
@@ -144,6 +145,10 @@ class ResourcesTest {
     ingest.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
     ingest.put("TRAILQUERY_ALARM_TOPIC_ARN", ref(id(stack.alarmTopic())));
     ingest.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
+    Map<String, Object> seal = new LinkedHashMap<>();
+    seal.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", ref(id(stack.subscriptionsTable())));
+    seal.put("TRAILQUERY_RESULTS_TABLE", ref(id(stack.aggregatesTable())));
+    seal.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> worker = new LinkedHashMap<>();
     // where a partial state too large for the worker's 6 MB response is spilled
     worker.put("TRAILQUERY_RESULTS_BUCKET", ref(id(stack.resultsBucket())));
@@ -178,6 +183,13 @@ class ResourcesTest {
             120,
             ingest,
             10), // = ingestMaxConcurrency
+        new FnSpec(
+            "SealFunction",
+            "dev.trailquery.functions.seal.SealHandler::handleRequest",
+            1024,
+            300,
+            seal,
+            null), // one sealer at a time by its lease, not by a reservation
         new FnSpec(
             "WorkerFunction",
             "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
@@ -233,7 +245,7 @@ class ResourcesTest {
 
   @Test
   void eachFunctionHasAPublishedVersionBehindTheLiveAlias() {
-    for (String name : List.of("Ingest", "Worker", "Coordinator", "Api")) {
+    for (String name : List.of("Ingest", "Seal", "Worker", "Coordinator", "Api")) {
       String fn = name + "Function";
       t.hasResourceProperties("AWS::Lambda::Version", Map.of("FunctionName", ref(fn)));
       t.hasResourceProperties(
@@ -262,6 +274,36 @@ class ResourcesTest {
   }
 
   @Test
+  void anEventBridgeScheduleRunsTheSealAliasEveryFiveMinutesWithoutRetries() {
+    t.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "ScheduleExpression",
+                "rate(5 minutes)",
+                "State",
+                "ENABLED",
+                "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Arn",
+                            ref(id(stack.fn("Seal").alias())),
+                            "RetryPolicy",
+                            Map.of("MaximumRetryAttempts", 0)))))));
+    t.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Match.objectLike(
+            Map.of(
+                "Action",
+                "lambda:InvokeFunction",
+                "FunctionName",
+                ref(id(stack.fn("Seal").alias())),
+                "Principal",
+                "events.amazonaws.com")));
+  }
+
+  @Test
   void layerIsTheEngineZipForJava25Arm64() {
     t.hasResource(
         "AWS::Lambda::LayerVersion",
@@ -284,7 +326,7 @@ class ResourcesTest {
   @Test
   void logGroupsKeepLogsThirtyDays() {
     var groups = Cfn.resources(t, "AWS::Logs::LogGroup");
-    assertThat(groups).hasSize(7);
+    assertThat(groups).hasSize(8);
     String execution = id(stack.apiExecutionLogs());
     groups.forEach(
         (k, g) -> {
@@ -301,7 +343,7 @@ class ResourcesTest {
     TrailqueryStack year = TestStacks.stack(Map.of("logRetentionDays", "365"));
     assertThat(Cfn.resources(TestStacks.template(year), "AWS::Logs::LogGroup").values())
         .filteredOn(g -> Cfn.props(g).get("RetentionInDays").equals(365))
-        .hasSize(6); // the notifications handler's (deploy-time only) stays at 30
+        .hasSize(7); // the notifications handler's (deploy-time only) stays at 30
   }
 
   @Test
@@ -454,6 +496,10 @@ class ResourcesTest {
     List<String> sourcePaths = new ArrayList<>();
     for (var perm : Cfn.resources(t, "AWS::Lambda::Permission").values()) {
       Map<String, Object> p = Cfn.props(perm);
+      if (p.get("Principal").equals("events.amazonaws.com")) {
+        assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Seal").alias())));
+        continue; // the sealing schedule (its own test)
+      }
       assertThat(p.get("Action")).isEqualTo("lambda:InvokeFunction");
       assertThat(p.get("Principal")).isEqualTo("apigateway.amazonaws.com");
       assertThat(p.get("FunctionName")).isEqualTo(ref(id(stack.fn("Api").alias())));
@@ -583,7 +629,12 @@ class ResourcesTest {
                 "Threshold",
                 900)));
     for (String fn :
-        List.of("IngestFunction", "WorkerFunction", "CoordinatorFunction", "ApiFunction")) {
+        List.of(
+            "IngestFunction",
+            "SealFunction",
+            "WorkerFunction",
+            "CoordinatorFunction",
+            "ApiFunction")) {
       t.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Match.objectLike(

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.store.Bundle;
-import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.json.Mappers;
@@ -13,7 +12,6 @@ import dev.trailquery.value.Periods;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,7 +207,6 @@ public final class AlarmEvaluator {
     if (alarms.isEmpty()) {
       return;
     }
-    Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> dayCache = new HashMap<>();
     for (Pending p : pending.values()) {
       Subscription s = p.sub();
       TreeSet<Long> bins = p.bins();
@@ -230,7 +227,7 @@ public final class AlarmEvaluator {
           }
         }
         if (!fromDays.isEmpty()) {
-          judged.putAll(results.bins(s, fromDays, dayCache));
+          judged.putAll(results.bins(s, fromDays));
         }
         evaluate(s, a, judged);
       } catch (IOException | RuntimeException e) {

@@ -71,8 +71,8 @@ public final class IngestHandler implements RequestStreamHandler {
   }
 
   /**
-   * @param clock the time the ingest path and its alarms run on (tests move it: exactly-once
-   *     notification depends on leases expiring)
+   * @param clock the time the ingest and alarm paths go by (a simulation's clock in {@code scripts/
+   *     bench scale})
    */
   public IngestHandler(
       IngestConfig config,
@@ -93,7 +93,7 @@ public final class IngestHandler implements RequestStreamHandler {
     this.ingestor.withAlarms(
         new AlarmEvaluator(
             new AlarmStore(db, config.resultsTable(), config.cacheMillis(), clock),
-            new Results(results),
+            new Results(results, clock),
             notifier != null ? notifier : new LocalNotifier(config.log(), null),
             clock,
             config.log()));
@@ -192,6 +192,7 @@ public final class IngestHandler implements RequestStreamHandler {
     if (alarms != null) {
       alarms.beginBatch(); // each alarmed bin the invocation's objects fed is evaluated once
     }
+    ingestor.results().buffer(); // the invocation's bundles in BatchWriteItem requests
     try {
       JsonNode records = event.path("Records");
       if (records.isArray()
@@ -199,6 +200,7 @@ public final class IngestHandler implements RequestStreamHandler {
           && "aws:sqs".equals(records.get(0).path("eventSource").asText())) {
         ObjectNode response = JSON.createObjectNode();
         ArrayNode failures = response.putArray("batchItemFailures");
+        List<String> stored = new ArrayList<>();
         for (JsonNode message : records) {
           String id = message.path("messageId").asText();
           List<Notice> notices;
@@ -214,9 +216,20 @@ public final class IngestHandler implements RequestStreamHandler {
             for (Notice n : notices) {
               metrics.add(ingestor.process(n.bucket(), n.key(), n.size()));
             }
+            stored.add(id);
           } catch (RuntimeException e) {
             metrics.errors++;
             log("ERROR", "message " + id + " failed, SQS will retry it: " + e);
+            failures.addObject().put("itemIdentifier", id);
+          }
+        }
+        try {
+          ingestor.results().flush();
+        } catch (RuntimeException e) {
+          // the batch's buffered writes failed: every message is delivered again (idempotent)
+          metrics.errors += stored.size();
+          log("ERROR", "writing the batch failed, SQS will retry its messages: " + e);
+          for (String id : stored) {
             failures.addObject().put("itemIdentifier", id);
           }
         }
@@ -234,8 +247,10 @@ public final class IngestHandler implements RequestStreamHandler {
           throw e;
         }
       }
+      ingestor.results().flush();
       return metrics.summary();
     } finally {
+      ingestor.results().discard();
       if (alarms != null) {
         alarms.endBatch(); // also when a message failed: the stored objects' bins count
         metrics.alarmNotifications = alarms.notifications() - notificationsBefore;

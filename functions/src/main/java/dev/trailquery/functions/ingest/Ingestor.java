@@ -7,6 +7,8 @@ import dev.trailquery.functions.store.Bundle;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.functions.store.sealing.SealedStore;
+import dev.trailquery.functions.store.sealing.Slots;
 import dev.trailquery.json.Mappers;
 import dev.trailquery.read.ObjectResult;
 import java.io.InputStream;
@@ -60,6 +62,7 @@ public final class Ingestor {
   private final ResultStore results;
   private final IngestConfig config;
   private final LongSupplier clock;
+  private final SealedStore sealing;
   private final Map<String, MultiScan> scans = new ConcurrentHashMap<>();
   private volatile AlarmEvaluator alarms;
 
@@ -74,6 +77,12 @@ public final class Ingestor {
     this.results = results;
     this.config = config;
     this.clock = clock;
+    this.sealing = new SealedStore(results);
+  }
+
+  /** The sealing items (progress, slot index) this ingestor writes beside its bundles. */
+  public SealedStore sealing() {
+    return sealing;
   }
 
   /**
@@ -167,17 +176,39 @@ public final class Ingestor {
       }
     }
     Long retention = retentionSeconds(subs);
+    long now = clock.getAsLong();
     long units = 0;
     Map<String, Long> ttlByDay = new java.util.HashMap<>();
-    for (Map.Entry<String, Bundle> day : outcome.days().entrySet()) {
+    Long longest = null;
+    for (String day : outcome.days().keySet()) {
       Long itemTtl =
-          retention == null
-              ? null
-              : Math.max(clock.getAsLong() / 1000, dayEndSeconds(day.getKey())) + retention;
-      ttlByDay.put(day.getKey(), itemTtl);
-      units +=
-          results.writeBundle(day.getKey(), objectId, setId, key, day.getValue().encode(), itemTtl);
+          retention == null ? null : Math.max(now / 1000, dayEndSeconds(day)) + retention;
+      ttlByDay.put(day, itemTtl);
+      if (itemTtl != null) {
+        longest = longest == null ? itemTtl : Long.valueOf(Math.max(longest, itemTtl));
+      }
     }
+    // One bundle per object, stored by delivery slot (docs/INGEST.md, "Sealing").
+    long natural = Slots.naturalSlot(key);
+    Long lateSlot = null;
+    String pk;
+    Long ttl;
+    long sealedThrough = sealing.cachedProgress(config.cacheMillis());
+    if (Slots.natural(natural, now, sealedThrough)) {
+      pk = Slots.naturalPk(natural, Slots.shard(objectId));
+      units += sealing.mark(natural, null);
+      long keep = (natural + Slots.SLOT_MILLIS) / 1000 + Slots.KEEP_DELTAS_SECONDS;
+      ttl = longest == null ? Long.valueOf(keep) : Long.valueOf(Math.min(keep, longest));
+    } else {
+      // the current slot, or the first unsealed one when sealing ran ahead (seal --now)
+      lateSlot = Math.max(Slots.slot(now), sealedThrough + Slots.SLOT_MILLIS);
+      pk = Slots.latePk(natural);
+      units += sealing.mark(lateSlot, natural);
+      ttl = retention == null ? null : longest;
+    }
+    units +=
+        results.writeBundle(
+            pk, objectId, setId, key, merge(outcome.days().values()).encode(), ttl, lateSlot);
     if (alarms != null) {
       // Part of the ingest (throws on error: the message is retried); then judged (never throws).
       units += alarms.index(objectId, subs, outcome.days(), ttlByDay);
@@ -199,6 +230,24 @@ public final class Ingestor {
             subs.size(),
             units,
             delay));
+  }
+
+  /** One object's bundles of several days as one (bins and states are keyed by bin start). */
+  static Bundle merge(java.util.Collection<Bundle> days) {
+    if (days.size() == 1) {
+      return days.iterator().next();
+    }
+    Bundle out = new Bundle();
+    for (Bundle b : days) {
+      out.records += b.records;
+      out.bytes = b.bytes;
+      b.histograms.forEach(
+          (bin, h) ->
+              out.histograms.computeIfAbsent(bin, k -> new java.util.TreeMap<>()).putAll(h));
+      b.states.forEach(
+          (id, st) -> out.states.computeIfAbsent(id, k -> new java.util.TreeMap<>()).putAll(st));
+    }
+    return out;
   }
 
   private MultiScan newScan(List<Subscription> subs) {

@@ -10,9 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,7 +43,6 @@ public final class ResultStore {
   private final DynamoDbClient db;
   private final String table;
   private final int partBytes;
-  private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
   public ResultStore(DynamoDbClient db, String table, int partBytes) {
     this.db = db;
@@ -73,14 +70,20 @@ public final class ResultStore {
    * write the same items. Returns the write units used (1 per started KB per item).
    */
   public long writeBundle(
-      String day, String objectId, String setId, String key, byte[] image, Long ttlSeconds) {
-    long units = markDay(day);
+      String pk,
+      String objectId,
+      String setId,
+      String key,
+      byte[] image,
+      Long ttlSeconds,
+      Long lateSlot) {
+    long units = 0;
     String gen = sha256Hex(image).substring(0, 12);
     int n = Math.max(1, (image.length + partBytes - 1) / partBytes);
     List<Map<String, AttributeValue>> items = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
       Map<String, AttributeValue> item = new HashMap<>();
-      item.put(Tables.PK, AttributeValue.fromS(Keys.BUNDLE + day));
+      item.put(Tables.PK, AttributeValue.fromS(pk));
       item.put(Tables.SK, AttributeValue.fromS(partKey(objectId, setId, p)));
       int from = p * partBytes;
       int to = Math.min(image.length, from + partBytes);
@@ -89,6 +92,9 @@ public final class ResultStore {
       if (p == 0) {
         item.put("n", AttributeValue.fromN(Integer.toString(n)));
         item.put("k", AttributeValue.fromS(key));
+        if (lateSlot != null) {
+          item.put("c", AttributeValue.fromN(Long.toString(lateSlot)));
+        }
       }
       if (ttlSeconds != null) {
         item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
@@ -97,7 +103,11 @@ public final class ResultStore {
       units += writeUnits(item);
     }
     if (n == 1) {
-      db.putItem(b -> b.tableName(table).item(items.getFirst()));
+      if (lateSlot == null) {
+        put(items.getFirst());
+      } else {
+        putPartZero(items.getFirst(), true);
+      }
       return units;
     }
     long perAttempt = units;
@@ -106,21 +116,42 @@ public final class ResultStore {
     // of another subscription set may interleave) and write again if not.
     for (int attempt = 0; ; attempt++) {
       batchPut(items.subList(1, n));
-      db.putItem(b -> b.tableName(table).item(items.getFirst()));
-      if (complete(day, objectId, setId, gen, n)) {
+      putPartZero(items.getFirst(), lateSlot != null);
+      if (complete(pk, objectId, setId, gen, n)) {
         return units;
       }
       if (attempt == 3) {
         throw new IllegalStateException(
-            "bundle of " + key + " for " + day + " kept being overwritten; retry later");
+            "bundle of " + key + " in " + pk + " kept being overwritten; retry later");
       }
       units += perAttempt;
     }
   }
 
-  private boolean complete(String day, String objectId, String setId, String gen, int n) {
+  /**
+   * Part 0 of a bundle. A late bundle's part 0 is written once (the first write's slot {@code c}
+   * stays: docs/INGEST.md, "Sealing"); a second delivery finds it and changes nothing.
+   */
+  private void putPartZero(Map<String, AttributeValue> item, boolean once) {
+    if (!once) {
+      db.putItem(b -> b.tableName(table).item(item));
+      return;
+    }
+    try {
+      db.putItem(
+          b ->
+              b.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk)")
+                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
+    } catch (ConditionalCheckFailedException already) {
+      // written before, with the same bytes: its first slot stands
+    }
+  }
+
+  private boolean complete(String pk, String objectId, String setId, String gen, int n) {
     Map<Integer, Map<String, AttributeValue>> parts =
-        queryParts(day, objectId + "#" + setId + "#", true);
+        queryParts(pk, objectId + "#" + setId + "#", true);
     for (int p = 0; p < n; p++) {
       Map<String, AttributeValue> item = parts.get(p);
       if (item == null || !gen.equals(item.get("g").s())) {
@@ -131,9 +162,9 @@ public final class ResultStore {
   }
 
   private Map<Integer, Map<String, AttributeValue>> queryParts(
-      String day, String prefix, boolean consistent) {
+      String pk, String prefix, boolean consistent) {
     Map<Integer, Map<String, AttributeValue>> parts = new TreeMap<>();
-    for (Map<String, AttributeValue> item : query(Keys.BUNDLE + day, prefix, consistent)) {
+    for (Map<String, AttributeValue> item : query(pk, prefix, consistent)) {
       String sk = item.get(Tables.SK).s();
       parts.put(Integer.parseInt(sk.substring(sk.lastIndexOf('#') + 1)), item);
     }
@@ -166,18 +197,6 @@ public final class ResultStore {
     }
   }
 
-  /** Records the day in the day index once per container (an idempotent 1-unit write). */
-  private long markDay(String day) {
-    if (knownDays.contains(day)) {
-      return 0;
-    }
-    Map<String, AttributeValue> item =
-        Map.of(Tables.PK, AttributeValue.fromS("DAYS"), Tables.SK, AttributeValue.fromS(day));
-    db.putItem(b -> b.tableName(table).item(item));
-    knownDays.add(day);
-    return 1;
-  }
-
   /**
    * Records a skipped object. Returns true the first time (so it is logged once), false when it was
    * already recorded.
@@ -203,10 +222,23 @@ public final class ResultStore {
                   .item(item)
                   .conditionExpression("attribute_not_exists(#pk)")
                   .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-      return true;
     } catch (ConditionalCheckFailedException already) {
       return false;
     }
+    Map<String, AttributeValue> marker = new HashMap<>();
+    marker.put(Tables.PK, AttributeValue.fromS("SKIPDAYS"));
+    marker.put(Tables.SK, AttributeValue.fromS(day));
+    db.putItem(b -> b.tableName(table).item(marker));
+    return true;
+  }
+
+  /** The delivery days that have skipped objects, ascending. */
+  public List<String> skipDays() {
+    List<String> out = new ArrayList<>();
+    for (Map<String, AttributeValue> i : query("SKIPDAYS", null, false)) {
+      out.add(i.get(Tables.SK).s());
+    }
+    return out;
   }
 
   /** A skipped object as recorded. */
@@ -225,26 +257,28 @@ public final class ResultStore {
     return out;
   }
 
-  /** Every day that has bundles, ascending. */
-  public List<String> days() {
-    List<String> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : query("DAYS", null, false)) {
-      out.add(i.get(Tables.SK).s());
-    }
-    return out;
-  }
-
   /** One object's complete bundle for one day and subscription set. */
-  public record StoredBundle(String objectId, String setId, String key, Bundle bundle) {}
+  public record StoredBundle(
+      String objectId, String setId, String key, Bundle bundle, Long lateSlot) {}
 
   /**
-   * Every complete bundle of a day, grouped by object: objectId → setId → bundle. Incomplete ones
-   * (a writer stopped between parts) are left out.
+   * Every complete bundle of a partition, grouped by object: objectId → setId → bundle. Incomplete
+   * ones (a writer stopped between parts) are left out.
    */
-  public Map<String, Map<String, StoredBundle>> bundles(String day) throws IOException {
+  public Map<String, Map<String, StoredBundle>> bundles(String pk) throws IOException {
+    return bundles(pk, null, false);
+  }
+
+  /** The complete bundles of one object in a partition (consistent read): setId → bundle. */
+  public Map<String, StoredBundle> objectBundles(String pk, String objectId) throws IOException {
+    return bundles(pk, objectId + "#", true).getOrDefault(objectId, Map.of());
+  }
+
+  private Map<String, Map<String, StoredBundle>> bundles(
+      String pk, String prefix, boolean consistent) throws IOException {
     Map<String, Map<String, Map<Integer, Map<String, AttributeValue>>>> parts =
         new LinkedHashMap<>();
-    for (Map<String, AttributeValue> item : query(Keys.BUNDLE + day, null, false)) {
+    for (Map<String, AttributeValue> item : query(pk, prefix, consistent)) {
       String sk = item.get(Tables.SK).s();
       String[] f = sk.split("#");
       parts
@@ -279,14 +313,60 @@ public final class ResultStore {
                       obj.getKey(),
                       set.getKey(),
                       p0.get("k").s(),
-                      Bundle.decode(image.toByteArray())));
+                      Bundle.decode(image.toByteArray()),
+                      p0.containsKey("c") ? Long.valueOf(p0.get("c").n()) : null));
         }
       }
     }
     return out;
   }
 
-  private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {
+  private final ThreadLocal<Map<String, Map<String, AttributeValue>>> buffer = new ThreadLocal<>();
+
+  /**
+   * From now on this thread's plain puts (one-item natural bundles, alarm index items) are kept and
+   * written together by {@link #flush} (BatchWriteItem: 25 items per request instead of one request
+   * each). Conditional and multi-part writes are still written at once.
+   */
+  public void buffer() {
+    buffer.set(new LinkedHashMap<>());
+  }
+
+  /** Writes what this thread buffered (throws when it cannot) and stops buffering. */
+  public void flush() {
+    Map<String, Map<String, AttributeValue>> items = buffer.get();
+    buffer.remove();
+    if (items != null && !items.isEmpty()) {
+      batchPut(new ArrayList<>(items.values()));
+    }
+  }
+
+  /** Drops what this thread buffered (after a failure: the messages are delivered again). */
+  public void discard() {
+    buffer.remove();
+  }
+
+  private void put(Map<String, AttributeValue> item) {
+    Map<String, Map<String, AttributeValue>> b = buffer.get();
+    if (b == null) {
+      db.putItem(r -> r.tableName(table).item(item));
+    } else {
+      // one write per key in a batch (a duplicate in the same batch has the same bytes)
+      b.put(item.get(Tables.PK).s() + "\u0000" + item.get(Tables.SK).s(), item);
+    }
+  }
+
+  /** The client (the sealing classes share it). */
+  public DynamoDbClient db() {
+    return db;
+  }
+
+  public int partBytes() {
+    return partBytes;
+  }
+
+  /** Every item of a partition (optionally those whose sort key starts with a prefix). */
+  public List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {
     List<Map<String, AttributeValue>> out = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -359,7 +439,7 @@ public final class ResultStore {
     if (ttlSeconds != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
     }
-    db.putItem(b -> b.tableName(table).item(item));
+    put(item);
     return writeUnits(item);
   }
 

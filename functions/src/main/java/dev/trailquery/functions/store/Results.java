@@ -4,6 +4,10 @@ import dev.trailquery.exec.Finisher;
 import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Statistics;
+import dev.trailquery.functions.store.sealing.BinTotals;
+import dev.trailquery.functions.store.sealing.Deltas;
+import dev.trailquery.functions.store.sealing.SealedStore;
+import dev.trailquery.functions.store.sealing.Slots;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.value.Periods;
 import java.io.IOException;
@@ -19,12 +23,14 @@ import java.util.function.LongSupplier;
  * the range, with the query's sort and limit applied after the merge ({@link Finisher}). A bin
  * belongs to the range when its start does.
  *
- * <p>Exactly once: per object and day, among the complete bundles that evaluated the subscription
- * (there may be several when the subscription set changed between deliveries, or a backfill wrote
- * its own), exactly one is used.
+ * <p>A read touches the subscription's sealed items of the range (one per bin, or a few parts) and
+ * the bundles of the delivery slots not sealed yet; per bin, a slot's contribution counts only when
+ * the bin's sealed item does not already include it (docs/INGEST.md, "Sealing").
  */
 public final class Results {
   private final ResultStore store;
+  private final SealedStore sealed;
+  private final Deltas deltas;
   private final LongSupplier clock;
 
   public Results(ResultStore store) {
@@ -33,6 +39,8 @@ public final class Results {
 
   public Results(ResultStore store, LongSupplier clock) {
     this.store = store;
+    this.sealed = new SealedStore(store);
+    this.deltas = new Deltas(store);
     this.clock = clock;
   }
 
@@ -93,69 +101,80 @@ public final class Results {
   public record BinResult(long start, Result result, long objects) {}
 
   /**
-   * The finished results of the given bins of a subscription (bins nothing fed are left out),
-   * reading only the day partitions those bins start on. {@code days} caches a day's bundles for
-   * the caller (several subscriptions evaluated after one object read each day once). Retention is
-   * not applied: the caller asks for the bins it has just written.
+   * The finished results of the given bins of a subscription (bins nothing fed are left out): their
+   * sealed items plus the unsealed slots' contributions. Retention is not applied: the caller asks
+   * for the bins it has just written.
    */
-  public SortedMap<Long, BinResult> bins(
-      Subscription s,
-      java.util.Collection<Long> starts,
-      Map<String, Map<String, Map<String, ResultStore.StoredBundle>>> days)
+  public SortedMap<Long, BinResult> bins(Subscription s, java.util.Collection<Long> starts)
       throws IOException {
-    Plan plan = s.plan();
-    java.util.Set<Long> wanted = new java.util.HashSet<>(starts);
-    java.util.SortedSet<String> dayNames = new java.util.TreeSet<>();
-    for (long start : starts) {
-      dayNames.add(ResultStore.day(start));
-    }
-    SortedMap<Long, PartialState> states = new TreeMap<>();
-    SortedMap<Long, long[]> counts = new TreeMap<>(); // records, objects
-    for (String day : dayNames) {
-      Map<String, Map<String, ResultStore.StoredBundle>> bundles = days.get(day);
-      if (bundles == null) {
-        bundles = store.bundles(day);
-        days.put(day, bundles);
-      }
-      for (Map<String, ResultStore.StoredBundle> sets : bundles.values()) {
-        Bundle chosen = null;
-        for (ResultStore.StoredBundle b : sets.values()) { // the same choice as gather()
-          if (b.bundle().states.containsKey(s.id())) {
-            chosen = b.bundle();
-            break;
-          }
-        }
-        if (chosen == null) {
-          continue;
-        }
-        SortedMap<Long, Long> hist = chosen.histograms.getOrDefault(s.bin(), new TreeMap<>());
-        for (Map.Entry<Long, Long> h : hist.entrySet()) {
-          if (wanted.contains(h.getKey())) {
-            long[] c = counts.computeIfAbsent(h.getKey(), k -> new long[2]);
-            c[0] += h.getValue();
-            c[1]++;
-          }
-        }
-        for (Map.Entry<Long, byte[]> e : chosen.states.get(s.id()).entrySet()) {
-          if (wanted.contains(e.getKey())) {
-            PartialState p = PartialState.fromBytes(plan, e.getValue());
-            PartialState merged = states.get(e.getKey());
-            if (merged == null) {
-              states.put(e.getKey(), p);
-            } else {
-              merged.merge(p);
-            }
-          }
-        }
-      }
-    }
+    java.util.SortedSet<Long> wanted = new java.util.TreeSet<>(starts);
     SortedMap<Long, BinResult> out = new TreeMap<>();
-    for (Map.Entry<Long, long[]> e : counts.entrySet()) {
-      PartialState p = states.getOrDefault(e.getKey(), new PartialState(plan));
-      Result r = withStatistics(Finisher.finish(p), e.getValue()[0], 0, e.getValue()[1], 0);
-      out.put(e.getKey(), new BinResult(e.getKey(), r, e.getValue()[1]));
+    if (wanted.isEmpty()) {
+      return out;
+    }
+    Plan plan = s.plan();
+    BinTotals totals = totals(s, plan, wanted.first(), wanted.last() + 1);
+    for (Map.Entry<Long, BinTotals.Bin> e : totals.bins().entrySet()) {
+      if (!wanted.contains(e.getKey()) || e.getValue().records == 0) {
+        continue;
+      }
+      BinTotals.Bin b = e.getValue();
+      PartialState p = b.state != null ? b.state : new PartialState(plan);
+      Result r = withStatistics(Finisher.finish(p), b.records, 0, b.objects, 0);
+      out.put(e.getKey(), new BinResult(e.getKey(), r, b.objects));
     }
     return out;
+  }
+
+  /**
+   * A subscription's bins in {@code [from, to)}: the sealed items of the days it has sealed bins
+   * on, then the contributions of every slot after the sealed progress (docs/INGEST.md, "Reading").
+   */
+  private BinTotals totals(Subscription s, Plan plan, long from, long to) throws IOException {
+    long progress = sealed.progress();
+    BinTotals totals = new BinTotals(s, plan, from, to);
+    String firstDay = from == Long.MIN_VALUE ? "" : Slots.day(from);
+    String lastDay = to == Long.MAX_VALUE ? "\uffff" : Slots.day(to - 1);
+    List<String> days = new ArrayList<>();
+    for (String day : sealed.days(s.id())) {
+      if (day.compareTo(firstDay) >= 0 && day.compareTo(lastDay) <= 0) {
+        days.add(day);
+      }
+    }
+    long toBin = to == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : to - 1;
+    // one Query per day partition, up to 8 at a time (a 30-day read is 30 small Queries)
+    List<java.util.concurrent.Future<SortedMap<Long, SealedStore.Stored>>> reads =
+        new ArrayList<>();
+    try (var pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, days.size())))) {
+      for (String day : days) {
+        reads.add(pool.submit(() -> sealed.read(s.id(), day, Math.max(0, from), toBin, false)));
+      }
+      for (var read : reads) {
+        for (SealedStore.Stored b : read.get().values()) {
+          totals.addSealed(b.bin());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+    List<SealedStore.Entry> entries = sealed.entries(progress, Long.MAX_VALUE / 2);
+    for (Deltas.Contribution c :
+        deltas
+            .read(entries, slot -> slot > progress, java.util.Set.of(s.id()))
+            .getOrDefault(s.id(), List.of())) {
+      totals.add(c);
+    }
+    return totals;
   }
 
   /** The result store these results are read from. */
@@ -200,52 +219,28 @@ public final class Results {
     if (s.retentionDays() > 0) {
       start = Math.max(start, clock.getAsLong() - s.retentionDays() * 86_400_000L);
     }
-    String firstDay = start == Long.MIN_VALUE ? "" : ResultStore.day(period.floor(start));
-    String lastDay = end == Long.MAX_VALUE ? "\uffff" : ResultStore.day(end - 1);
+    BinTotals totals = totals(s, plan, floor(period, start), end);
     SortedMap<Long, PartialState> states = new TreeMap<>();
     SortedMap<Long, long[]> records = new TreeMap<>();
     long objects = 0;
     long bytes = 0;
-    long skipped = 0;
-    for (String day : store.days()) {
-      if (day.compareTo(firstDay) < 0 || day.compareTo(lastDay) > 0) {
-        continue;
+    for (Map.Entry<Long, BinTotals.Bin> e : totals.bins().entrySet()) {
+      BinTotals.Bin b = e.getValue();
+      if (b.records > 0) {
+        records.put(e.getKey(), new long[] {b.records});
       }
-      skipped += store.skipped(day).size();
-      for (Map<String, ResultStore.StoredBundle> sets : store.bundles(day).values()) {
-        Bundle chosen = null;
-        for (ResultStore.StoredBundle b : sets.values()) { // sorted by set id: a stable choice
-          if (b.bundle().states.containsKey(s.id())) {
-            chosen = b.bundle();
-            break;
-          }
-        }
-        if (chosen == null) {
-          continue;
-        }
-        boolean counted = false;
-        SortedMap<Long, Long> hist = chosen.histograms.getOrDefault(s.bin(), new TreeMap<>());
-        for (Map.Entry<Long, Long> h : hist.entrySet()) {
-          if (h.getKey() >= floor(period, start) && h.getKey() < end) {
-            records.computeIfAbsent(h.getKey(), k -> new long[1])[0] += h.getValue();
-            counted = true;
-          }
-        }
-        for (Map.Entry<Long, byte[]> e : chosen.states.get(s.id()).entrySet()) {
-          if (e.getKey() >= floor(period, start) && e.getKey() < end) {
-            PartialState p = PartialState.fromBytes(plan, e.getValue());
-            PartialState merged = states.get(e.getKey());
-            if (merged == null) {
-              states.put(e.getKey(), p);
-            } else {
-              merged.merge(p);
-            }
-          }
-        }
-        if (counted) {
-          objects++;
-          bytes += chosen.bytes;
-        }
+      if (b.state != null) {
+        states.put(e.getKey(), b.state);
+      }
+      objects += b.objects;
+      bytes += b.bytes;
+    }
+    long skipped = 0;
+    String firstDay = start == Long.MIN_VALUE ? "" : Slots.day(period.floor(start));
+    String lastDay = end == Long.MAX_VALUE ? "\uffff" : Slots.day(end - 1);
+    for (String day : store.skipDays()) {
+      if (day.compareTo(firstDay) >= 0 && day.compareTo(lastDay) <= 0) {
+        skipped += store.skipped(day).size();
       }
     }
     return new Gathered(plan, states, records, objects, bytes, skipped);

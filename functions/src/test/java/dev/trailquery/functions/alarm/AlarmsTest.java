@@ -462,7 +462,7 @@ class AlarmsTest {
         List.of(
             Instant.parse("2025-04-01T10:00:00Z").toEpochMilli(),
             Instant.parse("2025-04-01T10:05:00Z").toEpochMilli());
-    var fromDays = results.bins(s, bins, new java.util.HashMap<>());
+    var fromDays = results.bins(s, bins);
     assertThat(fromDays).hasSize(2);
     for (long bin : bins) {
       var indexed = results.indexedBin(s, bin).orElseThrow();

@@ -102,6 +102,9 @@ class HandlerContractTest {
       }
       case API -> AwsApi.from(env, s3(), dynamo());
       case COORDINATOR -> AwsFanout.from(env, s3(), dynamo());
+      case SEAL ->
+          new dev.trailquery.functions.seal.SealHandler(
+              env, dynamo(), System::currentTimeMillis, NOWHERE);
       case WORKER -> WorkerHandler.spillFromEnv(env, s3()); // its batch comes in the request
     }
     return env.read;

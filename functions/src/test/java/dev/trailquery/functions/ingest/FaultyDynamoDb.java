@@ -58,6 +58,13 @@ final class FaultyDynamoDb implements DynamoDbClient {
   }
 
   @Override
+  public software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse updateItem(
+      software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest r) {
+    write();
+    return real.updateItem(r);
+  }
+
+  @Override
   public QueryResponse query(QueryRequest r) {
     return real.query(r);
   }

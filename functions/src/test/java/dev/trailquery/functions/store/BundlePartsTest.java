@@ -44,13 +44,14 @@ class BundlePartsTest {
   void aBundleMixingTwoImagesIsLeftOut() throws Exception {
     ResultStore store = new ResultStore(db, table, 400);
     String day = "2025-03-10";
+    String pk = Keys.BUNDLE + day;
     byte[] a = bundle(1, 11).encode();
     byte[] b = bundle(2, 22).encode();
     assertThat(a.length).isGreaterThan(800);
-    store.writeBundle(day, "objA", "set1", "key-a", a, null);
-    store.writeBundle(day, "objB", "set1", "key-b", a, null);
-    assertThat(store.bundles(day)).containsOnlyKeys("objA", "objB");
-    assertThat(store.bundles(day).get("objA").get("set1").bundle().records).isEqualTo(11);
+    store.writeBundle(pk, "objA", "set1", "key-a", a, null, null);
+    store.writeBundle(pk, "objB", "set1", "key-b", a, null, null);
+    assertThat(store.bundles(pk)).containsOnlyKeys("objA", "objB");
+    assertThat(store.bundles(pk).get("objA").get("set1").bundle().records).isEqualTo(11);
 
     // objB: a second writer with image b crashed after its parts 1..n-1, before part 0.
     String genB = ResultStore.sha256Hex(b).substring(0, 12);
@@ -74,10 +75,10 @@ class BundlePartsTest {
                           "g",
                           AttributeValue.fromS(genB))));
     }
-    var read = store.bundles(day);
+    var read = store.bundles(pk);
     assertThat(read).containsOnlyKeys("objA");
     // Once the writer's retry finishes (part 0 last), the new image counts.
-    store.writeBundle(day, "objB", "set1", "key-b", b, null);
-    assertThat(store.bundles(day).get("objB").get("set1").bundle().records).isEqualTo(22);
+    store.writeBundle(pk, "objB", "set1", "key-b", b, null, null);
+    assertThat(store.bundles(pk).get("objB").get("set1").bundle().records).isEqualTo(22);
   }
 }

@@ -14,6 +14,11 @@ public enum LambdaFunction {
       "dev.trailquery.functions.ingest.IngestHandler::handleRequest",
       List.of(
           Env.SUBSCRIPTIONS_TABLE, Env.RESULTS_TABLE, Env.ALARM_TOPIC_ARN, Env.JAVA_TOOL_OPTIONS)),
+  /** Run by an EventBridge schedule every 5 minutes: seals the closed delivery slots. */
+  SEAL(
+      "Seal",
+      "dev.trailquery.functions.seal.SealHandler::handleRequest",
+      List.of(Env.SUBSCRIPTIONS_TABLE, Env.RESULTS_TABLE, Env.JAVA_TOOL_OPTIONS)),
   /**
    * Invoked request/response by the coordinator with a batch of S3 objects; a partial state over
    * the inline bound is spilled under {@code <RESULTS_PREFIX>spill/} of the results bucket.
