@@ -58,6 +58,7 @@ public final class Bench {
   int[] threads = {1, 2};
   List<String> skip = new ArrayList<>();
   boolean seeds;
+  boolean json;
   boolean generateOnly;
 
   /** The account-day data set (~30 MB of JSON): whole-process times where start-up dominates. */
@@ -78,6 +79,7 @@ public final class Bench {
             b.threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--skip" -> b.skip.addAll(Arrays.asList(args[++i].split(",")));
         case "--seeds" -> b.seeds = true;
+        case "--json" -> b.json = true;
         case "--generate-only" -> b.generateOnly = true;
         case "--day-events" -> b.dayEvents = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -150,6 +152,10 @@ public final class Bench {
       day();
     }
 
+    if (json) {
+      jsonQueries(paths, threads[0]);
+    }
+
     if (seeds) {
       int n = threads[0];
       Map<String, Contender> cs = new LinkedHashMap<>();
@@ -158,7 +164,7 @@ public final class Bench {
           "count-by-source-name",
           () -> tq(Trailquery.compile(COUNT_QUERY, Planner.Options.defaults()), n));
       for (SavedQuery q : QueryPack.all()) {
-        Plan plan = Trailquery.compile(q.query(), Planner.Options.defaults());
+        Plan plan = Trailquery.compile(q.queryWithDefaults(), Planner.Options.defaults());
         cs.put(q.name(), () -> tq(plan, n));
       }
       System.out.printf("%n== seed queries, in-JVM, %d thread%s ==%n", n, n == 1 ? "" : "s");
@@ -192,6 +198,55 @@ public final class Bench {
           marker, s.events() + " " + s.files() + " " + s.jsonBytes() + " " + s.gzipBytes() + "\n");
       System.out.printf(
           "  %d templates; done in %.1f s%n", t.size(), (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /**
+   * The same questions written with discovered fields and with {@code jsonParse(@message)} (and
+   * {@code unnest} over {@code resources}), side by side: the jsonParse forms read only the paths
+   * they need, so they should cost about the same (the issue's bound: at most 1.5x).
+   */
+  private void jsonQueries(List<Path> paths, int n) throws Exception {
+    String[][] pairs = {
+      {
+        "fields: filter + stats by 2",
+        "filter eventSource = 's3.amazonaws.com' | stats count(*) as n by userIdentity.arn, eventName"
+      },
+      {
+        "jsonParse alias: same",
+        "fields jsonParse(@message) as js | filter js.eventSource = 's3.amazonaws.com'"
+            + " | stats count(*) as n by js.userIdentity.arn, js.eventName"
+      },
+      {
+        "jsonParse(@message).path: same",
+        "filter jsonParse(@message).eventSource = 's3.amazonaws.com'"
+            + " | stats count(*) as n by jsonParse(@message).userIdentity.arn,"
+            + " jsonParse(@message).eventName"
+      },
+      {"fields: first resource type", "stats count(*) as n by resources.0.type"},
+      {"unnest resources: every type", "unnest resources into r | stats count(*) as n by r.type"},
+      {"whole record: @message like", "filter @message like 's3.amazonaws.com' | stats count(*) as n"},
+    };
+    Map<String, Contender> cs = new LinkedHashMap<>();
+    for (String[] p : pairs) {
+      Plan plan = Trailquery.compile(p[1], Planner.Options.defaults());
+      cs.put(p[0], () -> tq(plan, n));
+    }
+    System.out.printf("%n== discovered fields vs jsonParse(@message), in-JVM, %d thread%s ==%n", n, n == 1 ? "" : "s");
+    Map<String, double[]> times = rounds(cs, rounds);
+    double base = median(times.get(pairs[0][0]));
+    double resBase = median(times.get(pairs[3][0]));
+    System.out.printf("%-36s %9s %9s%n", "query", "median s", "ratio");
+    for (var e : times.entrySet()) {
+      double m = median(e.getValue());
+      boolean res = e.getKey().contains("resource");
+      System.out.printf(
+          Locale.ROOT,
+          "%-36s %9.3f %9.2f%s%n",
+          e.getKey(),
+          m,
+          m / (res ? resBase : base),
+          res ? " (vs first resource type)" : " (vs fields)");
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 final class Args {
   final List<String> positional = new ArrayList<>();
   private final Map<String, String> options = new HashMap<>();
+  private final Map<String, List<String>> all = new HashMap<>();
 
   static Args parse(List<String> argv, Set<String> withValue, Set<String> flags) {
     Args a = new Args();
@@ -41,6 +42,7 @@ final class Args {
           value = argv.get(++i);
         }
         a.options.put(name, value);
+        a.all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       } else if (flags.contains(name)) {
         if (value != null) {
           throw new UsageException("--" + name + " takes no value");
@@ -55,6 +57,11 @@ final class Args {
 
   String get(String name) {
     return options.get(name);
+  }
+
+  /** Every value of a repeatable option ({@code --lookup a=x.csv --lookup b=y.csv}), in order. */
+  List<String> all(String name) {
+    return all.getOrDefault(name, List.of());
   }
 
   boolean flag(String name) {

@@ -35,12 +35,17 @@ public final class Main {
       usage: trailquery <command> [options]
 
         query [--start T] [--end T] [--format table|json|csv|ndjson] [--limit N] [--threads N]
-              (QUERY | --saved NAME | --file FILE) PATH...
+              [--lookup NAME=FILE.csv]... (QUERY | --saved NAME [--param P=V]... | --file FILE)
+              PATH...
                          run a Logs Insights query over CloudTrail files, directories
-                         (recursive) and s3://bucket/prefix locations
+                         (recursive) and s3://bucket/prefix locations; QUERY may be a saved
+                         query with parameters: '$NAME(p="v")'; lookup tables for 'lookup'
+        lookup-table accounts
+                         write the organization's accounts as a lookup table (CSV:
+                         accountId,name,email,status; AWS Organizations ListAccounts)
         check (QUERY | --saved NAME | --file FILE)
                          validate a query: exit 0 when valid (warnings on stderr), 2 when not
-        demo [--format F] [PATH...]
+        demo [--format F] [--lookup NAME=FILE.csv]... [PATH...]
                          run the saved query pack on the bundled sample logs
         saved [NAME]     list the saved queries, or show one (with its original if corrected)
         record PTR       print the raw record an @ptr value points to
@@ -101,6 +106,7 @@ public final class Main {
         case "check" -> check(rest);
         case "demo" -> demo(rest);
         case "saved" -> saved(rest);
+        case "lookup-table" -> LookupCommands.lookupTable(rest, out, err);
         case "record" -> record(rest);
         case "serve" -> ServeCommand.run(rest, out, err);
         case "compact-trail" -> BlockCommands.compactTrail(rest, out, err);
@@ -152,7 +158,7 @@ public final class Main {
   // ---- query / check ----
 
   private static final Set<String> QUERY_OPTIONS =
-      Set.of("start", "end", "format", "limit", "threads", "saved", "file");
+      Set.of("start", "end", "format", "limit", "threads", "saved", "file", "lookup", "param");
 
   private int query(List<String> argv) throws IOException {
     Args a = Args.parse(argv, QUERY_OPTIONS, Set.of());
@@ -169,11 +175,33 @@ public final class Main {
       throw new UsageException("--start must be before --end");
     }
     Integer limit = a.intOption("limit");
-    Plan plan =
-        Trailquery.compile(
-            text,
-            new Planner.Options(
-                start, end, now.toEpochMilli(), limit == null ? null : limit.longValue()));
+    Planner.Options options =
+        new Planner.Options(
+                start, end, now.toEpochMilli(), limit == null ? null : limit.longValue())
+            .withLookups(LookupCommands.load(a.all("lookup")));
+    Query parsed = Parser.parse(text);
+    // subqueries first: each inner query is one pass over the same sources and time range
+    options =
+        dev.trailquery.exec.Subqueries.resolve(
+            parsed,
+            options,
+            inner -> {
+              try {
+                Result r = BlockCommands.query(inner, positional, a.intOption("threads"));
+                if (r != null) {
+                  return r;
+                }
+                List<ObjectSource> sources = Sources.open(positional);
+                int threads =
+                    a.intOption("threads") != null
+                        ? a.intOption("threads")
+                        : Sources.threads(sources);
+                return Trailquery.run(inner, sources, threads, Scan.Listener.NONE);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    Plan plan = Planner.plan(parsed, options);
     Result result = BlockCommands.query(plan, positional, a.intOption("threads"));
     if (result == null) {
       List<ObjectSource> sources = Sources.open(positional);
@@ -213,25 +241,43 @@ public final class Main {
     if (saved != null && file != null) {
       throw new UsageException("give either --saved or --file, not both");
     }
+    if (saved == null && !a.all("param").isEmpty()) {
+      throw new UsageException("--param goes with --saved NAME");
+    }
     if (saved != null) {
-      return QueryPack.find(saved)
-          .map(SavedQuery::query)
-          .orElseThrow(
-              () ->
-                  new UsageException(
-                      "no saved query named '" + saved + "' (see 'trailquery saved')"));
+      SavedQuery q =
+          QueryPack.find(saved)
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "no saved query named '" + saved + "' (see 'trailquery saved')"));
+      Map<String, String> params = new java.util.LinkedHashMap<>();
+      for (String p : a.all("param")) {
+        int eq = p.indexOf('=');
+        if (eq <= 0) {
+          throw new UsageException("--param takes NAME=VALUE, got '" + p + "'");
+        }
+        if (params.put(p.substring(0, eq), p.substring(eq + 1)) != null) {
+          throw new UsageException("--param " + p.substring(0, eq) + " is given twice");
+        }
+      }
+      String call = "--saved " + saved + " " + String.join(" ", a.all("param"));
+      return dev.trailquery.saved.Templates.expand(q.template(), params, call.strip());
     }
+    String text;
     if (file != null) {
-      return TextFiles.read(Invocation.path(file), "--file");
-    }
-    if (positional.isEmpty()) {
+      text = TextFiles.read(Invocation.path(file), "--file");
+    } else if (positional.isEmpty()) {
       throw new UsageException("missing QUERY");
+    } else {
+      text = positional.removeFirst();
     }
-    return positional.removeFirst();
+    // $Name(p="v"): a saved query of the pack with its parameters
+    return dev.trailquery.saved.Templates.resolve(text, QueryPack::template);
   }
 
   private int check(List<String> argv) throws IOException {
-    Args a = Args.parse(argv, Set.of("saved", "file"), Set.of());
+    Args a = Args.parse(argv, Set.of("saved", "file", "param"), Set.of());
     List<String> positional = new ArrayList<>(a.positional);
     String text = queryText(a, positional);
     if (!positional.isEmpty()) {
@@ -277,8 +323,9 @@ public final class Main {
   // ---- demo ----
 
   private int demo(List<String> argv) throws IOException {
-    Args a = Args.parse(argv, Set.of("format"), Set.of());
+    Args a = Args.parse(argv, Set.of("format", "lookup"), Set.of());
     Output.Format format = Output.Format.parse(a.get("format"));
+    Map<String, dev.trailquery.lookup.LookupTable> lookups = LookupCommands.load(a.all("lookup"));
     List<String> paths = a.positional.isEmpty() ? List.of(Sources.sampleDir()) : a.positional;
     List<ObjectSource> sources = Sources.open(paths);
     out.println("trailquery demo: the saved query pack over " + String.join(", ", paths));
@@ -286,7 +333,10 @@ public final class Main {
     long started = System.nanoTime();
     long records = 0;
     for (SavedQuery q : QueryPack.all()) {
-      Plan plan = Trailquery.compile(q.query(), Planner.Options.defaults());
+      // parameterized queries run with their defaults
+      Plan plan =
+          Trailquery.compile(
+              q.queryWithDefaults(), Planner.Options.defaults().withLookups(lookups));
       Result r = Trailquery.run(plan, sources, Sources.threads(sources), Scan.Listener.NONE);
       records = r.statistics().recordsScanned();
       out.println("== " + q.name() + ": " + q.description());
@@ -376,6 +426,15 @@ public final class Main {
       for (String line : q.original().split("\n")) {
         out.println("#   " + line);
       }
+    }
+    for (dev.trailquery.saved.Parameter p : q.parameters()) {
+      out.println(
+          "# parameter "
+              + p.name()
+              + (p.defaultValue() == null
+                  ? " (required)"
+                  : " (default \"" + p.defaultValue() + "\")")
+              + (p.description() == null ? "" : ": " + p.description()));
     }
     out.println(q.query());
     return 0;

@@ -67,6 +67,7 @@ final class Output {
       }
       case Boolean b -> g.writeNumber(b ? 1 : 0);
       case Timestamp t -> g.writeString(t.render());
+      case dev.trailquery.value.JsonValue j -> g.writeRawValue(j.text()); // a map or list as JSON
       default -> g.writeString(v.toString());
     }
   }

@@ -54,6 +54,12 @@ final class NagRules {
             + ".Arn>/"
             + Keys.QUERY_RESULTS_PREFIX
             + "*";
+    String lookupTables =
+        "Resource::<"
+            + logicalId(stack, stack.resultsBucket())
+            + ".Arn>/"
+            + Keys.LOOKUP_TABLES_PREFIX
+            + "*";
     for (String fn : List.of("Coordinator", "Api")) {
       NagSuppressions.addResourceSuppressions(
           stack.fn(fn).role(),
@@ -63,7 +69,14 @@ final class NagRules {
                   "Query results over 350 KB go to one object per query id under "
                       + Keys.QUERY_RESULTS_PREFIX
                       + " in this stack's own results bucket; ids are made at run time.",
-                  queryResults)),
+                  queryResults),
+              suppression(
+                  "AwsSolutions-IAM5",
+                  "Lookup tables are one object per table name under "
+                      + Keys.LOOKUP_TABLES_PREFIX
+                      + " in this stack's own results bucket; users name them at run time"
+                      + " (PUT /lookup-tables/{name}).",
+                  lookupTables)),
           true);
     }
     for (String fn : List.of("Worker", "Coordinator")) {

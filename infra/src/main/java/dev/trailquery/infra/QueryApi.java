@@ -200,6 +200,9 @@ final class QueryApi {
             Lambdas.allow(List.of("s3:PutObject"), List.of(storage.spilledStateObjects())));
     c.addToPrincipalPolicy(
         Lambdas.allow(List.of("s3:DeleteObject"), List.of(storage.spilledStateObjects())));
+    // the lookup tables a query uses (sent on to its workers)
+    c.addToPrincipalPolicy(
+        Lambdas.allow(List.of("s3:GetObject"), List.of(storage.lookupTableObjects())));
 
     var a = api.role();
     a.addToPrincipalPolicy(
@@ -213,6 +216,22 @@ final class QueryApi {
             List.of(storage.queries.getTableArn())));
     a.addToPrincipalPolicy(
         Lambdas.allow(List.of("s3:GetObject"), List.of(storage.queryResultObjects())));
+    // PUT|GET|DELETE /lookup-tables/{name}, GET /lookup-tables (listing only that prefix)
+    a.addToPrincipalPolicy(
+        Lambdas.allow(
+            List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+            List.of(storage.lookupTableObjects())));
+    a.addToPrincipalPolicy(
+        software.amazon.awscdk.services.iam.PolicyStatement.Builder.create()
+            .actions(List.of("s3:ListBucket"))
+            .resources(List.of(storage.results.getBucketArn()))
+            .conditions(
+                java.util.Map.of(
+                    "StringLike",
+                    java.util.Map.of(
+                        "s3:prefix",
+                        List.of(dev.trailquery.contract.Keys.LOOKUP_TABLES_PREFIX + "*"))))
+            .build());
     a.addToPrincipalPolicy(
         Lambdas.allow(
             List.of("lambda:InvokeFunction"), List.of(coordinator.alias().getFunctionArn())));

@@ -61,6 +61,11 @@ final class Storage {
     return results.arnForObjects(Keys.QUERY_RESULTS_PREFIX + "spill/*");
   }
 
+  /** The lookup tables' objects ({@code PUT /lookup-tables/{name}}). */
+  String lookupTableObjects() {
+    return results.arnForObjects(Keys.LOOKUP_TABLES_PREFIX + "*");
+  }
+
   private static Table table(Stack stack, String id, Tables.Schema schema) {
     Table.Builder b =
         Table.Builder.create(stack, id)

@@ -74,6 +74,10 @@ class PoliciesTest {
     return join(arn(id(stack.resultsBucket())), "/query-results/spill/*");
   }
 
+  private Map<String, Object> lookupTables() {
+    return join(arn(id(stack.resultsBucket())), "/lookup-tables/*");
+  }
+
   @Test
   void ingestReadsTheTrailPrefixConsumesItsQueueReadsSubscriptionsWritesAggregates() {
     assertThat(statements("Ingest"))
@@ -143,7 +147,9 @@ class PoliciesTest {
             allow(List.of("s3:GetObject", "s3:PutObject"), queryResults()),
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Worker").alias()))),
             sendFailures(),
-            allow(List.of("s3:DeleteObject"), spilledStates()));
+            allow(List.of("s3:DeleteObject"), spilledStates()),
+            // the lookup tables a query uses (sent on to its workers)
+            allow(List.of("s3:GetObject"), lookupTables()));
   }
 
   @Test
@@ -160,6 +166,12 @@ class PoliciesTest {
                     "dynamodb:Query"),
                 arn(id(stack.queriesTable()))),
             allow(List.of("s3:GetObject"), queryResults()),
+            // PUT|GET|DELETE /lookup-tables/{name}; GET /lookup-tables lists only that prefix
+            allow(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), lookupTables()),
+            allowIf(
+                List.of("s3:ListBucket"),
+                Map.of("StringLike", Map.of("s3:prefix", List.of("lookup-tables/*"))),
+                arn(id(stack.resultsBucket()))),
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Coordinator").alias()))),
             // backfills run in the ingest function
             allow(List.of("lambda:InvokeFunction"), ref(id(stack.fn("Ingest").alias()))),

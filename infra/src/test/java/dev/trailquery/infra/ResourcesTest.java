@@ -36,8 +36,8 @@ class ResourcesTest {
   private static Map<String, Integer> expectedCounts(boolean demo) {
     Map<String, Integer> m = new TreeMap<>();
     m.put("AWS::ApiGateway::Deployment", 1);
-    m.put("AWS::ApiGateway::Method", 18); // one per route
-    m.put("AWS::ApiGateway::Resource", 11); // queries, {id}, saved-queries, {name+}, alarms, ...
+    m.put("AWS::ApiGateway::Method", 22); // one per route
+    m.put("AWS::ApiGateway::Resource", 13); // queries, {id}, saved-queries, {name+}, alarms, ...
     m.put("AWS::ApiGateway::RestApi", 1);
     m.put("AWS::ApiGateway::Stage", 1);
     // DLQ depth, async failures, queue age, errors of 5 functions
@@ -53,7 +53,7 @@ class ResourcesTest {
     m.put("AWS::Lambda::EventSourceMapping", 1);
     m.put("AWS::Lambda::Function", 6); // 5 + notifications handler
     m.put("AWS::Lambda::LayerVersion", 1);
-    m.put("AWS::Lambda::Permission", 19); // API Gateway → API alias per route, schedule → seal
+    m.put("AWS::Lambda::Permission", 23); // API Gateway → API alias per route, schedule → seal
     m.put("AWS::Lambda::Version", 5);
     // 5 functions, API access and execution, notifications handler
     m.put("AWS::Logs::LogGroup", 8);
@@ -572,6 +572,8 @@ class ResourcesTest {
       }
     }
     expected.add(throttle("PUT", "/~1packs~1{pack}", 5, 10));
+    expected.add(throttle("PUT", "/~1lookup-tables~1{name}", 5, 10));
+    expected.add(throttle("DELETE", "/~1lookup-tables~1{name}", 5, 10));
     assertThat((List<Object>) stage.get("MethodSettings"))
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(Cfn.resources(t, "AWS::ApiGateway::Account")).isEmpty();

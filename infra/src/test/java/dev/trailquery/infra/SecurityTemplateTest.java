@@ -101,7 +101,9 @@ class SecurityTemplateTest {
             "/v1/GET/subscriptions/*",
             "/v1/GET/subscriptions/*/results",
             "/v1/GET/subscriptions/*/alarm",
-            "/v1/GET/alarms");
+            "/v1/GET/alarms",
+            "/v1/GET/lookup-tables",
+            "/v1/GET/lookup-tables/*");
   }
 
   /** IAM's ARN matching: {@code *} is any characters, across '/' too. */

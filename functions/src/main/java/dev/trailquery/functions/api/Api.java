@@ -3,7 +3,6 @@ package dev.trailquery.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trailquery.Trailquery;
 import dev.trailquery.contract.Route;
 import dev.trailquery.functions.aws.ErrorLog;
 import dev.trailquery.functions.fanout.Launcher;
@@ -199,13 +198,46 @@ public final class Api {
           LIST_ALARMS,
           PUT_PACK ->
           subscriptions.forCaller(req.caller()).route(m, req.query(), req.body());
+      case LIST_LOOKUP_TABLES -> lookupRoutes().list();
+      case GET_LOOKUP_TABLE -> lookupRoutes().get(m.param("name"));
+      case PUT_LOOKUP_TABLE -> lookupRoutes().put(m.param("name"), req.body());
+      case DELETE_LOOKUP_TABLE -> lookupRoutes().delete(m.param("name"));
     };
+  }
+
+  private dev.trailquery.functions.lookup.LookupTableStore lookupTables =
+      new dev.trailquery.functions.lookup.InMemoryLookupTableStore();
+
+  /** Where {@code /lookup-tables} keeps its tables (in memory unless set). */
+  public Api withLookupTables(dev.trailquery.functions.lookup.LookupTableStore store) {
+    this.lookupTables = store;
+    return this;
+  }
+
+  public dev.trailquery.functions.lookup.LookupTableStore lookupTables() {
+    return lookupTables;
+  }
+
+  private LookupTableRoutes lookupRoutes() {
+    return new LookupTableRoutes(lookupTables, clock);
   }
 
   // ---- queries ----
 
   private ApiResponse startQuery(String body, Caller caller) {
     QueryRequest q = QueryRequest.parse(Json.parseBody(body));
+    if (dev.trailquery.saved.Templates.isCall(q.queryString())) {
+      // $Name(p="v"): the saved query (the API's, else the pack's) with its parameters
+      String expanded;
+      try {
+        expanded = dev.trailquery.saved.Templates.resolve(q.queryString(), this::template);
+      } catch (QueryException e) {
+        throw malformed(q.queryString(), e);
+      }
+      q =
+          new QueryRequest(
+              expanded, q.startMillis(), q.endMillis(), q.limit(), q.accounts(), q.regions());
+    }
     checkAccounts(q, caller);
     QueryLimits caps = limits;
     if (caps.maxRangeDays() > 0 && q.endMillis() - q.startMillis() > caps.maxRangeDays() * DAY) {
@@ -215,7 +247,16 @@ public final class Api {
               + " days, the most this deployment allows (maxQueryRangeDays): split the query");
     }
     long now = clock.getAsLong();
-    check(q.queryString(), new Planner.Options(q.startMillis(), q.endMillis(), now, q.limit()));
+    Planner.Options options = new Planner.Options(q.startMillis(), q.endMillis(), now, q.limit());
+    try {
+      options =
+          options.withLookups(
+              dev.trailquery.functions.lookup.QueryTables.of(
+                  dev.trailquery.lang.Parser.parse(q.queryString()), lookupTables));
+    } catch (QueryException e) {
+      throw malformed(q.queryString(), e);
+    }
+    check(q.queryString(), options);
     checkRunning(caps, caller, now);
     String id = ids.get();
     queries.create(QueryRecord.scheduled(id, q, now, caller.arn()));
@@ -308,10 +349,30 @@ public final class Api {
   /** Compiles a query; a malformed one is a 400 with its line and column. */
   static void check(String queryString, Planner.Options options) {
     try {
-      Trailquery.compile(queryString, options);
+      dev.trailquery.lang.ast.Query parsed = dev.trailquery.lang.Parser.parse(queryString);
+      // subqueries run first, at run time: here each inner query is checked on its own
+      for (var sub : dev.trailquery.exec.Subqueries.find(parsed)) {
+        dev.trailquery.exec.Subqueries.innerPlan(sub, options);
+      }
+      if (dev.trailquery.exec.Subqueries.find(parsed).isEmpty()) {
+        dev.trailquery.plan.Planner.plan(parsed, options);
+      }
     } catch (QueryException e) {
       throw ApiException.malformed("MalformedQuery", e, queryString);
     }
+  }
+
+  static ApiException malformed(String queryString, QueryException e) {
+    return ApiException.malformed("MalformedQuery", e, queryString);
+  }
+
+  /** A saved query by name for {@code $Name(...)}: the API's own, else the pack's; or null. */
+  private dev.trailquery.saved.Templates.Saved template(String name) {
+    Optional<QueryDefinition> def = saved.get(name);
+    if (def.isPresent()) {
+      return def.get().template();
+    }
+    return QueryPack.template(name);
   }
 
   /** The query, if it exists and the caller may see it (404 alike otherwise). */
@@ -452,10 +513,30 @@ public final class Api {
     if (d != null && !d.isNull() && !d.isTextual()) {
       throw ApiException.invalid("description must be a string");
     }
-    check(q.asText(), Planner.Options.defaults());
+    List<dev.trailquery.saved.Parameter> parameters =
+        dev.trailquery.functions.query.SavedParameters.parse(b.get("parameters"));
+    String problem = dev.trailquery.saved.Templates.validate(q.asText(), parameters);
+    if (problem != null) {
+      throw ApiException.invalid(problem);
+    }
+    if (parameters.stream().allMatch(p -> p.defaultValue() != null)) {
+      // with every parameter at its default the query must compile (else it is checked when run)
+      String text =
+          parameters.isEmpty()
+              ? q.asText()
+              : dev.trailquery.saved.Templates.expand(
+                  new dev.trailquery.saved.Templates.Saved(name, q.asText(), parameters),
+                  Map.of(),
+                  q.asText());
+      check(text, Planner.Options.defaults());
+    }
     QueryDefinition def =
         new QueryDefinition(
-            name, q.asText(), d == null || d.isNull() ? null : d.asText(), clock.getAsLong());
+            name,
+            q.asText(),
+            d == null || d.isNull() ? null : d.asText(),
+            clock.getAsLong(),
+            parameters);
     saved.put(def);
     return new ApiResponse(200, Json.write(definition(def, false)));
   }
@@ -508,6 +589,9 @@ public final class Api {
     }
     n.put("lastModified", d.lastModified());
     n.put("builtin", builtin);
+    if (!d.parameters().isEmpty()) {
+      n.set("parameters", dev.trailquery.functions.query.SavedParameters.toNode(d.parameters()));
+    }
     return n;
   }
 
@@ -518,6 +602,9 @@ public final class Api {
     n.put("description", p.description());
     n.put("source", p.source());
     n.put("builtin", true);
+    if (!p.parameters().isEmpty()) {
+      n.set("parameters", dev.trailquery.functions.query.SavedParameters.toNode(p.parameters()));
+    }
     return n;
   }
 

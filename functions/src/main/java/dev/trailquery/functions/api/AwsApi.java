@@ -115,6 +115,7 @@ public final class AwsApi {
             System::currentTimeMillis,
             queryIds,
             subscriptions(env, s3, ddb, saved, bucket, lambda));
+    api.withLookupTables(coordinator.lookupTables());
     api.withAccess(AccountAccess.fromEnv(env))
         .withLimits(QueryLimits.fromEnv(env, AwsFanout.positive(env, Env.QUERY_TIMEOUT_SECONDS)));
     return new AwsApi(api, coordinator);

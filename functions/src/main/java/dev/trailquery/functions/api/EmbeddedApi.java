@@ -41,9 +41,13 @@ public final class EmbeddedApi implements AutoCloseable {
       ObjectCatalog catalog, Invoker invoker, FanoutConfig config, LongSupplier clock) {
     this.store = new InMemoryQueryStore(clock);
     this.invoker = invoker != null ? invoker : new ThreadInvoker(catalog.source());
-    this.coordinator = new Coordinator(store, catalog, this.invoker, config, clock);
+    dev.trailquery.functions.lookup.LookupTableStore tables =
+        new dev.trailquery.functions.lookup.InMemoryLookupTableStore();
+    this.coordinator =
+        new Coordinator(store, catalog, this.invoker, config, clock).withLookupTables(tables);
     this.launcher = Launcher.threads(coordinator::run);
-    this.api = new Api(store, new InMemorySavedQueryStore(), launcher, clock);
+    this.api =
+        new Api(store, new InMemorySavedQueryStore(), launcher, clock).withLookupTables(tables);
   }
 
   public Api api() {

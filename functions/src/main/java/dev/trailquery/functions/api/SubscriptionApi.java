@@ -287,10 +287,14 @@ public final class SubscriptionApi {
   private String resolveSaved(String name) {
     Optional<QueryDefinition> def = saved == null ? Optional.empty() : saved.get(name);
     if (def.isPresent()) {
-      return def.get().queryString();
+      // a parameterized one subscribes with its defaults
+      return def.get().parameters().isEmpty()
+          ? def.get().queryString()
+          : dev.trailquery.saved.Templates.expand(
+              def.get().template(), Map.of(), "$" + name + "()");
     }
     return QueryPack.find(name)
-        .map(SavedQuery::query)
+        .map(SavedQuery::queryWithDefaults)
         .orElseThrow(() -> ApiException.invalid("no saved query named '" + name + "'"));
   }
 

@@ -84,7 +84,7 @@ public final class Priming implements Resource {
     long records = 0;
     byte[] sample = SAMPLE.getBytes(StandardCharsets.UTF_8);
     java.util.List<String> queries = new java.util.ArrayList<>();
-    QueryPack.all().forEach(q -> queries.add(q.query()));
+    QueryPack.all().forEach(q -> queries.add(q.queryWithDefaults()));
     // The watch pack's metric filters and rules compile to queries too (filterPattern, series).
     var watch = dev.trailquery.pack.WatchPack.get();
     watch.metricFilters().forEach(f -> queries.add(f.filter().toQuery("5m")));

@@ -65,8 +65,16 @@ public record AwsFanout(
         worker != null
             ? new LambdaInvoker(lambda, worker, resultsSpill(env, s3))
             : new ThreadInvoker(catalog.source());
+    // lookup tables live in the results bucket (PUT /lookup-tables/{name}); in memory without one
+    String resultsBucket = Env.RESULTS_BUCKET.get(env::get);
+    dev.trailquery.functions.lookup.LookupTableStore tables =
+        resultsBucket != null
+            ? new dev.trailquery.functions.lookup.S3LookupTableStore(
+                s3, resultsBucket, dev.trailquery.contract.Keys.LOOKUP_TABLES_PREFIX)
+            : new dev.trailquery.functions.lookup.InMemoryLookupTableStore();
     Coordinator coordinator =
         new Coordinator(store, catalog, invoker, config, System::currentTimeMillis)
+            .withLookupTables(tables)
             .withAccess(AccountAccess.fromEnv(env));
     return new AwsFanout(store, catalog, coordinator, lambda);
   }

@@ -4,6 +4,7 @@ import dev.trailquery.Trailquery;
 import dev.trailquery.exec.Finisher;
 import dev.trailquery.exec.PartialState;
 import dev.trailquery.exec.Result;
+import dev.trailquery.exec.Subqueries;
 import dev.trailquery.exec.TooManyGroupsException;
 import dev.trailquery.functions.aws.ErrorLog;
 import dev.trailquery.functions.catalog.ObjectCatalog;
@@ -79,6 +80,18 @@ public final class Coordinator {
     this.clock = clock;
   }
 
+  private dev.trailquery.functions.lookup.LookupTableStore lookupTables;
+
+  /** Where the lookup tables queries use come from (none unless set). */
+  public Coordinator withLookupTables(dev.trailquery.functions.lookup.LookupTableStore store) {
+    this.lookupTables = store;
+    return this;
+  }
+
+  public dev.trailquery.functions.lookup.LookupTableStore lookupTables() {
+    return lookupTables;
+  }
+
   public FanoutConfig config() {
     return config;
   }
@@ -139,6 +152,13 @@ public final class Coordinator {
     final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
     Plan plan;
     PartialState merged;
+    Plan current;
+    PartialState currentInto;
+    String currentText;
+    String currentColumn;
+    Map<String, java.util.Set<String>> currentSubqueries = Map.of();
+    Map<String, java.util.Set<String>> subqueryValues = Map.of();
+    Map<String, String> tableCsv = Map.of();
     List<List<ObjectRef>> batches = List.of();
     long objects;
     int batchesDone;
@@ -160,8 +180,18 @@ public final class Coordinator {
 
     Metrics execute() throws IOException {
       QueryRequest q = rec.request();
-      plan = compile(q, rec.createTime());
-      merged = new PartialState(plan);
+      Planner.Options options =
+          new Planner.Options(q.startMillis(), q.endMillis(), rec.createTime(), q.limit());
+      dev.trailquery.lang.ast.Query parsed = dev.trailquery.lang.Parser.parse(q.queryString());
+      // the tables as they are now: the workers get the same content (and so the same plan)
+      // their CSV text as stored goes to each worker, which parses it the same way
+      tableCsv = dev.trailquery.functions.lookup.QueryTables.csv(parsed, lookupTables);
+      options = options.withLookups(dev.trailquery.functions.lookup.QueryTables.parse(tableCsv));
+      List<dev.trailquery.lang.ast.Expr.InQuery> subs = Subqueries.find(parsed);
+      if (subs.isEmpty()) {
+        plan = Planner.plan(parsed, options);
+        merged = new PartialState(plan);
+      }
       long deadline = rec.createTime() + config.timeout().toMillis();
       if (!store.progress(rec.withProgress(QueryStatus.Running, QueryStats.EMPTY, List.of()))) {
         return end(QueryStatus.Cancelled, "stopped by request");
@@ -182,6 +212,49 @@ public final class Coordinator {
       listNanos = System.nanoTime() - l0;
       objects = refs.size();
       batches = Batches.split(refs, config);
+      if (!subs.isEmpty()) {
+        // each inner query first, as a fan-out of its own over the same objects
+        Map<String, java.util.Set<String>> values = new java.util.LinkedHashMap<>();
+        for (var sub : subs) {
+          if (values.containsKey(sub.source())) {
+            continue;
+          }
+          String column = Subqueries.innerColumn(sub, options);
+          Plan inner = Subqueries.innerPlan(sub, options);
+          PartialState innerState = new PartialState(inner);
+          Metrics stopped = fanOut(inner, innerState, sub.source(), column, Map.of(), deadline);
+          if (stopped != null) {
+            return stopped;
+          }
+          values.put(
+              sub.source(), Subqueries.values(sub, Finisher.finish(innerState), q.queryString()));
+        }
+        subqueryValues = values;
+        plan = Planner.plan(parsed, options.withSubqueries(values));
+        merged = new PartialState(plan);
+      }
+      Metrics stopped = fanOut(plan, merged, q.queryString(), null, subqueryValues, deadline);
+      return stopped != null ? stopped : end(QueryStatus.Complete, null);
+    }
+
+    /**
+     * Runs {@code p} over every batch into {@code into}: null when done, else how the run ended
+     * (timeout, cancel, failure).
+     */
+    Metrics fanOut(
+        Plan p,
+        PartialState into,
+        String text,
+        String distinctColumn,
+        Map<String, java.util.Set<String>> subqueries,
+        long deadline)
+        throws IOException {
+      current = p;
+      currentInto = into;
+      currentText = text;
+      currentColumn = distinctColumn;
+      currentSubqueries = subqueries;
+      batchesDone = 0;
       int[] attempts = new int[batches.size()];
       int next = 0;
       long lastPublish = clock.getAsLong();
@@ -227,21 +300,23 @@ public final class Coordinator {
             }
           } else {
             long m0 = System.nanoTime();
-            merged.merge(PartialState.fromBytes(plan, d.state()));
+            into.merge(PartialState.fromBytes(p, d.state()));
             long m = System.nanoTime() - m0;
             mergeNanos += m;
             maxMergeNanos = Math.max(maxMergeNanos, m);
             batchesDone++;
           }
         }
-        if (now - lastPublish >= config.publishMillis() && batchesDone < batches.size()) {
+        if (now - lastPublish >= config.publishMillis()
+            && batchesDone < batches.size()
+            && into == merged) {
           lastPublish = now;
           if (!publish()) {
             return end(QueryStatus.Cancelled, "stopped by request");
           }
         }
       }
-      return end(QueryStatus.Complete, null);
+      return null;
     }
 
     void submit(int batch) {
@@ -249,14 +324,17 @@ public final class Coordinator {
       QueryRequest q = rec.request();
       WorkerRequest req =
           new WorkerRequest(
-              q.queryString(),
+              currentText,
               q.startMillis(),
               q.endMillis(),
               rec.createTime(),
               q.limit(),
               config.workerParallelism(),
               objs.getFirst().container(),
-              objs);
+              objs,
+              currentColumn,
+              currentSubqueries,
+              tableCsv);
       CompletableFuture<byte[]> f;
       try {
         f = invoker.invoke(req);
@@ -273,6 +351,9 @@ public final class Coordinator {
 
     /** Writes partial results; false when the query was stopped meanwhile. */
     boolean publish() throws IOException {
+      if (merged == null) {
+        return true; // a subquery's inner fan-out: nothing to show yet
+      }
       PartialState copy = PartialState.fromBytes(plan, merged.toBytes());
       Result r = Finisher.finish(copy);
       return store.progress(rec.withProgress(QueryStatus.Running, stats(r), ResultField.rows(r)));

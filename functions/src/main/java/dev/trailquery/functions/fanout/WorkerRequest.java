@@ -22,14 +22,53 @@ public record WorkerRequest(
     Long limit,
     int parallelism,
     String container,
-    List<ObjectRef> objects) {
+    List<ObjectRef> objects,
+    String distinctColumn,
+    java.util.Map<String, java.util.Set<String>> subqueries,
+    java.util.Map<String, String> lookups) {
 
   public WorkerRequest {
     objects = List.copyOf(objects);
+    subqueries = subqueries == null ? java.util.Map.of() : java.util.Map.copyOf(subqueries);
+    lookups = lookups == null ? java.util.Map.of() : java.util.Map.copyOf(lookups);
   }
 
+  public WorkerRequest(
+      String queryString,
+      long startMillis,
+      long endMillis,
+      long nowMillis,
+      Long limit,
+      int parallelism,
+      String container,
+      List<ObjectRef> objects) {
+    this(
+        queryString,
+        startMillis,
+        endMillis,
+        nowMillis,
+        limit,
+        parallelism,
+        container,
+        objects,
+        null,
+        java.util.Map.of(),
+        java.util.Map.of());
+  }
+
+  /**
+   * The planner's options: a subquery's inner query ({@code distinctColumn}: one group per value of
+   * that column), or a query with the values of its subqueries, which ran first.
+   */
   public Planner.Options options() {
-    return new Planner.Options(startMillis, endMillis, nowMillis, limit);
+    java.util.Map<String, dev.trailquery.lookup.LookupTable> tables =
+        dev.trailquery.functions.lookup.QueryTables.parse(lookups);
+    Planner.Options o =
+        new Planner.Options(startMillis, endMillis, nowMillis, limit).withLookups(tables);
+    if (distinctColumn != null) {
+      return o.forSubquery(distinctColumn);
+    }
+    return subqueries.isEmpty() ? o : o.withSubqueries(subqueries);
   }
 
   public ObjectNode toJson() {
@@ -47,6 +86,21 @@ public record WorkerRequest(
     for (ObjectRef r : objects) {
       objs.addArray().add(r.key()).add(r.size());
     }
+    if (distinctColumn != null) {
+      n.put("distinctColumn", distinctColumn);
+    }
+    if (!lookups.isEmpty()) {
+      ObjectNode tables = n.putObject("lookups");
+      lookups.forEach(tables::put);
+    }
+    if (!subqueries.isEmpty()) {
+      ObjectNode subs = n.putObject("subqueries");
+      subqueries.forEach(
+          (inner, values) -> {
+            ArrayNode a = subs.putArray(inner);
+            values.forEach(a::add);
+          });
+    }
     return n;
   }
 
@@ -57,6 +111,17 @@ public record WorkerRequest(
       refs.add(new ObjectRef(container, o.get(0).asText(), o.get(1).asLong(-1)));
     }
     JsonNode limit = n.get("limit");
+    java.util.Map<String, String> lookups = new java.util.LinkedHashMap<>();
+    n.path("lookups").properties().forEach(e -> lookups.put(e.getKey(), e.getValue().asText()));
+    java.util.Map<String, java.util.Set<String>> subqueries = new java.util.LinkedHashMap<>();
+    n.path("subqueries")
+        .properties()
+        .forEach(
+            e -> {
+              java.util.Set<String> values = new java.util.HashSet<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              subqueries.put(e.getKey(), values);
+            });
     return new WorkerRequest(
         n.path("queryString").asText(),
         n.path("startMillis").asLong(Long.MIN_VALUE),
@@ -65,6 +130,9 @@ public record WorkerRequest(
         limit == null || limit.isNull() ? null : limit.asLong(),
         Math.max(1, n.path("parallelism").asInt(1)),
         container,
-        refs);
+        refs,
+        n.hasNonNull("distinctColumn") ? n.get("distinctColumn").asText() : null,
+        subqueries,
+        lookups);
   }
 }

@@ -35,6 +35,9 @@ public final class DynamoSavedQueryStore implements SavedQueryStore {
       item.put("description", s(q.description()));
     }
     item.put("lastModified", n(q.lastModified()));
+    if (!q.parameters().isEmpty()) {
+      item.put("parameters", s(SavedParameters.toJson(q.parameters())));
+    }
     ddb.putItem(PutItemRequest.builder().tableName(table).item(item).build());
   }
 
@@ -43,7 +46,10 @@ public final class DynamoSavedQueryStore implements SavedQueryStore {
         item.get("sk").s(),
         item.get("queryString").s(),
         item.containsKey("description") ? item.get("description").s() : null,
-        Long.parseLong(item.get("lastModified").n()));
+        Long.parseLong(item.get("lastModified").n()),
+        item.containsKey("parameters")
+            ? SavedParameters.fromJson(item.get("parameters").s())
+            : java.util.List.of());
   }
 
   @Override

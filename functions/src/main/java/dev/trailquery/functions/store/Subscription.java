@@ -103,6 +103,13 @@ public record Subscription(
           "a subscription name is 1-128 letters, digits, '.', '_' or '-': " + name);
     }
     Query q = Parser.parse(query);
+    // a subquery would have to run again over all past data for every new object
+    dev.trailquery.exec.Subqueries.refuse(q, "subscriptions");
+    if (q.commands().stream().anyMatch(c -> c instanceof dev.trailquery.lang.ast.Command.Lookup)) {
+      throw new IllegalArgumentException(
+          "subscriptions do not take lookup tables yet: run queries with 'lookup' on demand"
+              + " (./trailquery query --lookup NAME=FILE.csv, or POST /queries)");
+    }
     String queryBin = queryBin(q);
     String bin = queryBin != null ? queryBin : requestedBin != null ? requestedBin : DEFAULT_BIN;
     period(bin); // validates

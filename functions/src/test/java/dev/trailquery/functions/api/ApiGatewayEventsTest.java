@@ -37,6 +37,10 @@ class ApiGatewayEventsTest {
     EXPECTED.put("get-saved-query.json", 200);
     EXPECTED.put("list-saved-queries.json", 200);
     EXPECTED.put("delete-saved-query.json", 200);
+    EXPECTED.put("put-lookup-table.json", 200);
+    EXPECTED.put("get-lookup-table.json", 200);
+    EXPECTED.put("list-lookup-tables.json", 200);
+    EXPECTED.put("delete-lookup-table.json", 200);
     // No ingest tables behind this Api: every subscription route is a 501 that says so
     // (SubscriptionRoutesTest drives the same events against DynamoDB).
     EXPECTED.put("put-subscription.json", 501);

@@ -136,6 +136,10 @@ class LambdaSerializationEventsTest {
     API.put("delete-subscription-alarm.json", 200);
     API.put("delete-subscription.json", 200);
     API.put("delete-saved-query.json", 200);
+    API.put("put-lookup-table.json", 200);
+    API.put("get-lookup-table.json", 200);
+    API.put("list-lookup-tables.json", 200);
+    API.put("delete-lookup-table.json", 200);
     API.put("put-pack-cis.json", 200);
   }
 
@@ -454,6 +458,16 @@ class LambdaSerializationEventsTest {
         }
         case "list-saved-queries.json" ->
             assertThat(body.findValuesAsText("name")).contains("security/console-logins");
+        case "put-lookup-table.json" -> {
+          assertThat(body.get("rows").asInt()).isEqualTo(2);
+          assertThat(body.get("columns").toString())
+              .isEqualTo("[\"accountId\",\"name\",\"email\",\"status\"]");
+        }
+        case "get-lookup-table.json" ->
+            assertThat(body.get("csv").asText()).contains("111122223333,prod");
+        case "list-lookup-tables.json" ->
+            assertThat(body.get("lookupTables").findValuesAsText("name"))
+                .containsExactly("accounts");
         case "put-subscription.json" -> {
           assertThat(body.get("savedQuery").asText()).isEqualTo("security/console-logins");
           assertThat(body.get("backfill").asText()).contains("started");

@@ -68,7 +68,8 @@ public final class IngestBenchmark {
       List<Subscription> subs = new ArrayList<>();
       for (int s = 0; s < n; s++) {
         SavedQuery q = pack.get(s % pack.size());
-        subs.add(Subscription.create("q" + s, q.query(), null, null, null, now + s, null));
+        subs.add(
+            Subscription.create("q" + s, q.queryWithDefaults(), null, null, null, now + s, null));
       }
       if (n < 0) {
         var watch = dev.trailquery.pack.WatchPack.get();

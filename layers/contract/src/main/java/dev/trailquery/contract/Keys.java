@@ -13,6 +13,9 @@ public final class Keys {
   /** S3 key prefix (in the results bucket) of query results too big for a DynamoDB item. */
   public static final String QUERY_RESULTS_PREFIX = "query-results/";
 
+  /** S3 key prefix (in the results bucket) of lookup tables: {@code lookup-tables/NAME.csv}. */
+  public static final String LOOKUP_TABLES_PREFIX = "lookup-tables/";
+
   /** Results table: a day's per-object bundle parts, {@code "B#" + day}. */
   public static final String BUNDLE = "B#";
 

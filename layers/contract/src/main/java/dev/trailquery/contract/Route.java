@@ -35,7 +35,12 @@ public enum Route {
   DELETE_SUBSCRIPTION_ALARM("DELETE", "/subscriptions/{name}/alarm"),
 
   LIST_ALARMS("GET", "/alarms"),
-  PUT_PACK("PUT", "/packs/{pack}");
+  PUT_PACK("PUT", "/packs/{pack}"),
+
+  LIST_LOOKUP_TABLES("GET", "/lookup-tables"),
+  GET_LOOKUP_TABLE("GET", "/lookup-tables/{name}"),
+  PUT_LOOKUP_TABLE("PUT", "/lookup-tables/{name}"),
+  DELETE_LOOKUP_TABLE("DELETE", "/lookup-tables/{name}");
 
   /** The stage API Gateway serves the routes under ({@code https://.../v1/queries}). */
   public static final String STAGE = "v1";

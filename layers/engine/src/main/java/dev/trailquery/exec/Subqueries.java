@@ -59,11 +59,15 @@ public final class Subqueries {
 
   /** The inner query's plan, set up to keep one group per value of the column the outer tests. */
   public static Plan innerPlan(Expr.InQuery q, Planner.Options outer) {
-    // planned once over the whole query's text, so that errors point into it
+    // run from the inner text alone: what a worker is given, so their plans agree
+    return Planner.plan(Parser.parse(q.source()), outer.forSubquery(innerColumn(q, outer)));
+  }
+
+  /** The inner query's column whose values the outer query tests. */
+  public static String innerColumn(Expr.InQuery q, Planner.Options outer) {
+    // planned over the whole query's text, so that errors point into it
     Plan probe = Planner.plan(q.query(), outer.forSubquery(null));
-    String column = column(q, probe.outputFields());
-    // and run from the inner text alone: what a worker is given, so their plans agree
-    return Planner.plan(Parser.parse(q.source()), outer.forSubquery(column));
+    return column(q, probe.outputFields());
   }
 
   /**

@@ -30,6 +30,11 @@ public final class QueryPack {
     return c;
   }
 
+  /** For {@link dev.trailquery.saved.Templates#resolve}: the pack's queries by name, or null. */
+  public static dev.trailquery.saved.Templates.Saved template(String name) {
+    return find(name).map(SavedQuery::template).orElse(null);
+  }
+
   public static Optional<SavedQuery> find(String name) {
     return all().stream().filter(q -> q.name().equalsIgnoreCase(name)).findFirst();
   }
@@ -44,6 +49,14 @@ public final class QueryPack {
       for (JsonNode q : root.path("queries")) {
         List<String> tags = new ArrayList<>();
         q.path("tags").forEach(t -> tags.add(t.asText()));
+        List<dev.trailquery.saved.Parameter> parameters = new ArrayList<>();
+        for (JsonNode p : q.path("parameters")) {
+          parameters.add(
+              new dev.trailquery.saved.Parameter(
+                  p.path("name").asText(),
+                  p.hasNonNull("defaultValue") ? p.get("defaultValue").asText() : null,
+                  p.hasNonNull("description") ? p.get("description").asText() : null));
+        }
         out.add(
             new SavedQuery(
                 q.path("name").asText(),
@@ -52,7 +65,8 @@ public final class QueryPack {
                 q.path("query").asText(),
                 q.hasNonNull("original") ? q.get("original").asText() : null,
                 q.hasNonNull("correction") ? q.get("correction").asText() : null,
-                List.copyOf(tags)));
+                List.copyOf(tags),
+                parameters));
       }
       return List.copyOf(out);
     } catch (IOException e) {

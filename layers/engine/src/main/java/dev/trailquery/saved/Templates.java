@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * its value, as text (a placeholder inside quotes gives a string, outside them whatever the value
  * says).
  *
- * <p>Errors: TQ1013 a malformed {@code $Name(...)} call, TQ2120 more than 20 parameters or a
- * placeholder without a parameter, TQ2121 a parameter with neither a value nor a default, TQ2122 an
- * argument the saved query has no parameter for, TQ2123 no saved query of that name.
+ * <p>Errors: TQ1013 a malformed {@code $Name(...)} call, TQ2121 a parameter with neither a value
+ * nor a default, TQ2122 an argument the saved query has no parameter for, TQ2123 no saved query of
+ * that name. A definition with more than 20 parameters or a placeholder without a parameter is
+ * refused by {@link #validate} (when it is saved).
  */
 public final class Templates {
   private Templates() {}

@@ -113,6 +113,162 @@ class SeedQueryTest {
     CHECKS.put("kms-createkey-non-aws-origin", SeedQueryTest::kmsCreateKeyNonAwsOrigin);
     CHECKS.put("rds-create-db-instance", SeedQueryTest::rdsCreateDbInstance);
     CHECKS.put("rds-modify-db-instance", SeedQueryTest::rdsModifyDbInstance);
+    CHECKS.put("resources-touched-by-principal", SeedQueryTest::resourcesTouchedByPrincipal);
+    CHECKS.put("events-by-resource-arn", SeedQueryTest::eventsByResourceArn);
+    CHECKS.put("top-talkers", SeedQueryTest::topTalkers);
+  }
+
+  // ---- the investigation queries (maps and lists, countFrequent), derived by Jackson walks ----
+
+  /** The query with parameters, as {@code $name(...)} runs it. */
+  private static String withParams(SavedQuery q, Map<String, String> args) {
+    return dev.trailquery.saved.Templates.expand(q.template(), args, "$" + q.name() + "()");
+  }
+
+  static void resourcesTouchedByPrincipal(SavedQuery q) {
+    // the default (every principal), then the principal with the most resource uses
+    String busiest =
+        mostCommon(
+            O.stream()
+                .filter(r -> r.get("userIdentity.arn") != null)
+                .flatMap(r -> resourceArns(r).stream().map(a -> r.text("userIdentity.arn"))));
+    for (String principal : List.of("", busiest)) {
+      Map<List<Object>, Object[]> agg = new LinkedHashMap<>();
+      O.stream()
+          .filter(r -> r.get("userIdentity.arn") instanceof String a && a.contains(principal))
+          .forEach(
+              r -> {
+                for (String arn : resourceArns(r)) {
+                  Object[] a =
+                      agg.computeIfAbsent(
+                          List.of(r.text("userIdentity.arn"), arn),
+                          k -> new Object[] {0.0, null, null});
+                  a[0] = (Double) a[0] + 1;
+                  Timestamp t = r.timestamp();
+                  if (t != null && (a[1] == null || t.millis() < ((Timestamp) a[1]).millis())) {
+                    a[1] = t;
+                  }
+                  if (t != null && (a[2] == null || t.millis() > ((Timestamp) a[2]).millis())) {
+                    a[2] = t;
+                  }
+                }
+              });
+      List<Keyed> rows =
+          agg.entrySet().stream()
+              .sorted(
+                  Comparator.<Map.Entry<List<Object>, Object[]>, Double>comparing(
+                          e -> -(Double) e.getValue()[0])
+                      .thenComparing(e -> (String) e.getKey().get(0), SeedQueryTest::natural)
+                      .thenComparing(e -> (String) e.getKey().get(1), SeedQueryTest::natural))
+              .map(
+                  e -> {
+                    List<Object> row = new ArrayList<>(e.getKey());
+                    row.addAll(Arrays.asList(e.getValue()));
+                    return new Keyed(row, row);
+                  })
+              .toList();
+      String query = withParams(q, Map.of("principal", principal));
+      assertAnswer(
+          query,
+          new Expect(List.of("principal", "resource", "events", "first", "last"), rows, 10_000));
+    }
+  }
+
+  private static int natural(String a, String b) {
+    return dev.trailquery.value.NaturalOrder.INSTANCE.compare(a, b);
+  }
+
+  /** The ARNs of a record's resources[] (elements that are objects with a non-null ARN). */
+  private static List<String> resourceArns(Rec r) {
+    List<String> out = new ArrayList<>();
+    var res = r.node().get("resources");
+    if (res != null && res.isArray()) {
+      for (var e : res) {
+        var arn = e.get("ARN");
+        if (arn != null && !arn.isNull()) {
+          out.add(arn.asText());
+        }
+      }
+    } else if (res != null && res.isObject() && res.hasNonNull("ARN")) {
+      out.add(res.get("ARN").asText()); // a map is a one-element list
+    }
+    return out;
+  }
+
+  static void eventsByResourceArn(SavedQuery q) {
+    String kmsKey =
+        mostCommon(
+            O.stream().flatMap(r -> resourceArns(r).stream()).filter(a -> a.contains(":kms:")));
+    for (String arn : List.of("arn:aws:iam::", kmsKey)) {
+      String query = withParams(q, arn.equals("arn:aws:iam::") ? Map.of() : Map.of("arn", arn));
+      List<Keyed> rows =
+          O.stream()
+              .filter(r -> r.message().contains(arn))
+              .sorted(NEWEST_FIRST)
+              .map(
+                  r -> {
+                    String where;
+                    if (text(r, "resources").contains(arn)) {
+                      where = "resources";
+                    } else if (text(r, "requestParameters").contains(arn)) {
+                      where = "requestParameters";
+                    } else if (text(r, "responseElements").contains(arn)) {
+                      where = "responseElements";
+                    } else {
+                      where = "elsewhere";
+                    }
+                    return new Keyed(
+                        r.timestamp(),
+                        row(
+                            r.timestamp(),
+                            r.get("eventSource"),
+                            r.get("eventName"),
+                            r.get("userIdentity.arn"),
+                            where));
+                  })
+              .toList();
+      assertAnswer(
+          query,
+          new Expect(
+              List.of("@timestamp", "eventSource", "eventName", "principal", "foundIn"),
+              rows,
+              DEFAULT_LIMIT));
+    }
+  }
+
+  private static String text(Rec r, String field) {
+    var n = r.node().get(field);
+    return n == null || n.isNull() ? "" : n.toString();
+  }
+
+  static void topTalkers(SavedQuery q) {
+    for (String n : List.of("20", "3")) {
+      String query = withParams(q, n.equals("20") ? Map.of() : Map.of("n", n));
+      Map<List<Object>, Long> counts = new LinkedHashMap<>();
+      O.stream()
+          .forEach(
+              r ->
+                  counts.merge(
+                      Arrays.asList(r.text("userIdentity.arn"), r.text("sourceIPAddress")),
+                      1L,
+                      Long::sum));
+      List<Keyed> rows =
+          counts.entrySet().stream()
+              .sorted(Comparator.comparing(e -> -e.getValue()))
+              .map(
+                  e -> {
+                    List<Object> row = new ArrayList<>(e.getKey());
+                    row.add((double) e.getValue());
+                    return new Keyed((double) e.getValue(), row);
+                  })
+              .toList();
+      assertAnswer(
+          query,
+          new Expect(
+              List.of("userIdentity.arn", "sourceIPAddress", "_approxcount"),
+              rows,
+              Long.parseLong(n)));
+    }
   }
 
   static Stream<String> packQueries() {
