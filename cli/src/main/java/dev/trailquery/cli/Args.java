@@ -73,6 +73,13 @@ final class Args {
     if (v == null) {
       return null;
     }
+    if (v.matches("\\+?[0-9]+") && v.replaceFirst("^\\+?0*", "").length() > 9) {
+      java.math.BigInteger big = new java.math.BigInteger(v.replace("+", ""));
+      if (big.compareTo(java.math.BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+        throw new UsageException(
+            "--" + name + " is out of range: " + v + " (at most " + Integer.MAX_VALUE + ")");
+      }
+    }
     try {
       int n = Integer.parseInt(v);
       if (n <= 0) {

@@ -38,7 +38,20 @@ final class Chart {
     }
     final int t = time;
     final int v = value;
-    List<Object[]> rows = new ArrayList<>(r.rows());
+    // Rows without a time (records with no or an unparseable eventTime bin to null) stay in the
+    // table above but have no place on a time axis.
+    List<Object[]> rows = new ArrayList<>();
+    int untimed = 0;
+    for (Object[] row : r.rows()) {
+      if (row[t] instanceof Timestamp) {
+        rows.add(row);
+      } else {
+        untimed++;
+      }
+    }
+    if (rows.size() < 2) {
+      return;
+    }
     rows.sort(Comparator.comparingLong(row -> ((Timestamp) row[t]).millis()));
     double max = 0;
     for (Object[] row : rows) {
@@ -60,6 +73,12 @@ final class Chart {
           .append(' ')
           .append(Values.toText(row[v]))
           .append('\n');
+    }
+    if (untimed > 0) {
+      sb.append("(")
+          .append(untimed)
+          .append(untimed == 1 ? " row" : " rows")
+          .append(" without a time not charted)\n");
     }
     out.print(sb);
   }

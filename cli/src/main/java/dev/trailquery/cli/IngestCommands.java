@@ -586,7 +586,7 @@ final class IngestCommands {
     if (!Files.isRegularFile(p)) {
       throw new UsageException("no such file: " + arg);
     }
-    return Files.readString(p);
+    return TextFiles.read(p, "file");
   }
 
   /** A CloudWatch filter name as a subscription name (letters, digits, '.', '_', '-'). */

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,7 +267,7 @@ public final class Main {
     }
     String text;
     if (file != null) {
-      text = Files.readString(Invocation.path(file));
+      text = TextFiles.read(Invocation.path(file), "--file");
     } else if (positional.isEmpty()) {
       throw new UsageException("missing QUERY");
     } else {

@@ -16,6 +16,7 @@ class SamEnvTest {
         .toIterable()
         .containsExactly(
             "IngestFunction",
+            "SealFunction",
             "WorkerFunction",
             "CoordinatorFunction",
             "CompactorFunction",

@@ -79,6 +79,22 @@ final class NagRules {
                   lookupTables)),
           true);
     }
+    for (String fn : List.of("Worker", "Coordinator")) {
+      NagSuppressions.addResourceSuppressions(
+          stack.fn(fn).role(),
+          List.of(
+              suppression(
+                  "AwsSolutions-IAM5",
+                  "A worker's partial state over 3 MiB (its Lambda response is limited to 6 MB)"
+                      + " is one object under "
+                      + Keys.QUERY_RESULTS_PREFIX
+                      + "spill/ with a name made at run time; the coordinator reads and deletes"
+                      + " it.",
+                  queryResults.replace(Keys.QUERY_RESULTS_PREFIX + "*", "")
+                      + Keys.QUERY_RESULTS_PREFIX
+                      + "spill/*")),
+          true);
+    }
 
     // Compacted blocks: hour folders and generations named at run time under blocks/ in the
     // stack's own bucket; the compactor also reads the trail's log objects like the worker.

@@ -191,6 +191,15 @@ final class QueryApi {
             List.of("s3:GetObject", "s3:PutObject"), List.of(storage.queryResultObjects())));
     c.addToPrincipalPolicy(
         Lambdas.allow(List.of("lambda:InvokeFunction"), List.of(worker.alias().getFunctionArn())));
+    // partial states too large for a worker's 6 MB response: the worker puts them, the
+    // coordinator takes (gets and deletes) them; the results prefix's lifecycle rule expires any
+    // left behind
+    worker
+        .role()
+        .addToPrincipalPolicy(
+            Lambdas.allow(List.of("s3:PutObject"), List.of(storage.spilledStateObjects())));
+    c.addToPrincipalPolicy(
+        Lambdas.allow(List.of("s3:DeleteObject"), List.of(storage.spilledStateObjects())));
     // the lookup tables a query uses (sent on to its workers)
     c.addToPrincipalPolicy(
         Lambdas.allow(List.of("s3:GetObject"), List.of(storage.lookupTableObjects())));

@@ -56,6 +56,11 @@ final class Storage {
     return results.arnForObjects(Keys.QUERY_RESULTS_PREFIX + "*");
   }
 
+  /** Worker partial states over the inline bound of a Lambda response, taken once read. */
+  String spilledStateObjects() {
+    return results.arnForObjects(Keys.QUERY_RESULTS_PREFIX + "spill/*");
+  }
+
   /** The lookup tables' objects ({@code PUT /lookup-tables/{name}}). */
   String lookupTableObjects() {
     return results.arnForObjects(Keys.LOOKUP_TABLES_PREFIX + "*");

@@ -80,6 +80,11 @@ class PoliciesTest {
         arn(id(stack.resultsBucket())));
   }
 
+  /** Worker partial states over the inline bound of a Lambda response. */
+  private Map<String, Object> spilledStates() {
+    return join(arn(id(stack.resultsBucket())), "/query-results/spill/*");
+  }
+
   private Map<String, Object> lookupTables() {
     return join(arn(id(stack.resultsBucket())), "/lookup-tables/*");
   }
@@ -153,7 +158,8 @@ class PoliciesTest {
             allow(List.of("s3:GetObject"), TRAIL_OBJECTS),
             kmsDecrypt(),
             // compacted blocks' chunks, in the stack's own bucket
-            allow(List.of("s3:GetObject"), blocks()));
+            allow(List.of("s3:GetObject"), blocks()),
+            allow(List.of("s3:PutObject"), spilledStates()));
   }
 
   @Test
@@ -172,6 +178,7 @@ class PoliciesTest {
             // manifests and object lists of compacted blocks (listing: a missing manifest is 404)
             listBlocks(),
             allow(List.of("s3:GetObject"), blocks()),
+            allow(List.of("s3:DeleteObject"), spilledStates()),
             // the lookup tables a query uses (sent on to its workers)
             allow(List.of("s3:GetObject"), lookupTables()));
   }
@@ -276,8 +283,10 @@ class PoliciesTest {
                 arn(Cfn.id(s, s.fn("Worker").logGroup()))),
             allow(List.of("s3:GetObject"), objects),
             allow(
-                List.of("s3:GetObject"),
-                join(arn(Cfn.id(s, s.resultsBucket())), "/" + "blocks/*")));
+                List.of("s3:GetObject"), join(arn(Cfn.id(s, s.resultsBucket())), "/" + "blocks/*")),
+            allow(
+                List.of("s3:PutObject"),
+                join(arn(Cfn.id(s, s.resultsBucket())), "/query-results/spill/*")));
     assertThat(Cfn.roleStatements(demo, Cfn.id(s, s.fn("Coordinator").role())))
         .contains(
             allowIf(

@@ -154,6 +154,9 @@ class ResourcesTest {
     Map<String, Object> worker = new LinkedHashMap<>();
     worker.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));
     worker.put("TRAILQUERY_BLOCKS_PREFIX", "blocks/");
+    // where a partial state too large for the worker's 6 MB response is spilled
+    worker.put("TRAILQUERY_RESULTS_BUCKET", ref(id(stack.resultsBucket())));
+    worker.put("TRAILQUERY_RESULTS_PREFIX", "query-results/");
     worker.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=4");
     Map<String, Object> compactor = new LinkedHashMap<>(trail);
     compactor.put("TRAILQUERY_BLOCKS_BUCKET", ref(id(stack.resultsBucket())));

@@ -17,12 +17,12 @@ import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.QueryStats;
 import dev.trailquery.functions.query.QueryStatus;
 import dev.trailquery.functions.query.QueryStore;
-import dev.trailquery.functions.query.ResultField;
 import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
 import dev.trailquery.plan.Planner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +181,7 @@ public final class Api {
     return switch (m.route()) {
       case LIST_QUERIES -> listQueries(req.query(), req.caller());
       case START_QUERY -> startQuery(req.body(), req.caller());
-      case GET_QUERY -> getQuery(m.param("id"), req.caller());
+      case GET_QUERY -> getQuery(m.param("id"), req.query(), req.caller());
       case STOP_QUERY -> stopQuery(m.param("id"), req.caller());
       case LIST_SAVED_QUERIES -> listSaved();
       case GET_SAVED_QUERY -> getSaved(m.param("name"));
@@ -390,18 +390,14 @@ public final class Api {
             && java.util.Objects.equals(Caller.principal(r.createdBy()), caller.principal()));
   }
 
-  private ApiResponse getQuery(String id, Caller caller) {
+  private ApiResponse getQuery(String id, Map<String, String> params, Caller caller) {
     QueryRecord r = find(id, caller);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("queryId", r.queryId());
     out.put("status", r.status().name());
-    ArrayNode results = out.putArray("results");
-    for (List<ResultField> row : r.results()) {
-      ArrayNode cells = results.addArray();
-      for (ResultField f : row) {
-        cells.addObject().put("field", f.field()).put("value", f.value());
-      }
-    }
+    // Paged by bytes: every answer fits Lambda's 6 MB response (ResultPages).
+    List<String> cut = new ArrayList<>();
+    ResultPages.write(out, r.results(), params == null ? null : params.get("nextToken"), cut);
     QueryStats s = r.statistics();
     ObjectNode st = out.putObject("statistics");
     st.put("recordsMatched", s.recordsMatched());
@@ -416,6 +412,14 @@ public final class Api {
     progress.put("batchesDone", s.batchesDone());
     ArrayNode warnings = out.putArray("warnings");
     r.warnings().forEach(warnings::add);
+    for (String field : cut) {
+      warnings.add(
+          "values of '"
+              + field
+              + "' longer than "
+              + ResultPages.MAX_VALUE_CHARS
+              + " characters are cut to that length");
+    }
     if (r.message() != null) {
       out.put("message", r.message());
     }

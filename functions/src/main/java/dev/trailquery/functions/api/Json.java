@@ -1,6 +1,7 @@
 package dev.trailquery.functions.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.json.Mappers;
@@ -18,7 +19,8 @@ public final class Json {
       throw ApiException.invalid("a JSON body is required");
     }
     try {
-      return MAPPER.readTree(body);
+      // Trailing tokens ({"a":1} xyz, or two documents) are an error, not silently dropped.
+      return MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       throw ApiException.invalid(

@@ -314,8 +314,12 @@ public final class SubscriptionApi {
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+    if (!n.isIntegralNumber()) {
       throw ApiException.invalid(field + " must be a whole number");
+    }
+    if (!n.canConvertToInt()) {
+      throw ApiException.invalid(
+          field + " is out of range: " + n.asText() + " (at most " + Integer.MAX_VALUE + ")");
     }
     return n.asInt();
   }

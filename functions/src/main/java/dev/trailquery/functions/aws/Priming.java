@@ -42,13 +42,31 @@ public final class Priming implements Resource {
 
   private Priming() {}
 
-  /** Registers priming with the CRaC/SnapStart runtime (once per process; a no-op elsewhere). */
-  public static synchronized void register() {
-    if (!registered) {
-      Core.getGlobalContext().register(INSTANCE);
-      registered = true;
+  /**
+   * Registers priming with the CRaC/SnapStart runtime (once per process; a no-op elsewhere).
+   * Returns whether this call registered it (false: it already was).
+   */
+  public static synchronized boolean register() {
+    if (registered) {
+      return false;
     }
+    Core.getGlobalContext().register(INSTANCE);
+    registered = true;
+    return true;
   }
+
+  /** The resource {@link #register} registers (tests send it a checkpoint). */
+  static Resource resource() {
+    return INSTANCE;
+  }
+
+  /** How many times this process primed (each checkpoint primes once). */
+  static long primings() {
+    return PRIMINGS.get();
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong PRIMINGS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
@@ -62,6 +80,7 @@ public final class Priming implements Resource {
 
   /** Runs the hot paths once; returns the number of records read (one per pack query). */
   public static long prime() {
+    PRIMINGS.incrementAndGet();
     long records = 0;
     byte[] sample = SAMPLE.getBytes(StandardCharsets.UTF_8);
     java.util.List<String> queries = new java.util.ArrayList<>();

@@ -64,7 +64,9 @@ public record AwsFanout(
     // with TRAILQUERY_BLOCKS_BUCKET: compacted blocks where they exist (docs/BLOCKS.md)
     var queried = dev.trailquery.functions.blocks.Blocks.catalog(catalog, s3, env::get);
     Invoker invoker =
-        worker != null ? new LambdaInvoker(lambda, worker) : new ThreadInvoker(queried.source());
+        worker != null
+            ? new LambdaInvoker(lambda, worker, resultsSpill(env, s3))
+            : new ThreadInvoker(queried.source());
     // lookup tables live in the results bucket (PUT /lookup-tables/{name}); in memory without one
     String resultsBucket = Env.RESULTS_BUCKET.get(env::get);
     dev.trailquery.functions.lookup.LookupTableStore tables =
@@ -77,6 +79,12 @@ public record AwsFanout(
             .withLookupTables(tables)
             .withAccess(AccountAccess.fromEnv(env));
     return new AwsFanout(store, catalog, coordinator, lambda);
+  }
+
+  /** Where workers spill partial states too large for their response: the results bucket. */
+  static StateSpill resultsSpill(Map<String, String> env, S3Client s3) {
+    String bucket = Env.RESULTS_BUCKET.get(env::get);
+    return bucket == null ? null : new S3StateSpill(s3, bucket, Env.RESULTS_PREFIX.get(env::get));
   }
 
   /** The SDK's Lambda client with the URLConnection HTTP client. */

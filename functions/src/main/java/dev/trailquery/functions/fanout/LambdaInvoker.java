@@ -1,9 +1,7 @@
 package dev.trailquery.functions.fanout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailquery.json.Mappers;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,11 +21,18 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 public final class LambdaInvoker implements Invoker {
   private final LambdaClient lambda;
   private final String function;
+  private final StateSpill spill;
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
   public LambdaInvoker(LambdaClient lambda, String function) {
+    this(lambda, function, null);
+  }
+
+  /** With the store workers spill large partial states to ({@link WorkerReply}). */
+  public LambdaInvoker(LambdaClient lambda, String function, StateSpill spill) {
     this.lambda = lambda;
     this.function = function;
+    this.spill = spill;
   }
 
   @Override
@@ -47,8 +52,7 @@ public final class LambdaInvoker implements Invoker {
             if (r.functionError() != null) {
               throw new IOException("worker Lambda failed (" + r.functionError() + "): " + payload);
             }
-            JsonNode n = Mappers.MAPPER.readTree(payload);
-            future.complete(Base64.getDecoder().decode(n.path("state").asText()));
+            future.complete(WorkerReply.decode(Mappers.MAPPER.readTree(payload), spill));
           } catch (Exception e) {
             future.completeExceptionally(e);
           }

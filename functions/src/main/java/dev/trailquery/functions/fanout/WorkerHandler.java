@@ -3,6 +3,7 @@ package dev.trailquery.functions.fanout;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailquery.contract.Env;
 import dev.trailquery.functions.aws.AwsClients;
 import dev.trailquery.functions.aws.Priming;
 import dev.trailquery.functions.aws.S3ObjectSource;
@@ -11,7 +12,6 @@ import dev.trailquery.store.ObjectSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Base64;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class WorkerHandler implements RequestStreamHandler {
   private final S3Client s3;
+  private final StateSpill spill;
+  private final int inlineMax;
 
   /** Lambda's constructor: the S3 client from the environment (endpoint, region, credentials). */
   public WorkerHandler() {
@@ -28,9 +30,26 @@ public final class WorkerHandler implements RequestStreamHandler {
     this(AwsClients.s3());
   }
 
-  /** With a given S3 client ({@code ./trailquery invoke worker}, tests). */
+  /**
+   * With a given S3 client ({@code ./trailquery invoke worker}, tests); a state too large for the
+   * response spills to the results bucket the environment names ({@link WorkerReply}).
+   */
   public WorkerHandler(S3Client s3) {
+    this(s3, spillFromEnv(System::getenv, s3), WorkerReply.INLINE_STATE_BYTES);
+  }
+
+  /** With a given spill store (null: none) and inline bound (tests). */
+  public WorkerHandler(S3Client s3, StateSpill spill, int inlineMax) {
     this.s3 = s3;
+    this.spill = spill;
+    this.inlineMax = inlineMax;
+  }
+
+  /** The results bucket the environment names, as the spill store; null when it names none. */
+  public static StateSpill spillFromEnv(
+      java.util.function.Function<String, String> env, S3Client s3) {
+    String bucket = Env.RESULTS_BUCKET.get(env::apply);
+    return bucket == null ? null : new S3StateSpill(s3, bucket, Env.RESULTS_PREFIX.get(env::apply));
   }
 
   @Override
@@ -41,8 +60,7 @@ public final class WorkerHandler implements RequestStreamHandler {
         dev.trailquery.functions.blocks.Blocks.source(
             new S3ObjectSource(s3, req.container(), ""), s3, System::getenv);
     byte[] state = Worker.run(req, source, () -> false);
-    ObjectNode resp = Mappers.MAPPER.createObjectNode();
-    resp.put("state", Base64.getEncoder().encodeToString(state));
+    ObjectNode resp = WorkerReply.encode(state, spill, inlineMax);
     resp.put("millis", (System.nanoTime() - t0) / 1_000_000);
     Mappers.MAPPER.writeValue(out, resp);
   }

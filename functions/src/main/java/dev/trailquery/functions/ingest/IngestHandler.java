@@ -204,12 +204,14 @@ public final class IngestHandler implements RequestStreamHandler {
         for (JsonNode message : records) {
           String id = message.path("messageId").asText();
           List<Notice> notices;
+          List<String> malformed = new ArrayList<>();
           try {
-            notices = notices(JSON.readTree(message.path("body").asText()));
+            notices = notices(JSON.readTree(message.path("body").asText()), malformed);
           } catch (IOException badBody) {
             log("WARN", "message " + id + " is not JSON; dropped");
             continue;
           }
+          skipMalformed(malformed, "message " + id, metrics);
           try {
             for (Notice n : notices) {
               metrics.add(ingestor.process(n.bucket(), n.key(), n.size()));
@@ -233,7 +235,9 @@ public final class IngestHandler implements RequestStreamHandler {
         }
         return response;
       }
-      List<Notice> notices = notices(event);
+      List<String> malformed = new ArrayList<>();
+      List<Notice> notices = notices(event, malformed);
+      skipMalformed(malformed, "the event", metrics);
       for (Notice n : notices) {
         try {
           metrics.add(ingestor.process(n.bucket(), n.key(), n.size()));
@@ -261,6 +265,15 @@ public final class IngestHandler implements RequestStreamHandler {
    * Other events (the s3:TestEvent S3 sends when notifications are configured, deletes) name none.
    */
   public static List<Notice> notices(JsonNode event) {
+    return notices(event, new ArrayList<>());
+  }
+
+  /**
+   * {@link #notices(JsonNode)}, adding to {@code malformed} the raw keys of records whose key is
+   * not a valid URL-encoded string (S3 never sends one; retrying cannot fix it, so such a record is
+   * skipped and counted rather than failing its batch).
+   */
+  public static List<Notice> notices(JsonNode event, List<String> malformed) {
     List<Notice> out = new ArrayList<>();
     if ("Object Created".equals(event.path("detail-type").asText())) {
       JsonNode d = event.path("detail");
@@ -276,8 +289,14 @@ public final class IngestHandler implements RequestStreamHandler {
         continue;
       }
       JsonNode s3 = r.path("s3");
-      String key =
-          URLDecoder.decode(s3.path("object").path("key").asText(), StandardCharsets.UTF_8);
+      String raw = s3.path("object").path("key").asText();
+      String key;
+      try {
+        key = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        malformed.add(raw);
+        continue;
+      }
       out.add(
           new Notice(
               s3.path("bucket").path("name").asText(),
@@ -285,6 +304,14 @@ public final class IngestHandler implements RequestStreamHandler {
               s3.path("object").path("size").asLong(-1)));
     }
     return out;
+  }
+
+  private void skipMalformed(List<String> malformed, String where, Metrics metrics) {
+    for (String raw : malformed) {
+      metrics.skipped++;
+      String shown = raw.length() > 200 ? raw.substring(0, 200) + "..." : raw;
+      log("WARN", where + " names an S3 key that is not URL-encoded; skipped: " + shown);
+    }
   }
 
   private void log(String level, String message) {

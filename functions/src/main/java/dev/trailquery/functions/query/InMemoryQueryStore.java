@@ -8,28 +8,154 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-/** Queries in memory: the embedded default of {@code ./trailquery serve}. */
+/**
+ * Queries in memory: the embedded default of {@code ./trailquery serve}.
+ *
+ * <p>Bounded by bytes, not only by count: the results of all queries kept together take at most
+ * {@link #MAX_RESULT_BYTES} (estimated as Java strings). Over that, the results of the oldest
+ * finished queries are evicted (their status, statistics and query stay, with a warning that says
+ * to run the query again); a single result over {@link #MAX_QUERY_RESULT_BYTES} keeps its first
+ * rows that fit, with a warning. So a burst of {@code fields @message | limit 10000} queries cannot
+ * fill the heap of a laptop or a 512 MB Lambda.
+ */
 public final class InMemoryQueryStore implements QueryStore {
   /** Queries kept at most; the oldest go first. */
   public static final int MAX_QUERIES = 1000;
 
+  /** Estimated bytes of all kept results together. */
+  public static final long MAX_RESULT_BYTES = 96L << 20;
+
+  /** Estimated bytes of one query's kept results. */
+  public static final long MAX_QUERY_RESULT_BYTES = 32L << 20;
+
+  static final String EVICTED =
+      "results evicted: this server keeps at most "
+          + (MAX_RESULT_BYTES >> 20)
+          + " MB of query results in memory; run the query again";
+
   private final Map<String, QueryRecord> queries = new LinkedHashMap<>();
+  private final Map<String, Long> sizes = new java.util.HashMap<>();
   private final LongSupplier clock;
+  private final long maxBytes;
+  private final long maxQueryBytes;
+  private long bytes;
 
   public InMemoryQueryStore() {
     this(System::currentTimeMillis);
   }
 
   public InMemoryQueryStore(LongSupplier clock) {
+    this(clock, MAX_RESULT_BYTES, MAX_QUERY_RESULT_BYTES);
+  }
+
+  /** With other bounds (tests). */
+  public InMemoryQueryStore(LongSupplier clock, long maxBytes, long maxQueryBytes) {
     this.clock = clock;
+    this.maxBytes = maxBytes;
+    this.maxQueryBytes = maxQueryBytes;
+  }
+
+  /** Estimated heap bytes of results: two bytes a character plus object overheads. */
+  static long size(List<List<ResultField>> results) {
+    long n = 16;
+    for (List<ResultField> row : results) {
+      n += 48;
+      for (ResultField f : row) {
+        n += 64 + 2L * f.field().length() + (f.value() == null ? 0 : 2L * f.value().length());
+      }
+    }
+    return n;
+  }
+
+  /** {@code r} with its results cut to the rows that fit {@link #maxQueryBytes}. */
+  private QueryRecord capped(QueryRecord r) {
+    if (size(r.results()) <= maxQueryBytes) {
+      return r;
+    }
+    List<List<ResultField>> kept = new ArrayList<>();
+    long n = 16;
+    for (List<ResultField> row : r.results()) {
+      long s = size(List.of(row)) - 16;
+      if (n + s > maxQueryBytes) {
+        break;
+      }
+      n += s;
+      kept.add(row);
+    }
+    List<String> warnings = new ArrayList<>(r.warnings());
+    warnings.add(
+        "the results are cut to their first "
+            + kept.size()
+            + " rows: this server keeps at most "
+            + (maxQueryBytes >> 20)
+            + " MB of one query's results in memory");
+    return new QueryRecord(
+        r.queryId(),
+        r.request(),
+        r.status(),
+        r.createTime(),
+        r.finishTime(),
+        r.statistics(),
+        List.copyOf(kept),
+        List.copyOf(warnings),
+        r.message(),
+        r.createdBy());
+  }
+
+  /** Stores {@code r} (results capped), then evicts the oldest finished results over the bound. */
+  private void put(QueryRecord record) {
+    QueryRecord r = capped(record);
+    queries.put(r.queryId(), r);
+    long s = size(r.results());
+    Long old = sizes.put(r.queryId(), s);
+    bytes += s - (old == null ? 0 : old);
+    if (bytes <= maxBytes) {
+      return;
+    }
+    for (QueryRecord q : new ArrayList<>(queries.values())) {
+      if (bytes <= maxBytes) {
+        break;
+      }
+      if (!q.status().finished() || q.results().isEmpty() || q.queryId().equals(r.queryId())) {
+        continue;
+      }
+      List<String> warnings = new ArrayList<>(q.warnings());
+      warnings.add(EVICTED);
+      queries.put(
+          q.queryId(),
+          new QueryRecord(
+              q.queryId(),
+              q.request(),
+              q.status(),
+              q.createTime(),
+              q.finishTime(),
+              q.statistics(),
+              List.of(),
+              List.copyOf(warnings),
+              q.message(),
+              q.createdBy()));
+      long freed = sizes.put(q.queryId(), size(List.of()));
+      bytes -= freed - size(List.of());
+    }
+  }
+
+  private void remove(String queryId) {
+    queries.remove(queryId);
+    Long s = sizes.remove(queryId);
+    bytes -= s == null ? 0 : s;
+  }
+
+  /** Estimated bytes of the results kept now. */
+  public synchronized long resultBytes() {
+    return bytes;
   }
 
   @Override
   public synchronized void create(QueryRecord record) {
     expire();
-    queries.put(record.queryId(), record);
+    put(record);
     while (queries.size() > MAX_QUERIES) {
-      queries.remove(queries.keySet().iterator().next());
+      remove(queries.keySet().iterator().next());
     }
   }
 
@@ -45,13 +171,13 @@ public final class InMemoryQueryStore implements QueryStore {
     if (current == null || current.status().finished()) {
       return false;
     }
-    queries.put(record.queryId(), record);
+    put(record);
     return true;
   }
 
   @Override
   public synchronized void finish(QueryRecord record) {
-    queries.put(record.queryId(), record);
+    put(record);
   }
 
   @Override
@@ -60,8 +186,7 @@ public final class InMemoryQueryStore implements QueryStore {
     if (current == null || current.status().finished()) {
       return false;
     }
-    queries.put(
-        queryId,
+    put(
         current.finished(
             QueryStatus.Cancelled,
             now,
@@ -84,6 +209,10 @@ public final class InMemoryQueryStore implements QueryStore {
 
   private void expire() {
     long cutoff = clock.getAsLong() - RETENTION_MILLIS;
-    queries.values().removeIf(r -> r.createTime() < cutoff);
+    for (QueryRecord r : new ArrayList<>(queries.values())) {
+      if (r.createTime() < cutoff) {
+        remove(r.queryId());
+      }
+    }
   }
 }

@@ -118,6 +118,10 @@ public record Subscription(
       throw new IllegalArgumentException("the rows kept per bin must be 1..10000: " + n);
     }
     int retention = retentionDays == null ? 0 : retentionDays;
+    if (retention < 0) {
+      throw new IllegalArgumentException(
+          "retentionDays must be 0 (keep every bin) or a positive number of days: " + retention);
+    }
     String id =
         hash(name + "\u0000" + query + "\u0000" + bin + "\u0000" + n + "\u0000" + nowMillis)
             .substring(0, 12);
@@ -223,12 +227,25 @@ public record Subscription(
   /** Parses a bin such as {@code 1h}, {@code 5m}, {@code 1d}, {@code 1w}, {@code 1mo}. */
   public static Periods period(String bin) {
     Matcher m = PERIOD.matcher(bin == null ? "" : bin.trim());
-    Periods p = m.matches() ? Periods.of(Long.parseLong(m.group(1)), m.group(2)) : null;
+    // A whole, positive amount: 0m would silently be a 1-minute bin, and a 20-digit amount
+    // does not fit a long.
+    boolean positive = m.matches() && validAmount(m.group(1));
+    Periods p = positive ? Periods.of(Long.parseLong(m.group(1)), m.group(2)) : null;
+    if (m.matches() && !positive) {
+      throw new IllegalArgumentException(
+          "a time bin needs a whole number of units from 1 to 999999999: '" + bin + "'");
+    }
     if (p == null) {
       throw new IllegalArgumentException(
           "not a time bin: '" + bin + "' (expected e.g. 5m, 1h, 1d, 1w, 1mo)");
     }
     return p;
+  }
+
+  /** 1 to 999999999 (leading zeros allowed). */
+  private static boolean validAmount(String digits) {
+    int len = digits.replaceFirst("^0+", "").length();
+    return len >= 1 && len <= 9;
   }
 
   public Periods period() {

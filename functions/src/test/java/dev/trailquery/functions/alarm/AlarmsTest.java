@@ -339,6 +339,29 @@ class AlarmsTest {
   }
 
   @Test
+  void aRedeliveryAfterTheLeaseRunsOutDoesNotRepeatASentNotification() throws IOException {
+    subscribe("leased", failedLogins("leased"), "5m");
+    alarm("leased", "failures", ">", 0, false);
+    java.util.concurrent.atomic.AtomicLong now =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    IngestConfig config =
+        IngestConfig.defaults(subsTable, resultsTable, quiet()).withCacheMillis(0);
+    IngestHandler h =
+        new IngestHandler(config, s3, db, new SnsNotifier(sns.client(), TOPIC), now::get);
+    String key = object(failedLogin("leased", "2025-03-10T15:01:00Z", "203.0.113.78"));
+    ingest(h, key);
+    assertThat(messages("leased")).hasSize(1);
+    // Past the sender's lease, the same object again (an SQS redelivery): the breach is marked
+    // sent, so no evaluation takes it over and sends it a second time.
+    now.addAndGet(AlarmEvaluator.LEASE_MILLIS + 60_000);
+    ingest(h, key);
+    assertThat(messages("leased")).hasSize(1);
+    now.addAndGet(AlarmEvaluator.LEASE_MILLIS * 10);
+    ingest(h, key);
+    assertThat(messages("leased")).hasSize(1);
+  }
+
+  @Test
   void aFailingNotificationNeitherFailsTheIngestNorIsLost() throws IOException {
     subscribe("unlucky", failedLogins("unlucky"), "5m");
     alarm("unlucky", "failures", ">", 0, false);

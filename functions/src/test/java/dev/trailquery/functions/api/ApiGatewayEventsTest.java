@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailquery.functions.query.InMemoryQueryStore;
 import dev.trailquery.functions.query.InMemorySavedQueryStore;
+import dev.trailquery.pack.QueryPack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,11 +107,23 @@ class ApiGatewayEventsTest {
         case "delete-query.json" -> assertThat(body.get("success").asBoolean()).isTrue();
         case "get-saved-query.json" ->
             assertThat(body.get("name").asText()).isEqualTo("security/console-logins");
+        case "put-saved-query.json" -> {
+          assertThat(body.get("name").asText()).isEqualTo("security/console-logins");
+          assertThat(body.get("description").asText()).isEqualTo("console sign-ins by IP");
+          assertThat(body.get("builtin").asBoolean()).isFalse();
+        }
+        case "list-saved-queries.json" -> {
+          // the built-in pack queries, and the one put above (before its delete)
+          assertThat(body.get("savedQueries").size()).isEqualTo(QueryPack.all().size() + 1);
+          assertThat(body.get("savedQueries").findValuesAsText("name"))
+              .contains("security/console-logins");
+        }
+        case "delete-saved-query.json" -> assertThat(body.get("success").asBoolean()).isTrue();
         default -> {
-          if (e.getValue() == 501) {
-            assertThat(body.at("/error/message").asText()).contains("local-init");
-          }
-          assertThat(body).isNotNull();
+          // every other event is a subscription route, which this Api cannot serve
+          assertThat(e.getValue()).as(e.getKey()).isEqualTo(501);
+          assertThat(body.at("/error/code").asText()).isEqualTo("NotImplemented");
+          assertThat(body.at("/error/message").asText()).contains("local-init");
         }
       }
     }

@@ -15,8 +15,16 @@ class PrimingTest {
   }
 
   @Test
-  void registeringTwiceIsHarmlessOutsideSnapStart() {
-    Priming.register();
-    Priming.register();
+  void registeringTwiceRegistersOnceAndPrimesOnCheckpoint() throws Exception {
+    // Registering twice registers once (one priming per snapshot, not two), and a checkpoint
+    // notification to the registered resource primes exactly once.
+    Priming.register(); // this process's first registration, or a no-op after an earlier one
+    assertThat(Priming.register()).isFalse();
+    assertThat(Priming.register()).isFalse();
+    long before = Priming.primings();
+    Priming.resource().beforeCheckpoint(null);
+    assertThat(Priming.primings()).isEqualTo(before + 1);
+    Priming.resource().afterRestore(null); // holds nothing to restore: no priming, no error
+    assertThat(Priming.primings()).isEqualTo(before + 1);
   }
 }

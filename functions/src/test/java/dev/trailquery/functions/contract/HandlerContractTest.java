@@ -9,6 +9,7 @@ import dev.trailquery.contract.LambdaFunction;
 import dev.trailquery.functions.alarm.SnsNotifier;
 import dev.trailquery.functions.api.AwsApi;
 import dev.trailquery.functions.fanout.AwsFanout;
+import dev.trailquery.functions.fanout.WorkerHandler;
 import dev.trailquery.functions.ingest.IngestConfig;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -102,9 +103,12 @@ class HandlerContractTest {
       case API -> AwsApi.from(env, s3(), dynamo());
       case COORDINATOR -> AwsFanout.from(env, s3(), dynamo());
       // reads its batch from the request, and where compacted blocks are from the environment
-      case WORKER ->
-          dev.trailquery.functions.blocks.Blocks.source(
-              new dev.trailquery.functions.aws.S3ObjectSource(s3(), "bucket", ""), s3(), env);
+      case WORKER -> {
+        // reads its batch from the request; where blocks are, and where to spill, from the env
+        dev.trailquery.functions.blocks.Blocks.source(
+            new dev.trailquery.functions.aws.S3ObjectSource(s3(), "bucket", ""), s3(), env);
+        WorkerHandler.spillFromEnv(env, s3());
+      }
       case COMPACTOR -> new dev.trailquery.functions.blocks.CompactorHandler(s3(), env, () -> 0);
       case SEAL ->
           new dev.trailquery.functions.seal.SealHandler(

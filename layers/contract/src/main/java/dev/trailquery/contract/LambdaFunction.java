@@ -19,11 +19,19 @@ public enum LambdaFunction {
       "Seal",
       "dev.trailquery.functions.seal.SealHandler::handleRequest",
       List.of(Env.SUBSCRIPTIONS_TABLE, Env.RESULTS_TABLE, Env.JAVA_TOOL_OPTIONS)),
-  /** Invoked request/response by the coordinator with a batch of S3 objects. */
+  /**
+   * Invoked request/response by the coordinator with a batch of S3 objects; a partial state over
+   * the inline bound is spilled under {@code <RESULTS_PREFIX>spill/} of the results bucket.
+   */
   WORKER(
       "Worker",
       "dev.trailquery.functions.fanout.WorkerHandler::handleRequest",
-      List.of(Env.BLOCKS_BUCKET, Env.BLOCKS_PREFIX, Env.JAVA_TOOL_OPTIONS)),
+      List.of(
+          Env.BLOCKS_BUCKET,
+          Env.BLOCKS_PREFIX,
+          Env.RESULTS_BUCKET,
+          Env.RESULTS_PREFIX,
+          Env.JAVA_TOOL_OPTIONS)),
   /** Invoked asynchronously by the API with {@code {"queryId": id}}; runs one query's fan-out. */
   COORDINATOR(
       "Coordinator",

@@ -145,6 +145,13 @@ public final class ExprCompiler {
   }
 
   private Evaluator unary(Expr.Unary u) {
+    if (u.operand() instanceof Expr.PeriodLit) {
+      throw ctx.error(
+          u.span(),
+          ErrorCode.PERIOD_OUT_OF_PLACE.code(),
+          "a time period cannot be negative: bin, datefloor and dateceil need a whole, positive"
+              + " number of units such as 5m or 1h, not a negative period");
+    }
     Evaluator e = compile(u.operand());
     return switch (u.op()) {
       case NEG ->
@@ -298,6 +305,10 @@ public final class ExprCompiler {
 
   /** Compiles a user regex with RE2/J (linear time); a bad pattern is an error at its span. */
   public Pattern regex(Expr.RegexLit r) {
+    String tooLarge = dev.trailquery.lang.RegexBudget.check(r.pattern());
+    if (tooLarge != null) {
+      throw ctx.error(r.span(), ErrorCode.INVALID_REGEX.code(), tooLarge);
+    }
     try {
       return Pattern.compile(r.pattern());
     } catch (PatternSyntaxException e) {

@@ -271,6 +271,10 @@ final class StringFunctions {
                   Args.NOT_LITERAL,
                   "regexReplace needs a regex literal such as /[0-9]+/ as its second argument");
         };
+    String tooLarge = dev.trailquery.lang.RegexBudget.check(source);
+    if (tooLarge != null) {
+      throw ctx.error(re.span(), Args.BAD_LITERAL, tooLarge);
+    }
     Pattern pattern;
     try {
       pattern = Pattern.compile(source);

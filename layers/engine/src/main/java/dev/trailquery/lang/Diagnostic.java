@@ -66,11 +66,32 @@ public record Diagnostic(Severity severity, String code, String message, Span sp
         .append(code)
         .append("]\n");
     String lineText = lineText(source, pos[0]);
-    sb.append("  | ").append(lineText.replace('\t', ' ')).append('\n');
-    int width = Math.max(1, Math.min(span.length(), lineText.length() - (pos[1] - 1)));
-    sb.append("  | ").append(" ".repeat(Math.max(0, pos[1] - 1))).append("^".repeat(width));
+    int col = Math.max(0, pos[1] - 1);
+    int width = Math.max(1, Math.min(span.length(), lineText.length() - col));
+    // A long line (a generated or pasted query) is shown as a window around the error, so the
+    // output stays a few lines whatever the query's length.
+    int from = 0;
+    int to = lineText.length();
+    if (lineText.length() > WINDOW) {
+      from = Math.max(0, Math.min(col - WINDOW / 2, lineText.length() - WINDOW));
+      to = Math.min(lineText.length(), from + WINDOW);
+    }
+    String prefix = from > 0 ? "..." : "";
+    String suffix = to < lineText.length() ? "..." : "";
+    width = Math.max(1, Math.min(width, to - col));
+    sb.append("  | ")
+        .append(prefix)
+        .append(lineText.substring(from, to).replace('\t', ' '))
+        .append(suffix)
+        .append('\n');
+    sb.append("  | ")
+        .append(" ".repeat(prefix.length() + Math.max(0, col - from)))
+        .append("^".repeat(width));
     return sb.toString();
   }
+
+  /** The widest part of a source line {@link #render} shows. */
+  static final int WINDOW = 120;
 
   private static String lineText(String source, int line) {
     List<String> lines = new ArrayList<>(List.of(source.split("\n", -1)));

@@ -86,6 +86,7 @@ public enum ErrorCode {
       "TQ3002", Kind.WARNING, "an unquoted dotted name that looks like a value is read as a field"),
   FIELD_NEVER_SEEN(
       "TQ3003", Kind.WARNING, "a field no scanned record had (a typo, or the wrong case)"),
+  LIMIT_OVER_CAP("TQ3004", Kind.WARNING, "a limit over the 10000 rows a query returns"),
 
   // ---- TQ40xx: metric-filter patterns ----
   NOT_A_JSON_PATTERN("TQ4001", Kind.METRIC_FILTER, "not a JSON pattern: expected '{'"),

@@ -946,6 +946,10 @@ public final class Parser {
   /** A regex literal, checked by re2j (the engine's regex library). Consumes the token. */
   private Expr.RegexLit regex(Token t) {
     advance();
+    String tooLarge = RegexBudget.check(t.value());
+    if (tooLarge != null) {
+      throw error(ErrorCode.BAD_REGEX.code(), tooLarge, t.span());
+    }
     try {
       Pattern.compile(t.value());
     } catch (RuntimeException e) {

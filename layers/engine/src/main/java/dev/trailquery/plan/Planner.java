@@ -92,6 +92,7 @@ public final class Planner {
   private final Options options;
   private final String source;
   private final Set<String> referencedSystem = new HashSet<>();
+  private final List<Diagnostic> limitWarnings = new ArrayList<>();
   private final List<String> lookupVersions = new ArrayList<>();
 
   /** The lookup tables (name@version) the plan evaluates with, in the order the query uses them. */
@@ -248,6 +249,18 @@ public final class Planner {
           }
         }
         case Command.Limit l -> {
+          if (l.count() > limit()) {
+            limitWarnings.add(
+                Diagnostic.warning(
+                    ErrorCode.LIMIT_OVER_CAP.code(),
+                    "a query returns at most "
+                        + limit()
+                        + " rows (as Logs Insights does): limit "
+                        + l.count()
+                        + " returns "
+                        + limit(),
+                    l.span()));
+          }
           if (partialStage) {
             firstLimit = l.count();
             terminal = topK(pendingOrder, pendingDedup, Math.min(l.count(), limit()), record);
@@ -330,6 +343,7 @@ public final class Planner {
             elementSlot);
     Map<String, Span> pathSpans = new LinkedHashMap<>(record.firstUse());
     List<Diagnostic> warnings = new ArrayList<>(query.warnings());
+    warnings.addAll(limitWarnings);
     long fingerprint = fingerprint(firstLimit);
     return new Plan(
         source,

@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Objects from the local file system: one file, or every file under a directory (recursively,
@@ -37,6 +39,19 @@ import java.util.NoSuchElementException;
 public final class LocalFileSource implements ObjectSource {
   private final Path path;
   private final Path base; // null: the process's working directory
+  private final Lister lister;
+
+  /**
+   * Entries met while walking that could not be read (a symbolic-link loop, a directory without
+   * permission): each is listed as an object whose {@link #open} throws the error met, so the scan
+   * skips and reports it like any unreadable file and goes on with the others.
+   */
+  private final Map<String, IOException> unreadable = new ConcurrentHashMap<>();
+
+  /** Lists a directory's entries ({@link Files#newDirectoryStream}; replaceable in tests). */
+  interface Lister {
+    DirectoryStream<Path> list(Path dir) throws IOException;
+  }
 
   public LocalFileSource(Path path) {
     this(null, path);
@@ -46,8 +61,17 @@ public final class LocalFileSource implements ObjectSource {
    * Files under {@code path}, a relative {@code path} (and the keys) resolved against {@code base}.
    */
   public LocalFileSource(Path base, Path path) {
+    this(base, path, Files::newDirectoryStream);
+  }
+
+  LocalFileSource(Path path, Lister lister) {
+    this(null, path, lister);
+  }
+
+  private LocalFileSource(Path base, Path path, Lister lister) {
     this.base = base;
     this.path = path;
+    this.lister = lister;
   }
 
   /** Where the file system finds {@code p}, a path as the keys spell it. */
@@ -91,8 +115,8 @@ public final class LocalFileSource implements ObjectSource {
     return new Walk();
   }
 
-  /** One entry of a directory, with its place in key order. */
-  private record Entry(Path path, BasicFileAttributes attrs, String sortKey) {}
+  /** One entry of a directory, with its place in key order; attrs null when unreadable. */
+  private record Entry(Path path, BasicFileAttributes attrs, String sortKey, IOException error) {}
 
   /** A directory being walked: its entries in key order and the next one to visit. */
   private static final class Frame {
@@ -154,15 +178,29 @@ public final class LocalFileSource implements ObjectSource {
         }
         Entry e = top.entries[top.next];
         top.entries[top.next++] = null;
+        if (e.error() != null) {
+          return unreadable(e.path(), e.error());
+        }
         if (e.attrs().isDirectory()) {
           if (!hidden(e.path()) && !loops(e.path(), e.attrs().fileKey())) {
-            stack.push(new Frame(e.path(), e.attrs().fileKey(), entries(e.path())));
+            Entry[] inner;
+            try {
+              inner = entries(e.path());
+            } catch (IOException listing) {
+              return unreadable(e.path(), listing);
+            }
+            stack.push(new Frame(e.path(), e.attrs().fileKey(), inner));
           }
         } else if (e.attrs().isRegularFile() && !skipped(e.path())) {
           return new ObjectRef(container, e.path().toString(), e.attrs().size());
         }
       }
       return null;
+    }
+
+    private ObjectRef unreadable(Path p, IOException error) {
+      unreadable.put(p.toString(), error);
+      return new ObjectRef(container, p.toString(), 0);
     }
 
     /** Whether {@code dir} is one of the directories being walked (a symbolic-link loop). */
@@ -179,23 +217,25 @@ public final class LocalFileSource implements ObjectSource {
 
     private Entry[] entries(Path dir) throws IOException {
       List<Entry> list = new ArrayList<>();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(io(dir))) {
+      try (DirectoryStream<Path> ds = lister.list(io(dir))) {
         for (Path found : ds) {
           Path p = base == null ? found : dir.resolve(found.getFileName());
           BasicFileAttributes attrs;
+          String name = p.getFileName().toString();
           try {
             attrs = Files.readAttributes(found, BasicFileAttributes.class);
           } catch (NoSuchFileException e) { // a dangling symbolic link: not a log file
             continue;
-          } catch (IOException e) {
-            if (hidden(p)) {
-              continue;
+          } catch (IOException e) { // e.g. a symbolic-link loop: skipped and reported
+            if (!hidden(p)) {
+              list.add(new Entry(p, null, name, e));
             }
-            throw e;
+            continue;
           }
-          String name = p.getFileName().toString();
-          list.add(new Entry(p, attrs, attrs.isDirectory() ? name + "/" : name));
+          list.add(new Entry(p, attrs, attrs.isDirectory() ? name + "/" : name, null));
         }
+      } catch (java.nio.file.DirectoryIteratorException e) {
+        throw e.getCause();
       }
       Entry[] sorted = list.toArray(Entry[]::new);
       Arrays.sort(sorted, Comparator.comparing(Entry::sortKey));
@@ -205,6 +245,10 @@ public final class LocalFileSource implements ObjectSource {
 
   @Override
   public InputStream open(ObjectRef ref) throws IOException {
+    IOException error = unreadable.get(ref.key());
+    if (error != null) {
+      throw error;
+    }
     return Files.newInputStream(io(Path.of(ref.key())));
   }
 

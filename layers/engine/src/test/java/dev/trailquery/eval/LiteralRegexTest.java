@@ -21,7 +21,15 @@ class LiteralRegexTest {
           "GetObject",
           "getobject",
           "a-b c:d@e/f",
-          "line\nDelete");
+          "line\nDelete",
+          // the literal inside, not at an end: tells starts/ends-with from contains
+          "xDeleteBucket",
+          "UnauthorizedOperationFailed",
+          "ListBuckets",
+          "CreateBucket",
+          "BucketPolicy",
+          "GetObjectAcl",
+          "Delete\n");
 
   static final List<String> LITERAL =
       List.of(
@@ -31,7 +39,9 @@ class LiteralRegexTest {
           "Object",
           "^GetObject$",
           "a-b c:d@e/f",
-          "^Put");
+          "^Put",
+          "Bucket$",
+          "^Delete$");
 
   static final List<String> NOT_LITERAL =
       List.of("^Del.te", "(?i)delete", "Get|Put", "^$", "^", "a+", "x[0-9]", "\\d", "é");
@@ -46,6 +56,23 @@ class LiteralRegexTest {
         assertThat(fast.test(t)).as(re + " on " + t).isEqualTo(p.matcher(t).find());
       }
     }
+  }
+
+  @Test
+  void anchoredLiteralsTestTheirEndOnly() {
+    // Hand-checked: /Bucket$/ ends-with, /^Delete/ starts-with, /Object/ anywhere.
+    var bucketEnd = ExprCompiler.literalTest("Bucket$");
+    assertThat(List.of("CreateBucket", "ListBuckets", "BucketPolicy", "Bucket"))
+        .filteredOn(bucketEnd::test)
+        .containsExactly("CreateBucket", "Bucket");
+    var deleteStart = ExprCompiler.literalTest("^Delete");
+    assertThat(List.of("DeleteBucket", "xDelete", "Delete"))
+        .filteredOn(deleteStart::test)
+        .containsExactly("DeleteBucket", "Delete");
+    var exact = ExprCompiler.literalTest("^GetObject$");
+    assertThat(List.of("GetObject", "GetObjectAcl", "xGetObject"))
+        .filteredOn(exact::test)
+        .containsExactly("GetObject");
   }
 
   @Test
