@@ -119,6 +119,22 @@ class ApiGatewayEventsTest {
               .contains("security/console-logins");
         }
         case "delete-saved-query.json" -> assertThat(body.get("success").asBoolean()).isTrue();
+        // the event's CSV: a header and two accounts, counted by hand
+        case "put-lookup-table.json" -> {
+          assertThat(body.get("name").asText()).isEqualTo("accounts");
+          assertThat(body.get("rows").asInt()).isEqualTo(2);
+          List<String> columns = new ArrayList<>();
+          body.get("columns").forEach(c -> columns.add(c.asText()));
+          assertThat(columns).containsExactly("accountId", "name", "email", "status");
+        }
+        case "get-lookup-table.json" ->
+            assertThat(body.get("csv").asText())
+                .contains("111122223333,prod,ops@example.com,ACTIVE")
+                .contains("444455556666,dev,dev@example.com,ACTIVE");
+        case "list-lookup-tables.json" ->
+            assertThat(body.get("lookupTables").findValuesAsText("name"))
+                .containsExactly("accounts");
+        case "delete-lookup-table.json" -> assertThat(body.get("success").asBoolean()).isTrue();
         default -> {
           // every other event is a subscription route, which this Api cannot serve
           assertThat(e.getValue()).as(e.getKey()).isEqualTo(501);
