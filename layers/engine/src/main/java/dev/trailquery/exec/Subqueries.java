@@ -6,9 +6,7 @@ import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
-import dev.trailquery.lang.ast.Projection;
 import dev.trailquery.lang.ast.Query;
-import dev.trailquery.lang.ast.SortKey;
 import dev.trailquery.plan.Plan;
 import dev.trailquery.plan.Planner;
 import dev.trailquery.value.Values;
@@ -50,7 +48,7 @@ public final class Subqueries {
           }
         };
     for (Command c : query.commands()) {
-      for (Expr e : expressions(c)) {
+      for (Expr e : c.expressions()) {
         walk(e, visit);
       }
     }
@@ -159,26 +157,6 @@ public final class Subqueries {
                 + String.join(", ", fields)
                 + "; end it with 'fields NAME' to say which one holds the values",
             q.span()));
-  }
-
-  private static List<Expr> expressions(Command c) {
-    return switch (c) {
-      case Command.Fields f -> f.items().stream().map(Projection::expr).toList();
-      case Command.Display d -> d.items().stream().map(Projection::expr).toList();
-      case Command.Filter f -> List.of(f.condition());
-      case Command.Stats s ->
-          java.util.stream.Stream.concat(s.aggregates().stream(), s.groupBy().stream())
-              .map(Projection::expr)
-              .toList();
-      case Command.Sort s -> s.keys().stream().map(SortKey::expr).toList();
-      case Command.Parse p -> List.of(p.source());
-      case Command.Unnest u -> List.of(u.source());
-      case Command.CountFrequent f -> f.items().stream().map(Projection::expr).toList();
-      case Command.Limit l -> List.of();
-      case Command.Dedup d -> List.of();
-      case Command.Expand e -> List.of();
-      case Command.Lookup l -> List.of();
-    };
   }
 
   private static void walk(Expr e, Consumer<Expr> visit) {

@@ -2,8 +2,6 @@ package dev.trailquery.plan;
 
 import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
-import dev.trailquery.lang.ast.Projection;
-import dev.trailquery.lang.ast.SortKey;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -38,7 +36,7 @@ final class JsonAccess {
               whole[0] = true;
             }
           };
-      for (Expr e : expressions(c)) {
+      for (Expr e : c.expressions()) {
         walk(e, check);
       }
       if (c instanceof Command.Dedup d) {
@@ -52,26 +50,6 @@ final class JsonAccess {
       }
     }
     return whole[0] || !replaced;
-  }
-
-  private static List<Expr> expressions(Command c) {
-    return switch (c) {
-      case Command.Fields f -> f.items().stream().map(Projection::expr).toList();
-      case Command.Display d -> d.items().stream().map(Projection::expr).toList();
-      case Command.Filter f -> List.of(f.condition());
-      case Command.Stats s ->
-          java.util.stream.Stream.concat(s.aggregates().stream(), s.groupBy().stream())
-              .map(Projection::expr)
-              .toList();
-      case Command.Sort s -> s.keys().stream().map(SortKey::expr).toList();
-      case Command.Parse p -> List.of(p.source());
-      case Command.Unnest u -> List.of(u.source());
-      case Command.CountFrequent f -> f.items().stream().map(Projection::expr).toList();
-      case Command.Limit l -> List.of();
-      case Command.Dedup d -> List.of();
-      case Command.Expand e -> List.of();
-      case Command.Lookup l -> List.of();
-    };
   }
 
   /** Visits {@code e} and every sub-expression (not the inside of a subquery). */

@@ -5,6 +5,27 @@ import java.util.List;
 
 /** One command of a query pipeline ({@code fields ... | filter ... | stats ...}). */
 public sealed interface Command {
+  /** The expressions this command holds (in the order it evaluates them). */
+  default List<Expr> expressions() {
+    return switch (this) {
+      case Fields f -> f.items().stream().map(Projection::expr).toList();
+      case Display d -> d.items().stream().map(Projection::expr).toList();
+      case Filter f -> List.of(f.condition());
+      case Stats s ->
+          java.util.stream.Stream.concat(s.aggregates().stream(), s.groupBy().stream())
+              .map(Projection::expr)
+              .toList();
+      case Sort s -> s.keys().stream().map(SortKey::expr).toList();
+      case Parse p -> List.of(p.source());
+      case Unnest u -> List.of(u.source());
+      case CountFrequent f -> f.items().stream().map(Projection::expr).toList();
+      case Limit l -> List.of();
+      case Dedup d -> List.of();
+      case Expand e -> List.of();
+      case Lookup l -> List.of();
+    };
+  }
+
   Span span();
 
   /** {@code fields expr [as alias], ...} */
