@@ -197,7 +197,7 @@ public final class Api {
           DELETE_SUBSCRIPTION_ALARM,
           LIST_ALARMS,
           PUT_PACK ->
-          subscriptions.forCaller(req.caller()).route(m, req.query(), req.body());
+          subscriptions.forCaller(req.caller(), lookupTables).route(m, req.query(), req.body());
       case LIST_LOOKUP_TABLES -> lookupRoutes().list();
       case GET_LOOKUP_TABLE -> lookupRoutes().get(m.param("name"));
       case PUT_LOOKUP_TABLE -> lookupRoutes().put(m.param("name"), req.body());
