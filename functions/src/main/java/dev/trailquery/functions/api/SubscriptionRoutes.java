@@ -131,7 +131,7 @@ final class SubscriptionRoutes {
           Subscription.create(
               name, queryString, bin, rows, retention, now, backfillFrom, tables(queryString));
     } catch (QueryException e) {
-      throw ApiException.malformed("MalformedQuery", e, queryString);
+      throw ApiException.malformedQuery(e, queryString);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
