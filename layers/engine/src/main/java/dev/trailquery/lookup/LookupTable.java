@@ -121,10 +121,6 @@ public record LookupTable(String name, List<String> columns, List<String[]> rows
   }
 
   private static void line(StringBuilder sb, String[] cells) {
-    if (cells.length == 1 && cells[0].isEmpty()) {
-      sb.append("\"\"\n"); // not a blank line, which reading skips
-      return;
-    }
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
         sb.append(',');
