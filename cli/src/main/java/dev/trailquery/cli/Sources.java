@@ -16,7 +16,7 @@ import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Turns command-line PATHs into object sources. */
-final class Sources {
+public final class Sources {
   /** Concurrent GETs per process for S3: CloudTrail objects are small, latency dominates. */
   static final int S3_THREADS = 32;
 
@@ -25,7 +25,7 @@ final class Sources {
   private Sources() {}
 
   /** Tests point the CLI at an S3-compatible server without touching the environment. */
-  static synchronized void useS3Client(S3Client client) {
+  public static synchronized void useS3Client(S3Client client) {
     s3 = client;
   }
 
