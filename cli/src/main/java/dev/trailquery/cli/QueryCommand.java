@@ -169,7 +169,11 @@ final class QueryCommand implements Callable<Integer> {
     skipped.forEach(s -> byStatus.merge(s.status(), 1, Integer::sum));
     StringBuilder sb = new StringBuilder("trailquery: skipped " + count + " object(s):");
     byStatus.forEach(
-        (k, v) -> sb.append(' ').append(v).append(' ').append(k.name().toLowerCase(Locale.ROOT)));
+        (k, v) ->
+            sb.append(' ')
+                .append(v)
+                .append(' ')
+                .append(k.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
     ctx.err.println(sb);
     for (SkippedObject s : skipped) {
       if (s.error() != null) {
@@ -177,8 +181,10 @@ final class QueryCommand implements Callable<Integer> {
             "  "
                 + s.key()
                 + ": "
-                + s.status().name().toLowerCase(Locale.ROOT)
-                + (s.records() > 0 ? " after " + s.records() + " records" : "")
+                + s.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (s.status() == ObjectResult.Status.OVERSIZED_RECORDS
+                    ? ""
+                    : s.records() > 0 ? " after " + s.records() + " records" : "")
                 + ": "
                 + s.error());
       }

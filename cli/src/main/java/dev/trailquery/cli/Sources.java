@@ -16,7 +16,7 @@ import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Turns command-line PATHs into object sources. */
-final class Sources {
+public final class Sources {
   /** Concurrent GETs per process for S3: CloudTrail objects are small, latency dominates. */
   static final int S3_THREADS = 32;
 
@@ -29,7 +29,7 @@ final class Sources {
    * first use from the SDK's default chain and kept for the process (the resident daemon's queries
    * share it). Tests of the daemon set it here.
    */
-  static synchronized void useS3Client(S3Client client) {
+  public static synchronized void useS3Client(S3Client client) {
     processS3 = client;
   }
 

@@ -47,9 +47,9 @@ import jdk.net.UnixDomainPrincipal;
  * that relay to the client; nothing is kept between commands (no result cache, nothing shared but
  * the JIT's compiled code). A client that goes away (Ctrl-C) cancels its command.
  *
- * <p>Local paths only: the launcher sends {@code s3://} queries (whose credentials come from the
- * client's environment and the SDK's process-wide caches) and every other command to a JVM of its
- * own.
+ * <p>{@code s3://} queries only for a client whose {@code AWS_*} variables are the daemon's own
+ * ({@link #awsProblem}): the SDK's credentials, region and endpoints come from the process's
+ * environment, so a client with another profile or keys runs in a JVM of its own.
  */
 public final class Daemon {
   /** The commands a daemon runs; anything else is refused (the client then runs it itself). */
@@ -294,6 +294,11 @@ public final class Daemon {
         frames.refuse("not served by the daemon: " + (args.isEmpty() ? "" : args.getFirst()));
         return;
       }
+      String aws = awsProblem(args, vars);
+      if (aws != null) {
+        frames.refuse(aws);
+        return;
+      }
       command = args.getFirst();
       int code = run(ch, in, frames, new Invocation(cwd, vars), args);
       frames.exit(code);
@@ -301,6 +306,33 @@ public final class Daemon {
     } catch (IOException e) {
       log(command + ": the client went away (" + e + ")");
     }
+  }
+
+  /**
+   * Why this daemon may not run a command that reads {@code s3://}, or null if it may. The AWS SDK
+   * resolves credentials, region and endpoints from the process's environment (and caches them per
+   * process), so the daemon reads S3 only for a client whose {@code AWS_*} variables are exactly
+   * its own: what it reads then is what the client's own JVM would have read. Another profile,
+   * region, endpoint or set of keys runs in the client's own JVM, as without a daemon.
+   */
+  String awsProblem(List<String> args, Map<String, String> clientVars) {
+    if (args.stream().noneMatch(a -> a.contains("s3://"))) {
+      return null;
+    }
+    return aws(clientVars).equals(aws(env))
+        ? null
+        : "s3:// with AWS settings other than the daemon's: run in the client's own JVM";
+  }
+
+  private static Map<String, String> aws(Map<String, String> vars) {
+    Map<String, String> aws = new HashMap<>();
+    vars.forEach(
+        (k, v) -> {
+          if (k.startsWith("AWS_")) {
+            aws.put(k, v);
+          }
+        });
+    return aws;
   }
 
   /** {@code daemon status} or {@code daemon stop}: one line about this daemon. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailquery.cli.Invocation;
 import dev.trailquery.cli.Main;
+import dev.trailquery.cli.Sources;
+import dev.trailquery.functions.testing.Emulators;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The resident daemon and its client in this JVM, over a real Unix-domain socket: the same output
@@ -68,7 +72,11 @@ class DaemonTest {
   }
 
   Daemon startDaemon(long idleMillis) throws IOException {
-    Daemon d = new Daemon(dir, uid, jar, FLAGS, ENV, idleMillis);
+    return startDaemon(idleMillis, ENV);
+  }
+
+  Daemon startDaemon(long idleMillis, Map<String, String> env) throws IOException {
+    Daemon d = new Daemon(dir, uid, jar, FLAGS, env, idleMillis);
     assertThat(d.start(false)).isTrue();
     daemons.add(d);
     Thread.ofPlatform().daemon().start(d::serve);
@@ -372,6 +380,61 @@ class DaemonTest {
     assertThat(client(FIXTURES, "daemon", "status"))
         .isEqualTo(new Run(0, "no trailquery daemon is running\n", ""));
     assertThat(client(FIXTURES, "daemon", "restart").code()).isEqualTo(2);
+  }
+
+  @Test
+  void s3QueriesOnlyForAClientWithTheDaemonsOwnAwsSettings() throws Exception {
+    S3Client s3 = Emulators.s3();
+    String bucket = "daemon-trail";
+    s3.createBucket(b -> b.bucket(bucket));
+    for (String name : new String[] {"a.json", "b.json.gz"}) {
+      s3.putObject(
+          b -> b.bucket(bucket).key("AWSLogs/" + name),
+          RequestBody.fromBytes(Files.readAllBytes(FIXTURES.resolve(name))));
+    }
+    Sources.useS3Client(s3); // this JVM's S3 client, as the daemon's environment would build it
+    try {
+      Map<String, String> aws = Map.of("AWS_PROFILE", "audit", "AWS_REGION", "eu-west-1");
+      Map<String, String> env = new HashMap<>(ENV);
+      env.putAll(aws);
+      startDaemon(60_000, env);
+      String[] query = {
+        "query",
+        "--format",
+        "csv",
+        "stats count(*) as n by eventName | sort n desc",
+        "s3://" + bucket + "/AWSLogs/"
+      };
+      // The fixture: ConsoleLogin ×3, Decrypt ×1, GetBucketAcl ×1.
+      Run served = client(identity(), uid, aws, tmp, query);
+      assertThat(served.code()).as(served.err()).isZero();
+      assertThat(served.out()).startsWith("eventName,n\r\nConsoleLogin,3\r\n");
+      assertThat(served).isEqualTo(inProcess(tmp, query));
+      // Another profile, region or no AWS settings at all: the client's own JVM reads S3.
+      for (Map<String, String> other :
+          List.of(
+              Map.of("AWS_PROFILE", "prod", "AWS_REGION", "eu-west-1"),
+              Map.of("AWS_PROFILE", "audit", "AWS_REGION", "us-east-1"),
+              Map.of("AWS_PROFILE", "audit", "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "x"),
+              Map.<String, String>of())) {
+        assertThat(client(identity(), uid, other, tmp, query).code())
+            .as(other.toString())
+            .isEqualTo(Client.IN_PROCESS);
+      }
+      // Local paths do not depend on AWS settings.
+      Run local =
+          client(
+              identity(),
+              uid,
+              Map.of("AWS_PROFILE", "prod"),
+              FIXTURES,
+              "query",
+              "stats count(*)",
+              ".");
+      assertThat(local.code()).as(local.err()).isZero();
+    } finally {
+      Sources.useS3Client(null);
+    }
   }
 
   @Test

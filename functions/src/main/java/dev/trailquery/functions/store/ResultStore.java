@@ -28,11 +28,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Items:
  *
  * <ul>
- *   <li>bundle part: {@code pk = "B#" + day}, {@code sk = objectId "#" setId "#" part}; {@code b}
- *       the part's bytes of the bundle image, {@code g} the image's hash; part 0 also {@code n}
- *       (parts) and {@code k} (the object key). A redelivery writes the same items with the same
+ *   <li>bundle part: {@code pk = Keys.NATURAL_BUNDLE + slot + "#" + shard} or {@code
+ *       Keys.LATE_BUNDLE + natural slot} (the sealing package names them), {@code sk = objectId "#"
+ *       setId "#" part}; {@code b} the part's bytes of the bundle image, {@code g} the image's
+ *       hash; part 0 also {@code n} (parts), {@code k} (the object key) and, in a late bundle,
+ *       {@code c} (the slot of its first write). A redelivery writes the same items with the same
  *       bytes. A bundle counts only when part 0 and parts 1..n-1 carry the same {@code g}.
- *   <li>day index: {@code pk = "DAYS"}, {@code sk = day}: the days that have bundles.
  *   <li>skipped object: {@code pk = "SKIP#" + day}, {@code sk = objectId}; key, status, error.
  * </ul>
  */
@@ -226,7 +227,7 @@ public final class ResultStore {
       return false;
     }
     Map<String, AttributeValue> marker = new HashMap<>();
-    marker.put(Tables.PK, AttributeValue.fromS("SKIPDAYS"));
+    marker.put(Tables.PK, AttributeValue.fromS(Keys.SKIP_DAYS));
     marker.put(Tables.SK, AttributeValue.fromS(day));
     db.putItem(b -> b.tableName(table).item(marker));
     return true;
@@ -235,7 +236,7 @@ public final class ResultStore {
   /** The delivery days that have skipped objects, ascending. */
   public List<String> skipDays() {
     List<String> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : query("SKIPDAYS", null, false)) {
+    for (Map<String, AttributeValue> i : query(Keys.SKIP_DAYS, null, false)) {
       out.add(i.get(Tables.SK).s());
     }
     return out;
@@ -411,7 +412,7 @@ public final class ResultStore {
 
   /** The alarm index partition of a subscription's bin. */
   static String binKey(String subscriptionId, long binStart) {
-    return "B#" + subscriptionId + "#" + binStart;
+    return Keys.ALARM_INDEX + subscriptionId + "#" + binStart;
   }
 
   /**
