@@ -107,6 +107,13 @@ class ExpressionOperatorsTest {
                         + B
                         + ") | stats count(*)")))
         .containsExactly(List.of(3.0));
+    // timestamps (not text, not numbers): the one record at 11:45
+    assertThat(
+            rows(
+                withSubqueries(
+                    "filter @timestamp in (filter eventName = 'PutObject' | fields @timestamp)"
+                        + " | fields eventName")))
+        .containsExactly(List.of("PutObject"));
   }
 
   static Result withSubqueries(String query) {
