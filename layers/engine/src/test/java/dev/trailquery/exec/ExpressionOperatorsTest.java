@@ -114,6 +114,16 @@ class ExpressionOperatorsTest {
                     "filter @timestamp in (filter eventName = 'PutObject' | fields @timestamp)"
                         + " | fields eventName")))
         .containsExactly(List.of("PutObject"));
+    // as a value: false (not missing) where the field is missing, as for a list
+    assertThat(
+            withSubqueries(
+                    "fields errorCode in (filter eventName = 'GetObject' | fields errorCode) as"
+                        + " denied | sort @timestamp asc")
+                .rows()
+                .stream()
+                .map(row -> row[0])
+                .toList())
+        .containsExactly(false, true, false, false, true);
   }
 
   static Result withSubqueries(String query) {
