@@ -52,7 +52,7 @@ import java.util.zip.GZIPOutputStream;
  * workers' wall times, each worker run alone.
  */
 public final class BlocksBench {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = dev.trailquery.json.Mappers.MAPPER;
   static final DateTimeFormatter EVENT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   static final DateTimeFormatter KEY_TIME =

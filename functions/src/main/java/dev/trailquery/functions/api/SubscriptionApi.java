@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.contract.Route;
 import dev.trailquery.functions.alarm.Alarm;
 import dev.trailquery.functions.alarm.AlarmStore;
+import dev.trailquery.functions.lookup.LookupTableStore;
 import dev.trailquery.functions.query.Caller;
 import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.Results;
@@ -89,10 +90,24 @@ public final class SubscriptionApi {
     this.alarms = alarms;
   }
 
-  /** The same routes, recording {@code caller} as who created what it stores. */
-  SubscriptionApi forCaller(Caller caller) {
-    return new SubscriptionApi(
-        store.as(caller.arn()), results, saved, backfiller, clock, alarms, defaultRetentionDays);
+  private LookupTableStore lookupTables;
+
+  /**
+   * The same routes, recording {@code caller} as who created what it stores; a query's {@code
+   * lookup} tables come from {@code lookupTables} (null: none).
+   */
+  SubscriptionApi forCaller(Caller caller, LookupTableStore lookupTables) {
+    SubscriptionApi a =
+        new SubscriptionApi(
+            store.as(caller.arn()),
+            results,
+            saved,
+            backfiller,
+            clock,
+            alarms,
+            defaultRetentionDays);
+    a.lookupTables = lookupTables;
+    return a;
   }
 
   /** The subscription, alarm and pack {@link Route}s ({@link Api} resolved the request). */
@@ -115,7 +130,8 @@ public final class SubscriptionApi {
   }
 
   private SubscriptionRoutes definitions() {
-    return new SubscriptionRoutes(store, saved, backfiller, clock, alarms, defaultRetentionDays);
+    return new SubscriptionRoutes(
+        store, saved, backfiller, clock, alarms, defaultRetentionDays, lookupTables);
   }
 
   private AlarmRoutes alarmRoutes() {

@@ -3,16 +3,14 @@ package dev.trailquery.functions.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.exec.Result;
-import dev.trailquery.exec.Statistics;
 import dev.trailquery.functions.query.QueryRequest;
-import dev.trailquery.functions.query.ResultField;
+import dev.trailquery.functions.query.ResultJson;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.value.Timestamp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,22 +71,31 @@ final class SubscriptionResults {
         case "report" -> report(out, s, start, end, maxContributors(params));
         case "total" -> {
           Result r = results.merged(s, start, end);
-          fields(out, r.fields());
-          rows(out.putArray("results"), r);
-          statistics(out.putObject("statistics"), r.statistics(), true);
+          add(
+              out,
+              g -> {
+                ResultJson.fields(g, r.fields());
+                ResultJson.results(g, r);
+                ResultJson.statistics(g, r.statistics(), ResultJson.Stats.SUBSCRIPTION);
+              });
         }
         default -> {
           Results.Series series = results.series(s, start, end);
-          fields(out, series.fields());
+          add(out, g -> ResultJson.fields(g, series.fields()));
           ArrayNode bins = out.putArray("bins");
           for (Results.Bin bin : series.bins()) {
-            ObjectNode o = bins.addObject();
-            o.put("startTime", Math.floorDiv(bin.start(), 1000L));
-            o.put("bin", new Timestamp(bin.start()).render());
-            rows(o.putArray("results"), bin.result());
-            statistics(o.putObject("statistics"), bin.result().statistics(), false);
+            bins.add(
+                ResultJson.tree(
+                    g -> {
+                      g.writeNumberField("startTime", Math.floorDiv(bin.start(), 1000L));
+                      g.writeStringField("bin", new Timestamp(bin.start()).render());
+                      ResultJson.results(g, bin.result());
+                      ResultJson.statistics(g, bin.result().statistics(), ResultJson.Stats.BIN);
+                    }));
           }
-          statistics(out.putObject("statistics"), series.statistics(), true);
+          add(
+              out,
+              g -> ResultJson.statistics(g, series.statistics(), ResultJson.Stats.SUBSCRIPTION));
         }
       }
     } catch (IOException e) {
@@ -121,30 +128,11 @@ final class SubscriptionResults {
         "report",
         Json.MAPPER.valueToTree(
             dev.trailquery.contributor.InsightReport.fromSeries(s.rule(), r.rows(), max)));
-    statistics(out.putObject("statistics"), r.statistics(), true);
+    add(out, g -> ResultJson.statistics(g, r.statistics(), ResultJson.Stats.SUBSCRIPTION));
   }
 
-  private static void fields(ObjectNode out, List<String> fields) {
-    ArrayNode f = out.putArray("fields");
-    fields.forEach(f::add);
-  }
-
-  private static void rows(ArrayNode out, Result r) {
-    for (List<ResultField> row : ResultField.rows(r)) {
-      ArrayNode cells = out.addArray();
-      for (ResultField f : row) {
-        cells.addObject().put("field", f.field()).put("value", f.value());
-      }
-    }
-  }
-
-  private static void statistics(ObjectNode st, Statistics s, boolean objects) {
-    st.put("recordsMatched", s.recordsMatched());
-    st.put("recordsScanned", s.recordsScanned());
-    if (objects) {
-      st.put("bytesScanned", s.bytesScanned());
-      st.put("objectsScanned", s.objectsScanned());
-      st.put("objectsSkipped", s.objectsSkipped());
-    }
+  /** Adds the fields {@code part} writes to {@code out}, in order. */
+  private static void add(ObjectNode out, ResultJson.Part part) {
+    out.setAll((ObjectNode) ResultJson.tree(part));
   }
 }

@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.alarm.AlarmStore;
+import dev.trailquery.functions.lookup.LookupTableStore;
 import dev.trailquery.functions.query.QueryDefinition;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
+import dev.trailquery.lang.Parser;
 import dev.trailquery.lang.QueryException;
+import dev.trailquery.lookup.LookupTable;
 import dev.trailquery.pack.QueryPack;
 import dev.trailquery.pack.SavedQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,14 +53,21 @@ final class SubscriptionRoutes {
   private final LongSupplier clock;
   private final AlarmStore alarms;
   private final int defaultRetentionDays;
+  private final LookupTableStore lookupTables;
 
+  /**
+   * @param lookupTables where a query's {@code lookup} tables are found (the stack's lookup-table
+   *     store), or null: none
+   */
   SubscriptionRoutes(
       SubscriptionStore store,
       SavedQueryStore saved,
       SubscriptionApi.Backfiller backfiller,
       LongSupplier clock,
       AlarmStore alarms,
-      int defaultRetentionDays) {
+      int defaultRetentionDays,
+      LookupTableStore lookupTables) {
+    this.lookupTables = lookupTables;
     this.store = store;
     this.saved = saved;
     this.backfiller = backfiller;
@@ -116,13 +127,31 @@ final class SubscriptionRoutes {
     long now = clock.getAsLong();
     Subscription s;
     try {
-      s = Subscription.create(name, queryString, bin, rows, retention, now, backfillFrom);
+      s =
+          Subscription.create(
+              name, queryString, bin, rows, retention, now, backfillFrom, tables(queryString));
     } catch (QueryException e) {
-      throw ApiException.malformed("MalformedQuery", e, queryString);
+      throw ApiException.malformedQuery(e, queryString);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
     return store(s, savedName, backfillFrom);
+  }
+
+  /**
+   * The tables the query's {@code lookup} commands name, as the lookup-table store holds them now:
+   * the subscription pins these versions. One that is not there is left out (planning then says
+   * which, and where).
+   */
+  private Map<String, LookupTable> tables(String queryString) {
+    Map<String, LookupTable> out = new HashMap<>();
+    if (lookupTables == null) {
+      return out;
+    }
+    for (String name : Subscription.lookupNames(Parser.parse(queryString))) {
+      lookupTables.table(name).ifPresent(t -> out.put(name, t));
+    }
+    return out;
   }
 
   /** The body's {@code backfillFrom}, or null; a 400 where this deployment cannot backfill. */
@@ -208,7 +237,8 @@ final class SubscriptionRoutes {
         && a.query().equals(b.query())
         && a.bin().equals(b.bin())
         && a.topN() == b.topN()
-        && a.retentionDays() == b.retentionDays();
+        && a.retentionDays() == b.retentionDays()
+        && a.lookups().equals(b.lookups());
   }
 
   private String resolveSaved(String name) {
@@ -282,6 +312,15 @@ final class SubscriptionRoutes {
     n.put("kind", aggregate ? "stats" : "rows");
     if (!aggregate) {
       n.put("rowsPerBin", s.topN());
+    }
+    if (!s.lookups().isEmpty()) {
+      ArrayNode tables = n.putArray("lookupTables");
+      for (Subscription.LookupPin p : s.lookups()) {
+        ObjectNode t = tables.addObject().put("name", p.name()).put("version", p.version());
+        if (p.table() != null) {
+          t.put("rows", p.table().rows().size());
+        }
+      }
     }
     n.put("retentionDays", s.retentionDays());
     n.put("createTime", s.createdMillis());
