@@ -155,7 +155,7 @@ class WatchSubscriptionsTest {
   /** Every kind subscribed, then the objects delivered once. */
   void subscribedAndIngested() throws IOException {
     subscribedEveryKind();
-    ok("invoke", "ingest", IngestCommandsTest_s3Event().toString());
+    ok("invoke", "ingest", s3Event().toString());
   }
 
   @Test
@@ -180,7 +180,7 @@ class WatchSubscriptionsTest {
   @Test
   void ingestTwiceThenMetricFilterResultsAreTheHandCountedSeries() throws IOException {
     subscribedEveryKind();
-    Path event = IngestCommandsTest_s3Event();
+    Path event = s3Event();
     ok("invoke", "ingest", event.toString());
     ok("invoke", "ingest", event.toString()); // duplicate delivery
 
@@ -285,7 +285,7 @@ class WatchSubscriptionsTest {
     assertThat(notRule.code()).isEqualTo(2);
   }
 
-  static Path IngestCommandsTest_s3Event() throws IOException {
+  static Path s3Event() throws IOException {
     var event = MainTest.JSON.createObjectNode();
     var recs = event.putArray("Records");
     for (String k : keys) {
