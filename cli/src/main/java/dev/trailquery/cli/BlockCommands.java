@@ -119,20 +119,10 @@ final class BlockCommands {
   private static int invokeDeployed(String function, long from, long to, PrintStream out) {
     long day = 86_400_000L;
     int n = 0;
-    try (var lambda =
-        software.amazon.awssdk.services.lambda.LambdaClient.builder()
-            .httpClientBuilder(
-                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-            .build()) {
+    try (CompactInvoker invoker = CompactInvoker.open()) {
       for (long d = Math.floorDiv(from, 3_600_000L) * 3_600_000L; d < to; d += day) {
         long end = Math.min(to, d + day);
-        String payload = "{\"from\":" + d + ",\"to\":" + end + "}";
-        lambda.invoke(
-            b ->
-                b.functionName(function)
-                    .invocationType(
-                        software.amazon.awssdk.services.lambda.model.InvocationType.EVENT)
-                    .payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String(payload)));
+        invoker.invokeEvent(function, "{\"from\":" + d + ",\"to\":" + end + "}");
         out.println(
             "compact-trail: invoked "
                 + function

@@ -305,7 +305,9 @@ public final class Main {
         new EnumMap<>(dev.trailquery.read.ObjectResult.Status.class);
     skipped.forEach(s -> byStatus.merge(s.status(), 1, Integer::sum));
     StringBuilder sb = new StringBuilder("trailquery: skipped " + count + " object(s):");
-    byStatus.forEach((k, v) -> sb.append(' ').append(v).append(' ').append(k.name().toLowerCase()));
+    byStatus.forEach(
+        (k, v) ->
+            sb.append(' ').append(v).append(' ').append(k.name().toLowerCase().replace('_', ' ')));
     err.println(sb);
     for (SkippedObject s : skipped) {
       if (s.error() != null) {
@@ -313,8 +315,10 @@ public final class Main {
             "  "
                 + s.key()
                 + ": "
-                + s.status().name().toLowerCase()
-                + (s.records() > 0 ? " after " + s.records() + " records" : "")
+                + s.status().name().toLowerCase().replace('_', ' ')
+                + (s.status() == dev.trailquery.read.ObjectResult.Status.OVERSIZED_RECORDS
+                    ? ""
+                    : s.records() > 0 ? " after " + s.records() + " records" : "")
                 + ": "
                 + s.error());
       }

@@ -1,7 +1,8 @@
 package dev.trailquery.cli;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.trailquery.cli.http.HttpFront;
+import dev.trailquery.cli.http.Limits;
 import dev.trailquery.contract.Env;
 import dev.trailquery.functions.api.Api;
 import dev.trailquery.functions.api.ApiRequest;
@@ -22,42 +23,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
  * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N] [--api URL
- * [--region R]]}: the console at {@code /} and the query API's routes over HTTP (the JDK's built-in
- * server). With {@code --api} the routes are forwarded to a deployed stack, signed with SigV4
- * ({@link ApiForwarder}). With no {@code AWS_ENDPOINT_URL*} set it runs the embedded default —
- * queries in memory, logs from a local directory (the bundled samples unless {@code --logs}),
- * workers as threads; with one set it uses those servers and the {@code TRAILQUERY_*} environment
- * the deployed stack uses (see {@code AwsApi}).
+ * [--region R]]}: the console at {@code /} and the query API's routes over HTTP ({@link HttpFront},
+ * whose every refusal is the API's error shape). With {@code --api} the routes are forwarded to a
+ * deployed stack, signed with SigV4 ({@link ApiForwarder}). With no {@code AWS_ENDPOINT_URL*} set
+ * it runs the embedded default — queries in memory, logs from a local directory (the bundled
+ * samples unless {@code --logs}), workers as threads; with one set it uses those servers and the
+ * {@code TRAILQUERY_*} environment the deployed stack uses (see {@code AwsApi}).
  */
 final class ServeCommand {
   static final int MAX_BODY = 1 << 20;
 
   /** A running server. */
   static final class Server implements AutoCloseable {
-    private final HttpServer http;
-    private final ExecutorService pool;
+    private final HttpFront http;
     private final AutoCloseable owned;
 
-    Server(HttpServer http, ExecutorService pool, AutoCloseable owned) {
+    Server(HttpFront http, AutoCloseable owned) {
       this.http = http;
-      this.pool = pool;
       this.owned = owned;
     }
 
     int port() {
-      return http.getAddress().getPort();
+      return http.port();
     }
 
     @Override
     public void close() {
-      http.stop(0);
-      pool.shutdownNow();
+      http.close();
       if (owned != null) {
         try {
           owned.close();
@@ -184,13 +180,10 @@ final class ServeCommand {
   static Server start(
       Function<ApiRequest, ApiResponse> api, String host, int port, AutoCloseable owned)
       throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("tq-http-", 0).factory());
-    http.setExecutor(pool);
-    http.createContext("/", ex -> handle(api, ex));
-    http.start();
-    return new Server(http, pool, owned);
+    // our own HTTP/1.1 front, not the JDK's HttpServer: see HttpFront for why
+    HttpFront http =
+        HttpFront.start(new InetSocketAddress(host, port), ex -> handle(api, ex), Limits.DEFAULT);
+    return new Server(http, owned);
   }
 
   private static void handle(Function<ApiRequest, ApiResponse> api, HttpExchange ex)

@@ -86,7 +86,8 @@ public final class IngestHandler implements RequestStreamHandler {
     this.ingestor =
         new Ingestor(
             s3,
-            new SubscriptionStore(db, config.subscriptionsTable(), config.cacheMillis()),
+            new SubscriptionStore(
+                db, config.subscriptionsTable(), config.resultsTable(), config.cacheMillis()),
             results,
             config,
             clock);

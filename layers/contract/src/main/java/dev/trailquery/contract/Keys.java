@@ -89,6 +89,12 @@ public final class Keys {
   /** The partition listing every alarm definition (sort key: subscription name). */
   public static final String ALARMS = "ALARMS";
 
+  /**
+   * A lookup table's content as a subscription pinned it, {@code "LT#" + name + "@" + version}
+   * (sort key: part number, 5 digits): the gzip CSV in parts, written once, never changed.
+   */
+  public static final String LOOKUP_PIN = "LT#";
+
   /** Every partition key prefix of the results table (the fixed partitions included). */
   public static final java.util.List<String> RESULTS_PARTITIONS =
       java.util.List.of(
@@ -102,5 +108,6 @@ public final class Keys {
           SKIP_DAYS,
           ALARM_BIN,
           ALARM,
-          ALARMS);
+          ALARMS,
+          LOOKUP_PIN);
 }
