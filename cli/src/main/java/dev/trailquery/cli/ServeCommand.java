@@ -20,10 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N] [--api URL
@@ -34,7 +35,16 @@ import java.util.function.Function;
  * samples unless {@code --logs}), workers as threads; with one set it uses those servers and the
  * {@code TRAILQUERY_*} environment the deployed stack uses (see {@code AwsApi}).
  */
-final class ServeCommand {
+@Command(
+    name = "serve",
+    description = {
+      "the console at / and the query API over HTTP (POST /queries, ...)",
+      "Embedded (the default): queries in memory, logs from a local directory, workers as"
+          + " threads. With AWS_ENDPOINT_URL_* set: those servers and the TRAILQUERY_* environment"
+          + " of the deployed stack (see local-init). With --api: forwarded to a deployed stage,"
+          + " signed with SigV4 from the default credentials chain."
+    })
+final class ServeCommand implements Callable<Integer> {
   static final int MAX_BODY = 1 << 20;
 
   /** A running server. */
@@ -64,25 +74,66 @@ final class ServeCommand {
     }
   }
 
-  private ServeCommand() {}
+  private final Context ctx;
 
-  static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a =
-        Args.parse(
-            argv, Set.of("port", "host", "logs", "workers", "blocks", "api", "region"), Set.of());
-    if (!a.positional.isEmpty()) {
-      throw new UsageException(
-          "serve takes no arguments; unexpected '" + a.positional.getFirst() + "'");
-    }
-    int port = a.get("port") == null ? 8080 : portOption(a.get("port"));
-    String host = a.get("host") == null ? "127.0.0.1" : a.get("host");
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      converter = Converters.Port.class,
+      description = "the port (default 8080; 0: any free one)")
+  int port = 8080;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "the address to listen on (default 127.0.0.1)")
+  String host = "127.0.0.1";
+
+  @Option(
+      names = "--logs",
+      paramLabel = "DIR",
+      description = "embedded: the logs (default: the bundled samples)")
+  String logs;
+
+  @Option(
+      names = "--blocks",
+      paramLabel = "DIR",
+      description = "embedded: compacted blocks of the logs (see compact-trail)")
+  String blocks;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      converter = Converters.PositiveInt.class,
+      description = "embedded: worker threads (default: the cores)")
+  Integer workers;
+
+  @Option(
+      names = "--api",
+      paramLabel = "URL",
+      description = "forward to a deployed stage (https://ID.execute-api.REGION.amazonaws.com/v1)")
+  String apiUrl;
+
+  @Option(
+      names = "--region",
+      paramLabel = "R",
+      description = "with --api: the region to sign for (default: from the URL)")
+  String region;
+
+  ServeCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = ctx.err;
     Server server;
     String mode;
-    if (a.get("api") != null) {
-      if (a.get("logs") != null || a.get("workers") != null) {
+    if (apiUrl != null) {
+      if (logs != null || workers != null) {
         throw new UsageException("--logs and --workers are for the embedded mode, not with --api");
       }
-      ApiForwarder forwarder = ApiForwarder.of(a.get("api"), a.get("region"));
+      ApiForwarder forwarder = ApiForwarder.of(apiUrl, region);
       server = start(forwarder, host, port, null);
       mode =
           "forwarding to "
@@ -90,10 +141,10 @@ final class ServeCommand {
               + ", signed with SigV4 (execute-api, "
               + forwarder.region()
               + ") from the default credentials chain";
-    } else if (a.get("region") != null) {
+    } else if (region != null) {
       throw new UsageException("--region goes with --api");
     } else if (awsEndpointConfigured(System.getenv())) {
-      if (a.get("logs") != null) {
+      if (logs != null) {
         throw new UsageException(
             "--logs is for the embedded mode; with AWS_ENDPOINT_URL_* set the logs come from"
                 + " TRAILQUERY_TRAIL_BUCKET");
@@ -108,15 +159,14 @@ final class ServeCommand {
       server = start(aws.api(), host, port, null);
       mode = "AWS endpoints (" + System.getenv().getOrDefault(Env.TRAIL_BUCKET.var(), "") + ")";
     } else {
-      Path logs = Path.of(a.get("logs") != null ? a.get("logs") : Sources.sampleDir());
+      Path logs = Path.of(this.logs != null ? this.logs : Sources.sampleDir());
       if (!Files.exists(logs)) {
         throw new IOException("no such file or directory: " + logs);
       }
-      Integer workers = a.intOption("workers");
       int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
       EmbeddedApi embedded;
-      if (a.get("blocks") != null) {
-        Path blocks = Path.of(a.get("blocks"));
+      if (this.blocks != null) {
+        Path blocks = Path.of(this.blocks);
         if (!Files.isDirectory(blocks)) {
           throw new IOException("no such directory: " + blocks);
         }
@@ -136,7 +186,7 @@ final class ServeCommand {
       mode =
           "embedded: logs in "
               + logs
-              + (a.get("blocks") != null ? " and blocks in " + a.get("blocks") : "")
+              + (blocks != null ? " and blocks in " + blocks : "")
               + ", "
               + w
               + " worker threads, queries in memory";
@@ -157,18 +207,6 @@ final class ServeCommand {
 
   static boolean awsEndpointConfigured(Map<String, String> env) {
     return env.keySet().stream().anyMatch(k -> k.startsWith("AWS_ENDPOINT_URL"));
-  }
-
-  private static int portOption(String v) {
-    try {
-      int p = Integer.parseInt(v);
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      return p;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--port needs a port number (0-65535), got '" + v + "'");
-    }
   }
 
   /** Starts serving {@code api}; port 0 picks a free port. */

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -75,18 +74,17 @@ class IngestCommandsTest {
     env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     // No Lambda shares this process's subscription cache: a backfill need not wait for it.
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
-    IngestCommands.useEnvironment(env, s3, db);
-    Sources.useS3Client(s3);
+    services = new Context.Services(env, s3, db);
   }
 
-  @AfterAll
-  static void reset() {
-    IngestCommands.useEnvironment(null, null, null);
-    Sources.useS3Client(null);
+  static Context.Services services;
+
+  static MainTest.Run run(String... args) {
+    return MainTest.run(services, args);
   }
 
   static MainTest.Run ok(String... args) {
-    MainTest.Run r = MainTest.run(args);
+    MainTest.Run r = run(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
     return r;
   }
@@ -205,10 +203,10 @@ class IngestCommandsTest {
       MainTest.Run r = ok("subscribe", s.getKey(), s.getValue());
       assertThat(r.err()).contains("subscribed " + s.getKey());
     }
-    MainTest.Run taken = MainTest.run("subscribe", "hourly", "stats count(*)");
+    MainTest.Run taken = run("subscribe", "hourly", "stats count(*)");
     assertThat(taken.code()).isEqualTo(2);
     assertThat(taken.err()).contains("exists");
-    MainTest.Run bad = MainTest.run("subscribe", "bad", "stats count(*) by");
+    MainTest.Run bad = run("subscribe", "bad", "stats count(*) by");
     assertThat(bad.code()).isEqualTo(2);
 
     MainTest.Run list = ok("subscriptions");
@@ -326,10 +324,10 @@ class IngestCommandsTest {
   @Test
   @Order(7)
   void unknownSubscriptionAndFunctionAreUsageErrors() {
-    MainTest.Run r = MainTest.run("results", "nope");
+    MainTest.Run r = run("results", "nope");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no subscription named 'nope'");
-    MainTest.Run f = MainTest.run("invoke", "nope", "x.json");
+    MainTest.Run f = run("invoke", "nope", "x.json");
     assertThat(f.code()).isNotZero();
   }
 
