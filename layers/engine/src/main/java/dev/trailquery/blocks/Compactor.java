@@ -129,7 +129,7 @@ public final class Compactor {
           3_600_000L,
           1L << 20,
           64L << 20,
-          6,
+          15,
           Math.max(1, Runtime.getRuntime().availableProcessors()),
           15 * 60_000L);
     }
