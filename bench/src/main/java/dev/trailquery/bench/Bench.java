@@ -2,7 +2,6 @@ package dev.trailquery.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
 import dev.trailquery.exec.Result;
@@ -225,14 +224,19 @@ public final class Bench {
       },
       {"fields: first resource type", "stats count(*) as n by resources.0.type"},
       {"unnest resources: every type", "unnest resources into r | stats count(*) as n by r.type"},
-      {"whole record: @message like", "filter @message like 's3.amazonaws.com' | stats count(*) as n"},
+      {
+        "whole record: @message like",
+        "filter @message like 's3.amazonaws.com' | stats count(*) as n"
+      },
     };
     Map<String, Contender> cs = new LinkedHashMap<>();
     for (String[] p : pairs) {
       Plan plan = Trailquery.compile(p[1], Planner.Options.defaults());
       cs.put(p[0], () -> tq(plan, n));
     }
-    System.out.printf("%n== discovered fields vs jsonParse(@message), in-JVM, %d thread%s ==%n", n, n == 1 ? "" : "s");
+    System.out.printf(
+        "%n== discovered fields vs jsonParse(@message), in-JVM, %d thread%s ==%n",
+        n, n == 1 ? "" : "s");
     Map<String, double[]> times = rounds(cs, rounds);
     double base = median(times.get(pairs[0][0]));
     double resBase = median(times.get(pairs[3][0]));
@@ -542,9 +546,5 @@ public final class Bench {
       }
       return total;
     }
-  }
-
-  static ObjectMapper mapper() {
-    return new ObjectMapper();
   }
 }

@@ -52,7 +52,7 @@ import java.util.zip.GZIPOutputStream;
  * workers' wall times, each worker run alone.
  */
 public final class BlocksBench {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = dev.trailquery.json.Mappers.MAPPER;
   static final DateTimeFormatter EVENT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   static final DateTimeFormatter KEY_TIME =
@@ -70,6 +70,8 @@ public final class BlocksBench {
     long seed = 11;
     boolean cli = true;
     boolean formats = true;
+    boolean formatsOnly = false;
+    int runs = 5;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--objects-per-day" -> perDay = Integer.parseInt(args[++i]);
@@ -78,6 +80,8 @@ public final class BlocksBench {
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--no-cli" -> cli = false;
         case "--no-formats" -> formats = false;
+        case "--formats-only" -> formatsOnly = true;
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -109,6 +113,12 @@ public final class BlocksBench {
     System.out.printf(
         "raw trail: %d objects, %.1f MB gzip (%.2f KB each)%n",
         objects, rawBytes / 1e6, rawBytes / 1e3 / objects);
+    System.out.println("load average at start: " + loadAverage());
+    if (formatsOnly) {
+      formats(raw, base);
+      System.out.println("load average at end: " + loadAverage());
+      return;
+    }
 
     // ---- compaction ----
     Compactor.Options opts = Compactor.Options.defaults().withThreads(2);
@@ -206,7 +216,16 @@ public final class BlocksBench {
       formats(raw, base);
     }
     if (cli) {
-      cli(home, raw, blocks);
+      cli(home, raw, blocks, runs);
+    }
+    System.out.println("load average at end: " + loadAverage());
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 
@@ -366,12 +385,16 @@ public final class BlocksBench {
 
   // ---------------------------------------------------------------- formats
 
-  /** One day compacted with gzip levels 1, 6 and 9: stored size and a full scan's CPU time. */
+  /**
+   * One day compacted as version-1 chunks (gzip-6 NDJSON, the previous format) and as version-2
+   * chunks (columns + zstd) at several levels: stored size, compaction time, and a full scan's time
+   * for a query answered from columns and for one that parses the records' JSON.
+   */
   static void formats(Path raw, Path base) throws IOException {
     System.out.println();
     System.out.println(
-        "| block format (day 1) | stored MB | % of raw gzip | compact s | full scan s (median of 3, 1 thread) |");
-    System.out.println("|---|---|---|---|---|");
+        "| block format (day 1) | stored MB | % of raw gzip | compact s (2 threads) | full scan, fields in columns s | full scan, a field not in columns s |");
+    System.out.println("|---|---|---|---|---|---|");
     long rawDay = 0;
     try (Stream<Path> s = Files.walk(raw)) {
       for (Path p : (Iterable<Path>) s::iterator) {
@@ -382,8 +405,11 @@ public final class BlocksBench {
         }
       }
     }
-    Plan plan =
+    Plan columns =
         Trailquery.compile("stats count(*) by eventSource, eventName", Planner.Options.defaults());
+    Plan json =
+        Trailquery.compile(
+            "stats count(*) by eventSource, tlsDetails.tlsVersion", Planner.Options.defaults());
     // the raw day itself, scanned the same way
     List<Scan.Input> dayInputs = new ArrayList<>();
     LocalFileSource src = new LocalFileSource(raw);
@@ -394,16 +420,20 @@ public final class BlocksBench {
       }
     }
     double[] rawScan = new double[3];
+    double[] rawJson = new double[3];
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
-      Trailquery.runInputs(plan, dayInputs, 1, Scan.Listener.NONE);
+      Trailquery.runInputs(columns, dayInputs, 1, Scan.Listener.NONE);
       rawScan[i] = (System.nanoTime() - t0) / 1e9;
+      t0 = System.nanoTime();
+      Trailquery.runInputs(json, dayInputs, 1, Scan.Listener.NONE);
+      rawJson[i] = (System.nanoTime() - t0) / 1e9;
     }
     System.out.printf(
-        "| raw objects (gzip JSON, one GET each) | %.1f | 100 | - | %.2f |%n",
-        rawDay / 1e6, median(rawScan));
-    for (int level : new int[] {1, 6, 9}) {
-      Path dir = base.resolve("format-gzip" + level);
+        "| raw objects (gzip JSON, one GET each) | %.1f | 100 | - | %.2f | %.2f |%n",
+        rawDay / 1e6, median(rawScan), median(rawJson));
+    for (int level : new int[] {-6, 3, 9, 15, 19}) {
+      Path dir = base.resolve("format-" + level);
       Compactor.Options o = Compactor.Options.defaults();
       o =
           new Compactor.Options(
@@ -414,34 +444,49 @@ public final class BlocksBench {
       double secs = (System.nanoTime() - t0) / 1e9;
       long stored = dirBytes(dir);
       double[] scan = new double[3];
+      double[] scanJson = new double[3];
       for (int i = 0; i < 3; i++) {
-        BlockQuery bq = new BlockQuery(plan, new DirBlockStore(dir));
-        long s0 = System.nanoTime();
-        Finisher.finish(bq.scan(bq.tasks(List.of()), 1));
-        scan[i] = (System.nanoTime() - s0) / 1e9;
+        scan[i] = blockScan(columns, dir);
+        scanJson[i] = blockScan(json, dir);
       }
       System.out.printf(
-          "| gzip-%d NDJSON chunks, sorted by eventSource/eventName | %.1f | %.1f | %.0f | %.2f |%n",
-          level, stored / 1e6, 100.0 * stored / rawDay, secs, median(scan));
+          "| %s | %.1f | %.1f | %.0f | %.2f | %.2f |%n",
+          level < 0
+              ? "v1: gzip-" + -level + " NDJSON chunks (before)"
+              : "v2: columns + zstd-" + level,
+          stored / 1e6,
+          100.0 * stored / rawDay,
+          secs,
+          median(scan),
+          median(scanJson));
     }
+  }
+
+  static double blockScan(Plan plan, Path dir) throws IOException {
+    BlockQuery bq = new BlockQuery(plan, new DirBlockStore(dir));
+    long s0 = System.nanoTime();
+    Finisher.finish(bq.scan(bq.tasks(List.of()), 1));
+    return (System.nanoTime() - s0) / 1e9;
   }
 
   // ---------------------------------------------------------------- CLI
 
-  static void cli(Path home, Path raw, Path blocks) throws IOException, InterruptedException {
+  static void cli(Path home, Path raw, Path blocks, int runs)
+      throws IOException, InterruptedException {
     String[] queries = {
       "stats count(*) as n by eventSource, eventName",
       "filter eventName = \"ConsoleLogin\" | stats count(*) by sourceIPAddress",
     };
     System.out.println();
-    System.out.println("| ./trailquery query (local, 7 days) | raw dir s | blocks dir s | ratio |");
+    System.out.println(
+        "| ./trailquery query (local, median of " + runs + ") | raw dir s | blocks dir s | ratio |");
     System.out.println("|---|---|---|---|");
     for (String q : queries) {
-      double[] r = new double[3];
-      double[] b = new double[3];
+      double[] r = new double[runs];
+      double[] b = new double[runs];
       String outR = null;
       String outB = null;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
         outR = run(home, q, raw.toString());
         r[i] = (System.nanoTime() - t0) / 1e9;

@@ -30,7 +30,7 @@ import java.util.zip.GZIPOutputStream;
  * The same seed, sizes and samples always give the same bytes.
  */
 public final class Generator {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.trailquery.json.Mappers.MAPPER;
   private static final DateTimeFormatter EVENT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter FILE_TIME =

@@ -11,17 +11,16 @@ import dev.trailquery.functions.alarm.SnsNotifier;
 import dev.trailquery.functions.api.SubscriptionApi;
 import dev.trailquery.functions.store.Results;
 import dev.trailquery.functions.store.Subscription;
-import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.json.Mappers;
 import dev.trailquery.value.Timestamp;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The alarm commands of {@code ./trailquery}: {@code alarm set}, {@code alarm delete}, {@code
@@ -29,93 +28,110 @@ import java.util.Set;
  * TRAILQUERY_*} tables, {@code AWS_ENDPOINT_URL_*}).
  */
 final class AlarmCommands {
-  static final String USAGE =
-      """
-        alarm set NAME --column COL (--above N | --at-least N | --below N | --at-most N)
-                  [--description TEXT] [--notify-ok]
-                         alarm when a row of a bin of subscription NAME has COL beyond N
-                         (notifications: the SNS topic when deployed; stderr and
-                         TRAILQUERY_ALARM_FILE for 'invoke ingest')
-        alarm delete NAME
-        alarms [--format table|json]
-                         the alarms with their state and the bin it was decided on
-      """;
-
   private static final ObjectMapper JSON = Mappers.MAPPER;
-
-  /** Option → comparison. */
-  private static final Map<String, Alarm.Comparison> THRESHOLDS = new LinkedHashMap<>();
-
-  static {
-    THRESHOLDS.put("above", Alarm.Comparison.GT);
-    THRESHOLDS.put("at-least", Alarm.Comparison.GE);
-    THRESHOLDS.put("below", Alarm.Comparison.LT);
-    THRESHOLDS.put("at-most", Alarm.Comparison.LE);
-  }
 
   private AlarmCommands() {}
 
   /**
    * Where {@code invoke ingest} sends notifications: the SNS topic of {@code
-   * TRAILQUERY_ALARM_TOPIC_ARN} when set, else {@code err} and the JSON-lines file of {@code
+   * TRAILQUERY_ALARM_TOPIC_ARN} when set, else stderr and the JSON-lines file of {@code
    * TRAILQUERY_ALARM_FILE} (when set).
    */
-  static Notifier notifier(PrintStream err) {
-    SnsNotifier sns = SnsNotifier.fromEnv(IngestCommands::env);
+  static Notifier notifier(Context ctx) {
+    SnsNotifier sns = SnsNotifier.fromEnv(ctx::env);
     if (sns != null) {
       return sns;
     }
-    String file = IngestCommands.env(LocalNotifier.ENV_FILE);
-    return new LocalNotifier(err, file == null || file.isBlank() ? null : Path.of(file));
+    String file = ctx.env(LocalNotifier.ENV_FILE);
+    return new LocalNotifier(ctx.err, file == null || file.isBlank() ? null : Path.of(file));
   }
 
-  static int alarm(List<String> argv, PrintStream out, PrintStream err) {
-    if (argv.isEmpty()) {
-      throw new UsageException("usage: alarm set NAME ... | alarm delete NAME");
-    }
-    List<String> rest = argv.subList(1, argv.size());
-    return switch (argv.getFirst()) {
-      case "set" -> set(rest, out, err);
-      case "delete" -> delete(rest, err);
-      default ->
-          throw new UsageException(
-              "unknown alarm command '" + argv.getFirst() + "': use 'alarm set' or 'alarm delete'");
-    };
-  }
+  /** {@code alarm set|delete}. */
+  @Command(
+      name = "alarm",
+      description = {
+        "set or delete the alarm of a subscription",
+        "Notifications: the SNS topic when deployed; stderr and TRAILQUERY_ALARM_FILE for"
+            + " 'invoke ingest'."
+      },
+      synopsisSubcommandLabel = "(set | delete)")
+  static final class AlarmCommand {
+    private final Context ctx;
 
-  private static int set(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> options = new java.util.HashSet<>(THRESHOLDS.keySet());
-    options.add("column");
-    options.add("description");
-    Args a = Args.parse(argv, options, Set.of("notify-ok"));
-    if (a.positional.size() != 1 || a.get("column") == null) {
-      throw new UsageException(
-          "usage: alarm set NAME --column COL (--above N | --at-least N | --below N | --at-most N)"
-              + " [--description TEXT] [--notify-ok]");
+    AlarmCommand(Context ctx) {
+      this.ctx = ctx;
     }
-    Alarm.Comparison comparison = null;
-    Double threshold = null;
-    for (Map.Entry<String, Alarm.Comparison> t : THRESHOLDS.entrySet()) {
-      String v = a.get(t.getKey());
-      if (v != null) {
-        if (comparison != null) {
-          throw new UsageException("give one of --above, --at-least, --below, --at-most");
-        }
-        comparison = t.getValue();
-        try {
-          threshold = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-          throw new UsageException("--" + t.getKey() + " needs a number: " + v);
+
+    @Command(
+        name = "set",
+        description = {
+          "alarm when a row of a bin of subscription NAME has COL beyond N",
+          "The state (OK, ALARM, INSUFFICIENT_DATA) is decided on each bin as it fills; setting"
+              + " an alarm again with another definition starts its state afresh."
+        },
+        customSynopsis =
+            "trailquery alarm set NAME --column COL (--above N | --at-least N | --below N |"
+                + " --at-most N) [--description TEXT] [--notify-ok]")
+    int set(
+        @Parameters(paramLabel = "NAME", description = "the subscription") String name,
+        @Option(
+                names = "--column",
+                required = true,
+                paramLabel = "COL",
+                description = "a column of the subscription's results")
+            String column,
+        @Option(
+                names = "--above",
+                paramLabel = "N",
+                converter = Converters.Number.class,
+                description = "alarm when COL > N")
+            Double above,
+        @Option(
+                names = "--at-least",
+                paramLabel = "N",
+                converter = Converters.Number.class,
+                description = "alarm when COL >= N")
+            Double atLeast,
+        @Option(
+                names = "--below",
+                paramLabel = "N",
+                converter = Converters.Number.class,
+                description = "alarm when COL < N")
+            Double below,
+        @Option(
+                names = "--at-most",
+                paramLabel = "N",
+                converter = Converters.Number.class,
+                description = "alarm when COL <= N")
+            Double atMost,
+        @Option(names = "--description", paramLabel = "TEXT", description = "said in notifications")
+            String description,
+        @Option(names = "--notify-ok", description = "notify the return to OK too")
+            boolean notifyOk) {
+      Alarm.Comparison comparison = null;
+      Double threshold = null;
+      Object[][] thresholds = {
+        {above, Alarm.Comparison.GT},
+        {atLeast, Alarm.Comparison.GE},
+        {below, Alarm.Comparison.LT},
+        {atMost, Alarm.Comparison.LE}
+      };
+      for (Object[] t : thresholds) {
+        if (t[0] != null) {
+          if (comparison != null) {
+            throw new UsageException("give one of --above, --at-least, --below, --at-most");
+          }
+          threshold = (Double) t[0];
+          comparison = (Alarm.Comparison) t[1];
         }
       }
-    }
-    if (comparison == null) {
-      throw new UsageException("give one of --above, --at-least, --below, --at-most");
-    }
-    String name = a.positional.getFirst();
-    try (IngestCommands.Clients clients = new IngestCommands.Clients()) {
+      if (comparison == null) {
+        throw new UsageException("give one of --above, --at-least, --below, --at-most");
+      }
+      StackEnv stack = new StackEnv(ctx);
       Subscription s =
-          new SubscriptionStore(clients.db(), IngestCommands.subscriptionsTable(), 0)
+          stack
+              .subscriptions()
               .get(name)
               .orElseThrow(() -> new UsageException("no subscription named '" + name + "'"));
       Alarm alarm;
@@ -123,24 +139,24 @@ final class AlarmCommands {
         alarm =
             new Alarm(
                 s.name(),
-                a.get("column"),
+                column,
                 comparison,
                 threshold,
-                a.get("description"),
-                a.flag("notify-ok"),
+                description,
+                notifyOk,
                 System.currentTimeMillis());
         alarm.checkColumn(Results.fields(s));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      AlarmStore store = new AlarmStore(clients.db(), IngestCommands.resultsTable());
+      AlarmStore store = new AlarmStore(ctx.db(), stack.resultsTable());
       Optional<Alarm> existing = store.get(name);
       if (existing.isPresent() && existing.get().sameDefinition(alarm)) {
-        err.println("trailquery: alarm on " + name + " unchanged (" + alarm.condition() + ")");
+        ctx.err.println("trailquery: alarm on " + name + " unchanged (" + alarm.condition() + ")");
         return 0;
       }
       store.put(alarm);
-      err.println(
+      ctx.err.println(
           "trailquery: alarm on "
               + name
               + ": "
@@ -150,33 +166,47 @@ final class AlarmCommands {
               + " bin"
               + (alarm.notifyOk() ? " (notifies OK too)" : "")
               + (existing.isPresent() ? " (replaced; its state starts afresh)" : ""));
+      return 0;
     }
-    return 0;
-  }
 
-  private static int delete(List<String> argv, PrintStream err) {
-    Args a = Args.parse(argv, Set.of(), Set.of());
-    if (a.positional.size() != 1) {
-      throw new UsageException("usage: alarm delete NAME");
-    }
-    String name = a.positional.getFirst();
-    try (IngestCommands.Clients clients = new IngestCommands.Clients()) {
-      if (!new AlarmStore(clients.db(), IngestCommands.resultsTable()).delete(name)) {
+    @Command(name = "delete", description = "delete the alarm of subscription NAME")
+    int delete(@Parameters(paramLabel = "NAME", description = "the subscription") String name) {
+      if (!new AlarmStore(ctx.db(), new StackEnv(ctx).resultsTable()).delete(name)) {
         throw new UsageException("the subscription '" + name + "' has no alarm");
       }
+      ctx.err.println("trailquery: deleted the alarm on " + name);
+      return 0;
     }
-    err.println("trailquery: deleted the alarm on " + name);
-    return 0;
   }
 
-  static int alarms(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("format"), Set.of());
-    String format = a.get("format") == null ? "table" : a.get("format");
-    if (!format.equals("table") && !format.equals("json")) {
-      throw new UsageException("--format must be table or json");
+  /** {@code alarms [--format table|json]}. */
+  @Command(
+      name = "alarms",
+      description = {
+        "the alarms with their state and the bin it was decided on",
+        "A line each, tab-separated: subscription, condition, state, bin, notify-ok, description;"
+            + " json: {\"alarms\": [...]} as the API's GET /alarms."
+      })
+  static final class AlarmsCommand implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--format",
+        paramLabel = "F",
+        completionCandidates = Converters.TableOrJson.class,
+        description = "table (default) or json")
+    String format = "table";
+
+    AlarmsCommand(Context ctx) {
+      this.ctx = ctx;
     }
-    try (IngestCommands.Clients clients = new IngestCommands.Clients()) {
-      AlarmStore store = new AlarmStore(clients.db(), IngestCommands.resultsTable());
+
+    @Override
+    public Integer call() throws IOException {
+      if (!format.equals("table") && !format.equals("json")) {
+        throw new UsageException("--format must be table or json");
+      }
+      AlarmStore store = new AlarmStore(ctx.db(), new StackEnv(ctx).resultsTable());
       ObjectNode doc = JSON.createObjectNode();
       ArrayNode list = doc.putArray("alarms");
       List<Alarm> all = store.list();
@@ -185,7 +215,7 @@ final class AlarmCommands {
         if (format.equals("json")) {
           list.add(JSON.readTree(SubscriptionApi.describeAlarm(alarm, st).toString()));
         } else {
-          out.println(
+          ctx.out.println(
               alarm.subscription()
                   + "\t"
                   + alarm.condition()
@@ -198,11 +228,11 @@ final class AlarmCommands {
         }
       }
       if (format.equals("json")) {
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+        ctx.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
       } else if (all.isEmpty()) {
-        err.println("trailquery: no alarms");
+        ctx.err.println("trailquery: no alarms");
       }
+      return 0;
     }
-    return 0;
   }
 }

@@ -18,6 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * Compacted blocks in the CLI: {@code compact-trail} builds them, and {@code query} reads a blocks
@@ -25,42 +29,90 @@ import java.util.Set;
  * rest).
  */
 final class BlockCommands {
-  static final String USAGE =
-      """
-        compact-trail --from T [--to T] [--blocks DIR|s3://BUCKET/PREFIX] [--threads N] [SOURCE...]
-        compact-trail --from T [--to T] --function NAME   (or TRAILQUERY_COMPACTOR_FUNCTION)
-                         roll the trail's objects of [from, to) into compacted blocks (hour
-                         windows, idempotent and resumable: run it again to continue or catch up);
-                         SOURCE defaults to s3://$TRAILQUERY_TRAIL_BUCKET/$TRAILQUERY_TRAIL_PREFIX,
-                         --blocks to s3://$TRAILQUERY_BLOCKS_BUCKET/blocks/. Then query the blocks:
-                         ./trailquery query 'QUERY' BLOCKS [SOURCE...]; with --function, the
-                         deployed compactor runs each day of the range (asynchronous invocations)
-      """;
-
   private BlockCommands() {}
 
-  static int compactTrail(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a =
-        Args.parse(argv, Set.of("from", "to", "blocks", "threads", "function"), Set.of("quiet"));
-    Instant now = Instant.now();
-    if (a.get("from") == null) {
-      throw new UsageException("compact-trail needs --from T (e.g. --from -7d)");
+  /** {@code compact-trail}. */
+  @Command(
+      name = "compact-trail",
+      description = {
+        "roll the trail's objects into compacted blocks (hour windows)",
+        "Idempotent and resumable: run it again to continue or catch up. SOURCE defaults to"
+            + " s3://$TRAILQUERY_TRAIL_BUCKET/$TRAILQUERY_TRAIL_PREFIX, --blocks to"
+            + " s3://$TRAILQUERY_BLOCKS_BUCKET/blocks/. Then query the blocks: trailquery query"
+            + " 'QUERY' BLOCKS [SOURCE...]. With --function (or TRAILQUERY_COMPACTOR_FUNCTION),"
+            + " the deployed compactor runs each day of the range (asynchronous invocations)."
+            + " docs/BLOCKS.md."
+      },
+      customSynopsis = {
+        "trailquery compact-trail --from T [--to T] [--blocks DIR|s3://BUCKET/PREFIX] [--threads N]"
+            + " [--quiet] [SOURCE...]",
+        "       compact-trail --from T [--to T] --function NAME"
+      })
+  static final class CompactTrail implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "T",
+        description = "the first hour (e.g. -7d)")
+    String from;
+
+    @Option(
+        names = "--to",
+        paramLabel = "T",
+        description =
+            "the end (exclusive; default: 20 minutes ago, the window still delivered"
+                + " is left alone)")
+    String to;
+
+    @Option(
+        names = "--blocks",
+        paramLabel = "DIR|s3://BUCKET/PREFIX",
+        description = "where the blocks go")
+    String blocks;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        converter = Converters.PositiveInt.class,
+        description = "objects read at once")
+    Integer threads;
+
+    @Option(
+        names = "--function",
+        paramLabel = "NAME",
+        description = "the deployed compactor function to invoke instead")
+    String function;
+
+    @Option(names = "--quiet", description = "no line per window")
+    boolean quiet;
+
+    @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "the raw trail")
+    List<String> sources = new ArrayList<>();
+
+    CompactTrail(Context ctx) {
+      this.ctx = ctx;
     }
-    long from = Times.parseMillis(a.get("from"), now);
+
+    @Override
+    public Integer call() throws IOException {
+      return compactTrail(this, ctx.out, ctx.err);
+    }
+  }
+
+  static int compactTrail(CompactTrail a, PrintStream out, PrintStream err) throws IOException {
+    Instant now = Instant.now();
+    long from = Times.parseMillis(a.from, now);
     // the window still being delivered is left alone by default: it would be compacted again
-    long to =
-        a.get("to") == null
-            ? now.toEpochMilli() - 20 * 60_000L
-            : Times.parseMillis(a.get("to"), now);
+    long to = a.to == null ? now.toEpochMilli() - 20 * 60_000L : Times.parseMillis(a.to, now);
     if (from >= to) {
       throw new UsageException("--from must be before --to");
     }
-    List<String> paths = new ArrayList<>(a.positional);
+    List<String> paths = new ArrayList<>(a.sources);
     String function =
-        a.get("function") != null
-            ? a.get("function")
-            : System.getenv("TRAILQUERY_COMPACTOR_FUNCTION");
-    if (paths.isEmpty() && a.get("blocks") == null && function != null && !function.isBlank()) {
+        a.function != null ? a.function : System.getenv("TRAILQUERY_COMPACTOR_FUNCTION");
+    if (paths.isEmpty() && a.blocks == null && function != null && !function.isBlank()) {
       return invokeDeployed(function, from, to, out);
     }
     if (paths.isEmpty()) {
@@ -73,7 +125,7 @@ final class BlockCommands {
       prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("/*$", "/");
       paths.add("s3://" + bucket + "/" + prefix + "AWSLogs/");
     }
-    BlockStore store = blockStore(a.get("blocks"));
+    BlockStore store = blockStore(a.blocks);
     for (String p : paths) {
       if (!p.startsWith("s3://") && Files.exists(Path.of(p))) {
         Path src = Path.of(p).toAbsolutePath().normalize();
@@ -85,10 +137,10 @@ final class BlockCommands {
     }
     List<ObjectSource> sources = Sources.open(paths);
     Compactor.Options o = Compactor.Options.defaults();
-    Integer threads = a.intOption("threads");
+    Integer threads = a.threads;
     o = o.withThreads(threads != null ? threads : Sources.threads(sources));
     long t0 = System.nanoTime();
-    boolean quiet = a.flag("quiet");
+    boolean quiet = a.quiet;
     Compactor.Report r =
         new Compactor(store, o, System::currentTimeMillis)
             .compact(sources, from, to, quiet ? null : line -> err.println(line));
@@ -119,20 +171,10 @@ final class BlockCommands {
   private static int invokeDeployed(String function, long from, long to, PrintStream out) {
     long day = 86_400_000L;
     int n = 0;
-    try (var lambda =
-        software.amazon.awssdk.services.lambda.LambdaClient.builder()
-            .httpClientBuilder(
-                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-            .build()) {
+    try (CompactInvoker invoker = CompactInvoker.open()) {
       for (long d = Math.floorDiv(from, 3_600_000L) * 3_600_000L; d < to; d += day) {
         long end = Math.min(to, d + day);
-        String payload = "{\"from\":" + d + ",\"to\":" + end + "}";
-        lambda.invoke(
-            b ->
-                b.functionName(function)
-                    .invocationType(
-                        software.amazon.awssdk.services.lambda.model.InvocationType.EVENT)
-                    .payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String(payload)));
+        invoker.invokeEvent(function, "{\"from\":" + d + ",\"to\":" + end + "}");
         out.println(
             "compact-trail: invoked "
                 + function

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
@@ -21,15 +22,6 @@ import software.amazon.awssdk.services.organizations.model.Account;
 /** Lookup tables on the command line: {@code --lookup NAME=FILE.csv} and {@code lookup-table}. */
 final class LookupCommands {
   private LookupCommands() {}
-
-  static final String USAGE =
-      """
-        lookup-table accounts [--out FILE]
-                         the organization's accounts as a lookup table (accountId,name,email,
-                         status) from AWS Organizations ListAccounts (run in the management or a
-                         delegated administrator account); then: query --lookup accounts=FILE ...
-                         'lookup accounts accountId as recipientAccountId OUTPUT name'
-      """;
 
   /** The columns {@code lookup-table accounts} writes. */
   static final List<String> ACCOUNT_COLUMNS = List.of("accountId", "name", "email", "status");
@@ -71,24 +63,54 @@ final class LookupCommands {
     return out;
   }
 
-  static int lookupTable(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("out"), Set.of());
-    if (a.positional.size() != 1 || !a.positional.getFirst().equals("accounts")) {
-      throw new UsageException("usage: lookup-table accounts [--out FILE]");
+  /** {@code lookup-table accounts}. */
+  @Command(
+      name = "lookup-table",
+      description = {
+        "write a lookup table for queries' 'lookup' command (accounts: the organization's)",
+        "Then: trailquery query --lookup accounts=FILE 'lookup accounts accountId as"
+            + " recipientAccountId OUTPUT name' PATH..."
+      },
+      synopsisSubcommandLabel = "accounts")
+  static final class LookupTableCommand {
+    private final Context ctx;
+
+    LookupTableCommand(Context ctx) {
+      this.ctx = ctx;
     }
+
+    @Command(
+        name = "accounts",
+        description = {
+          "the organization's accounts as CSV: accountId,name,email,status",
+          "From AWS Organizations ListAccounts (run in the management or a delegated"
+              + " administrator account)."
+        })
+    int accounts(
+        @Option(
+                names = "--out",
+                paramLabel = "FILE",
+                description = "write the CSV to FILE (default: stdout)")
+            String file)
+        throws IOException {
+      return lookupTable(file, ctx.out, ctx.err);
+    }
+  }
+
+  static int lookupTable(String outFile, PrintStream out, PrintStream err) throws IOException {
     String csv;
     try (OrganizationsClient org = client()) {
       csv = accountsCsv(org);
     }
-    if (a.get("out") != null) {
-      Files.writeString(Invocation.path(a.get("out")), csv);
+    if (outFile != null) {
+      Files.writeString(Invocation.path(outFile), csv);
       err.println(
           "trailquery: wrote "
               + (csv.lines().count() - 1)
               + " accounts to "
-              + a.get("out")
+              + outFile
               + " (use: --lookup accounts="
-              + a.get("out")
+              + outFile
               + ")");
     } else {
       out.print(csv);

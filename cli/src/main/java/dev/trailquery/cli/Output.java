@@ -3,8 +3,7 @@ package dev.trailquery.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.trailquery.exec.Result;
-import dev.trailquery.exec.Statistics;
-import dev.trailquery.value.Timestamp;
+import dev.trailquery.functions.query.ResultJson;
 import dev.trailquery.value.Values;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,65 +53,16 @@ final class Output {
 
   // ---- JSON ----
 
-  static void writeValue(JsonGenerator g, Object v) throws IOException {
-    switch (v) {
-      case null -> g.writeNull();
-      case String s -> g.writeString(s);
-      case Double d -> {
-        if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
-          g.writeNumber(d.longValue());
-        } else {
-          g.writeNumber(d);
-        }
-      }
-      case Boolean b -> g.writeNumber(b ? 1 : 0);
-      case Timestamp t -> g.writeString(t.render());
-      case dev.trailquery.value.JsonValue j -> g.writeRawValue(j.text()); // a map or list as JSON
-      default -> g.writeString(v.toString());
-    }
-  }
-
+  /** {@code --format json}: the document {@link ResultJson#document} writes, indented. */
   private static void json(Result r, PrintStream out) throws IOException {
     Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
     try (JsonGenerator g = JSON.createGenerator(w)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeArrayFieldStart("fields");
-      for (String f : r.fields()) {
-        g.writeString(f);
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("rows");
-      for (Object[] row : r.rows()) {
-        writeRow(g, r.fields(), row);
-      }
-      g.writeEndArray();
-      Statistics s = r.statistics();
-      g.writeObjectFieldStart("statistics");
-      g.writeNumberField("recordsScanned", s.recordsScanned());
-      g.writeNumberField("recordsMatched", s.recordsMatched());
-      g.writeNumberField("bytesScanned", s.bytesScanned());
-      g.writeNumberField("bytesRead", s.bytesRead());
-      g.writeNumberField("objectsScanned", s.objectsScanned());
-      g.writeNumberField("objectsSkipped", s.objectsSkipped());
-      g.writeEndObject();
-      g.writeEndObject();
+      ResultJson.document(g, r);
     }
     w.write('\n');
     w.flush();
-  }
-
-  private static void writeRow(JsonGenerator g, List<String> fields, Object[] row)
-      throws IOException {
-    g.writeStartObject();
-    for (int i = 0; i < fields.size(); i++) {
-      if (row[i] != null) {
-        g.writeFieldName(fields.get(i));
-        writeValue(g, row[i]);
-      }
-    }
-    g.writeEndObject();
   }
 
   private static void ndjson(Result r, PrintStream out) throws IOException {
@@ -120,7 +70,7 @@ final class Output {
     for (Object[] row : r.rows()) {
       try (JsonGenerator g = JSON.createGenerator(w)) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        writeRow(g, r.fields(), row);
+        ResultJson.record(g, r.fields(), row);
       }
       w.write('\n');
     }

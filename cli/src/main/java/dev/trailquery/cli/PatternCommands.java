@@ -16,33 +16,75 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code test-pattern} (which events a metric-filter pattern matches, like TestMetricFilter) and
  * {@code watch-pack} (the shipped metric filters and Contributor Insights rules).
  */
 final class PatternCommands {
-  static final String USAGE =
-      """
-        test-pattern [--format text|json] [--limit N] (PATTERN | --filter NAME) PATH...
-                         show the events a metric-filter pattern matches; json prints
-                         {"matched": N, "scanned": M, "events": [the first N matches]}
-        watch-pack [NAME]
-                         list the shipped metric filters and Contributor Insights rules, or
-                         show one
-      """;
-
   private static final ObjectMapper MAPPER = Mappers.MAPPER;
 
   private PatternCommands() {}
 
-  static int testPattern(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a = Args.parse(argv, Set.of("format", "limit", "filter"), Set.of());
-    List<String> positional = new ArrayList<>(a.positional);
+  /** {@code test-pattern}. */
+  @Command(
+      name = "test-pattern",
+      description = {
+        "show the events a metric-filter pattern matches (like TestMetricFilter)",
+        "json prints {\"pattern\", \"matched\": N, \"scanned\": M, \"events\": [the first"
+            + " --limit matches]}."
+      },
+      customSynopsis =
+          "trailquery test-pattern [--format text|json] [--limit N] (PATTERN | --filter NAME)"
+              + " PATH...")
+  static final class TestPattern implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--format",
+        paramLabel = "F",
+        completionCandidates = Converters.TextOrJson.class,
+        description = "text (default) or json")
+    String format = "text";
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        converter = Converters.PositiveInt.class,
+        description = "matches shown (default 50)")
+    Integer limit;
+
+    @Option(
+        names = "--filter",
+        paramLabel = "NAME",
+        description = "a metric filter of the watch pack instead of PATTERN")
+    String filter;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "where the logs are")
+    List<String> args = new ArrayList<>();
+
+    TestPattern(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+      return testPattern(ctx, format, limit, filter, args);
+    }
+  }
+
+  static int testPattern(
+      Context ctx, String format, Integer limitOpt, String filter, List<String> args)
+      throws IOException {
+    PrintStream out = ctx.out;
+    List<String> positional = new ArrayList<>(args);
     String text;
-    if (a.get("filter") != null) {
-      String name = a.get("filter");
+    if (filter != null) {
+      String name = filter;
       text =
           WatchPack.get()
               .metricFilter(name)
@@ -61,11 +103,9 @@ final class PatternCommands {
     if (positional.isEmpty()) {
       throw new UsageException("test-pattern needs at least one PATH");
     }
-    String format = a.get("format") == null ? "text" : a.get("format");
     if (!format.equals("text") && !format.equals("json")) {
       throw new UsageException("--format must be text or json");
     }
-    Integer limitOpt = a.intOption("limit");
     int limit = limitOpt == null ? 50 : limitOpt;
     MetricPattern pattern = MetricPattern.compile(text);
     CloudTrailReader reader = new CloudTrailReader(new ReadRequest(List.of(), new int[0], 0, true));
@@ -123,10 +163,32 @@ final class PatternCommands {
     return 0;
   }
 
-  static int watchPack(List<String> argv, PrintStream out) {
-    Args a = Args.parse(argv, Set.of(), Set.of());
+  /** {@code watch-pack [NAME]}. */
+  @Command(
+      name = "watch-pack",
+      description = {
+        "list the shipped metric filters and Contributor Insights rules, or show one",
+        "Each with its source and, for a metric filter, its pattern as a Logs Insights query."
+      })
+  static final class WatchPackCommand implements Callable<Integer> {
+    private final Context ctx;
+
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "a filter or rule")
+    String name;
+
+    WatchPackCommand(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      return watchPack(name, ctx.out);
+    }
+  }
+
+  static int watchPack(String name, PrintStream out) {
     WatchPack pack = WatchPack.get();
-    if (a.positional.isEmpty()) {
+    if (name == null) {
       int w = 0;
       for (var f : pack.metricFilters()) {
         w = Math.max(w, f.name().length());
@@ -144,7 +206,6 @@ final class PatternCommands {
       }
       return 0;
     }
-    String name = a.positional.getFirst();
     var f = pack.metricFilter(name);
     if (f.isPresent()) {
       var mf = f.get().filter();

@@ -1,7 +1,8 @@
 package dev.trailquery.cli;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.trailquery.cli.http.HttpFront;
+import dev.trailquery.cli.http.Limits;
 import dev.trailquery.contract.Env;
 import dev.trailquery.functions.api.Api;
 import dev.trailquery.functions.api.ApiRequest;
@@ -19,45 +20,50 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./trailquery serve [--port 8080] [--host 127.0.0.1] [--logs DIR] [--workers N] [--api URL
- * [--region R]]}: the console at {@code /} and the query API's routes over HTTP (the JDK's built-in
- * server). With {@code --api} the routes are forwarded to a deployed stack, signed with SigV4
- * ({@link ApiForwarder}). With no {@code AWS_ENDPOINT_URL*} set it runs the embedded default —
- * queries in memory, logs from a local directory (the bundled samples unless {@code --logs}),
- * workers as threads; with one set it uses those servers and the {@code TRAILQUERY_*} environment
- * the deployed stack uses (see {@code AwsApi}).
+ * [--region R]]}: the console at {@code /} and the query API's routes over HTTP ({@link HttpFront},
+ * whose every refusal is the API's error shape). With {@code --api} the routes are forwarded to a
+ * deployed stack, signed with SigV4 ({@link ApiForwarder}). With no {@code AWS_ENDPOINT_URL*} set
+ * it runs the embedded default — queries in memory, logs from a local directory (the bundled
+ * samples unless {@code --logs}), workers as threads; with one set it uses those servers and the
+ * {@code TRAILQUERY_*} environment the deployed stack uses (see {@code AwsApi}).
  */
-final class ServeCommand {
+@Command(
+    name = "serve",
+    description = {
+      "the console at / and the query API over HTTP (POST /queries, ...)",
+      "Embedded (the default): queries in memory, logs from a local directory, workers as"
+          + " threads. With AWS_ENDPOINT_URL_* set: those servers and the TRAILQUERY_* environment"
+          + " of the deployed stack (see local-init). With --api: forwarded to a deployed stage,"
+          + " signed with SigV4 from the default credentials chain."
+    })
+final class ServeCommand implements Callable<Integer> {
   static final int MAX_BODY = 1 << 20;
 
   /** A running server. */
   static final class Server implements AutoCloseable {
-    private final HttpServer http;
-    private final ExecutorService pool;
+    private final HttpFront http;
     private final AutoCloseable owned;
 
-    Server(HttpServer http, ExecutorService pool, AutoCloseable owned) {
+    Server(HttpFront http, AutoCloseable owned) {
       this.http = http;
-      this.pool = pool;
       this.owned = owned;
     }
 
     int port() {
-      return http.getAddress().getPort();
+      return http.port();
     }
 
     @Override
     public void close() {
-      http.stop(0);
-      pool.shutdownNow();
+      http.close();
       if (owned != null) {
         try {
           owned.close();
@@ -68,25 +74,66 @@ final class ServeCommand {
     }
   }
 
-  private ServeCommand() {}
+  private final Context ctx;
 
-  static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-    Args a =
-        Args.parse(
-            argv, Set.of("port", "host", "logs", "workers", "blocks", "api", "region"), Set.of());
-    if (!a.positional.isEmpty()) {
-      throw new UsageException(
-          "serve takes no arguments; unexpected '" + a.positional.getFirst() + "'");
-    }
-    int port = a.get("port") == null ? 8080 : portOption(a.get("port"));
-    String host = a.get("host") == null ? "127.0.0.1" : a.get("host");
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      converter = Converters.Port.class,
+      description = "the port (default 8080; 0: any free one)")
+  int port = 8080;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "the address to listen on (default 127.0.0.1)")
+  String host = "127.0.0.1";
+
+  @Option(
+      names = "--logs",
+      paramLabel = "DIR",
+      description = "embedded: the logs (default: the bundled samples)")
+  String logs;
+
+  @Option(
+      names = "--blocks",
+      paramLabel = "DIR",
+      description = "embedded: compacted blocks of the logs (see compact-trail)")
+  String blocks;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      converter = Converters.PositiveInt.class,
+      description = "embedded: worker threads (default: the cores)")
+  Integer workers;
+
+  @Option(
+      names = "--api",
+      paramLabel = "URL",
+      description = "forward to a deployed stage (https://ID.execute-api.REGION.amazonaws.com/v1)")
+  String apiUrl;
+
+  @Option(
+      names = "--region",
+      paramLabel = "R",
+      description = "with --api: the region to sign for (default: from the URL)")
+  String region;
+
+  ServeCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = ctx.err;
     Server server;
     String mode;
-    if (a.get("api") != null) {
-      if (a.get("logs") != null || a.get("workers") != null) {
+    if (apiUrl != null) {
+      if (logs != null || workers != null) {
         throw new UsageException("--logs and --workers are for the embedded mode, not with --api");
       }
-      ApiForwarder forwarder = ApiForwarder.of(a.get("api"), a.get("region"));
+      ApiForwarder forwarder = ApiForwarder.of(apiUrl, region);
       server = start(forwarder, host, port, null);
       mode =
           "forwarding to "
@@ -94,10 +141,10 @@ final class ServeCommand {
               + ", signed with SigV4 (execute-api, "
               + forwarder.region()
               + ") from the default credentials chain";
-    } else if (a.get("region") != null) {
+    } else if (region != null) {
       throw new UsageException("--region goes with --api");
     } else if (awsEndpointConfigured(System.getenv())) {
-      if (a.get("logs") != null) {
+      if (logs != null) {
         throw new UsageException(
             "--logs is for the embedded mode; with AWS_ENDPOINT_URL_* set the logs come from"
                 + " TRAILQUERY_TRAIL_BUCKET");
@@ -112,15 +159,14 @@ final class ServeCommand {
       server = start(aws.api(), host, port, null);
       mode = "AWS endpoints (" + System.getenv().getOrDefault(Env.TRAIL_BUCKET.var(), "") + ")";
     } else {
-      Path logs = Path.of(a.get("logs") != null ? a.get("logs") : Sources.sampleDir());
+      Path logs = Path.of(this.logs != null ? this.logs : Sources.sampleDir());
       if (!Files.exists(logs)) {
         throw new IOException("no such file or directory: " + logs);
       }
-      Integer workers = a.intOption("workers");
       int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
       EmbeddedApi embedded;
-      if (a.get("blocks") != null) {
-        Path blocks = Path.of(a.get("blocks"));
+      if (this.blocks != null) {
+        Path blocks = Path.of(this.blocks);
         if (!Files.isDirectory(blocks)) {
           throw new IOException("no such directory: " + blocks);
         }
@@ -140,7 +186,7 @@ final class ServeCommand {
       mode =
           "embedded: logs in "
               + logs
-              + (a.get("blocks") != null ? " and blocks in " + a.get("blocks") : "")
+              + (blocks != null ? " and blocks in " + blocks : "")
               + ", "
               + w
               + " worker threads, queries in memory";
@@ -163,18 +209,6 @@ final class ServeCommand {
     return env.keySet().stream().anyMatch(k -> k.startsWith("AWS_ENDPOINT_URL"));
   }
 
-  private static int portOption(String v) {
-    try {
-      int p = Integer.parseInt(v);
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      return p;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--port needs a port number (0-65535), got '" + v + "'");
-    }
-  }
-
   /** Starts serving {@code api}; port 0 picks a free port. */
   static Server start(Api api, String host, int port, AutoCloseable owned) throws IOException {
     return start(api::handle, host, port, owned);
@@ -184,13 +218,10 @@ final class ServeCommand {
   static Server start(
       Function<ApiRequest, ApiResponse> api, String host, int port, AutoCloseable owned)
       throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("tq-http-", 0).factory());
-    http.setExecutor(pool);
-    http.createContext("/", ex -> handle(api, ex));
-    http.start();
-    return new Server(http, pool, owned);
+    // our own HTTP/1.1 front, not the JDK's HttpServer: see HttpFront for why
+    HttpFront http =
+        HttpFront.start(new InetSocketAddress(host, port), ex -> handle(api, ex), Limits.DEFAULT);
+    return new Server(http, owned);
   }
 
   private static void handle(Function<ApiRequest, ApiResponse> api, HttpExchange ex)

@@ -20,20 +20,30 @@ public final class Sources {
   /** Concurrent GETs per process for S3: CloudTrail objects are small, latency dominates. */
   static final int S3_THREADS = 32;
 
-  private static S3Client s3;
+  private static S3Client processS3;
 
   private Sources() {}
 
-  /** Tests point the CLI at an S3-compatible server without touching the environment. */
+  /**
+   * The process's S3 client for commands that are given none (see {@link Context#s3()}): made on
+   * first use from the SDK's default chain and kept for the process (the resident daemon's queries
+   * share it). Tests of the daemon set it here.
+   */
   public static synchronized void useS3Client(S3Client client) {
-    s3 = client;
+    processS3 = client;
   }
 
-  static synchronized S3Client s3() {
-    if (s3 == null) {
-      s3 = AwsClients.s3();
+  static synchronized S3Client processS3() {
+    if (processS3 == null) {
+      processS3 = AwsClients.s3();
     }
-    return s3;
+    return processS3;
+  }
+
+  /** The S3 client of the running command ({@link Context#current()}), or the process's. */
+  static S3Client s3() {
+    Context c = Context.current();
+    return c != null ? c.s3() : processS3();
   }
 
   static List<ObjectSource> open(List<String> paths) throws IOException {

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,16 +54,17 @@ class AlarmCommandsTest {
     env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     env.put("TRAILQUERY_ALARM_FILE", tmp.resolve("alarms.jsonl").toString());
-    IngestCommands.useEnvironment(env, s3, db);
+    services = new Context.Services(env, s3, db);
   }
 
-  @AfterAll
-  static void reset() {
-    IngestCommands.useEnvironment(null, null, null);
+  static Context.Services services;
+
+  static MainTest.Run run(String... args) {
+    return MainTest.run(services, args);
   }
 
   static MainTest.Run ok(String... args) {
-    MainTest.Run r = MainTest.run(args);
+    MainTest.Run r = run(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
     return r;
   }
@@ -92,13 +92,11 @@ class AlarmCommandsTest {
         "--bin",
         "5m");
 
-    MainTest.Run noColumn =
-        MainTest.run("alarm", "set", "password-data", "--column", "n", "--above", "1");
+    MainTest.Run noColumn = run("alarm", "set", "password-data", "--column", "n", "--above", "1");
     assertThat(noColumn.code()).isEqualTo(2);
     assertThat(noColumn.err()).contains("no column 'n'").contains("sourceIPAddress, attempts");
-    assertThat(MainTest.run("alarm", "set", "password-data", "--column", "attempts").code())
-        .isEqualTo(2);
-    assertThat(MainTest.run("alarm", "set", "nope", "--column", "x", "--above", "1").err())
+    assertThat(run("alarm", "set", "password-data", "--column", "attempts").code()).isEqualTo(2);
+    assertThat(run("alarm", "set", "nope", "--column", "x", "--above", "1").err())
         .contains("no subscription named 'nope'");
 
     MainTest.Run set =
@@ -140,7 +138,7 @@ class AlarmCommandsTest {
     assertThat(a.at("/state/triggeringRows/0/attempts").asText()).isEqualTo("30");
 
     ok("alarm", "delete", "password-data");
-    assertThat(MainTest.run("alarm", "delete", "password-data").code()).isEqualTo(2);
+    assertThat(run("alarm", "delete", "password-data").code()).isEqualTo(2);
     assertThat(ok("alarms", "--format", "json").out()).contains("\"alarms\" : [ ]");
   }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +47,17 @@ class CisPackCommandTest {
     env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     env.put("TRAILQUERY_ALARM_FILE", tmp.resolve("alarms.jsonl").toString());
-    IngestCommands.useEnvironment(env, s3, db);
-    Sources.useS3Client(s3);
+    services = new Context.Services(env, s3, db);
   }
 
-  @AfterAll
-  static void reset() {
-    IngestCommands.useEnvironment(null, null, null);
-    Sources.useS3Client(null);
+  static Context.Services services;
+
+  static MainTest.Run run(String... args) {
+    return MainTest.run(services, args);
   }
 
   static MainTest.Run ok(String... args) {
-    MainTest.Run r = MainTest.run(args);
+    MainTest.Run r = run(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
     return r;
   }
@@ -85,9 +83,9 @@ class CisPackCommandTest {
     MainTest.Run again = ok("subscribe", "--pack", "cis");
     assertThat(again.err()).contains("35 subscriptions (0 new, 35 unchanged), 23 alarms");
     // The pack takes no definition of its own.
-    assertThat(MainTest.run("subscribe", "--pack", "cis", "--filter-pattern", "{ $.a = 1 }").code())
+    assertThat(run("subscribe", "--pack", "cis", "--filter-pattern", "{ $.a = 1 }").code())
         .isEqualTo(2);
-    assertThat(MainTest.run("subscribe", "--pack", "nist").code()).isEqualTo(2);
+    assertThat(run("subscribe", "--pack", "nist").code()).isEqualTo(2);
     List<String> names =
         ok("subscriptions").out().lines().map(l -> l.substring(0, l.indexOf('\t'))).toList();
     assertThat(names).hasSize(35).contains("root-account-usage", "cis-3.13-route-table-changes");

@@ -120,7 +120,6 @@ class ConsoleBrowserTest {
         s.close();
       }
     }
-    IngestCommands.useEnvironment(null, null, null);
   }
 
   /** Chromium and chromedriver from the PATH (or TRAILQUERY_CHROMIUM, TRAILQUERY_CHROMEDRIVER). */
@@ -626,10 +625,11 @@ class ConsoleBrowserTest {
     env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     env.put("TRAILQUERY_ALARM_FILE", tmp.resolve("alarms.jsonl").toString());
-    IngestCommands.useEnvironment(env, s3, Emulators.dynamo());
-    assertThat(MainTest.run("local-init").code()).isZero();
+    Context.Services services = new Context.Services(env, s3, Emulators.dynamo());
+    assertThat(MainTest.run(services, "local-init").code()).isZero();
     MainTest.Run sub =
         MainTest.run(
+            services,
             "subscribe",
             "iam-calls",
             "filter eventSource = 'iam.amazonaws.com' | stats count(*) as calls by eventName",
@@ -637,7 +637,7 @@ class ConsoleBrowserTest {
             "1h");
     assertThat(sub.code()).as(sub.err()).isZero();
     MainTest.Run alarm =
-        MainTest.run("alarm", "set", "iam-calls", "--column", "calls", "--above", "2");
+        MainTest.run(services, "alarm", "set", "iam-calls", "--column", "calls", "--above", "2");
     assertThat(alarm.code()).as(alarm.err()).isZero();
 
     // By hand: 10:00-11:00 GetUser 2, ListUsers 1; 11:00-12:00 nothing; 12:00-13:00 GetUser 3
@@ -674,7 +674,7 @@ class ConsoleBrowserTest {
     ((ObjectNode) r.get("s3")).putObject("object").put("key", key).put("size", object.length());
     Path file = tmp.resolve("event.json");
     Files.writeString(file, event.toString());
-    MainTest.Run ingest = MainTest.run("invoke", "ingest", file.toString());
+    MainTest.Run ingest = MainTest.run(services, "invoke", "ingest", file.toString());
     assertThat(ingest.code()).as(ingest.err()).isZero();
 
     AwsApi aws = AwsApi.from(env, s3, Emulators.dynamo());

@@ -25,12 +25,20 @@ class MainTest {
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
+    return run(null, args);
+  }
+
+  /**
+   * Runs a command whose environment and AWS clients are {@code services}' (null: the process's).
+   */
+  static Run run(Context.Services services, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         new Main(
                 new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                services)
             .run(List.of(args));
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

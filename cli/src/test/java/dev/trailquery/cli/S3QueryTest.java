@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailquery.functions.testing.Emulators;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3QueryTest {
   static final String BUCKET = "trail-bucket";
   static final String PREFIX = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/01/";
+
+  static Context.Services services;
 
   @BeforeAll
   static void upload() throws Exception {
@@ -31,18 +33,14 @@ class S3QueryTest {
     s3.putObject(
         b -> b.bucket(BUCKET).key("AWSLogs/999999999999/other.json"),
         RequestBody.fromString("{\"Records\":[{\"eventVersion\":\"1\",\"eventName\":\"X\"}]}"));
-    Sources.useS3Client(s3);
-  }
-
-  @AfterAll
-  static void reset() {
-    Sources.useS3Client(null);
+    services = new Context.Services(Map.of(), s3, null);
   }
 
   @Test
   void queriesAnS3PrefixLikeALocalDirectory() throws Exception {
     MainTest.Run r =
         MainTest.run(
+            services,
             "query",
             "--format",
             "json",
@@ -63,6 +61,7 @@ class S3QueryTest {
   void ptrOfAnS3RecordLeadsBackToIt() throws Exception {
     MainTest.Run r =
         MainTest.run(
+            services,
             "query",
             "--format",
             "json",
@@ -71,7 +70,7 @@ class S3QueryTest {
     JsonNode row = MainTest.JSON.readTree(r.out()).get("rows").get(0);
     assertThat(row.get("@log").asText()).isEqualTo(BUCKET);
     assertThat(row.get("@logStream").asText()).isEqualTo(PREFIX + "b.json.gz");
-    MainTest.Run rec = MainTest.run("record", row.get("@ptr").asText());
+    MainTest.Run rec = MainTest.run(services, "record", row.get("@ptr").asText());
     assertThat(rec.code()).as(rec.err()).isZero();
     assertThat(MainTest.JSON.readTree(rec.out()).get("eventName").asText()).isEqualTo("Decrypt");
   }

@@ -11,7 +11,8 @@ class SamEnvTest {
   @Test
   void namesEachFunctionByLogicalIdWithTheLocalTablesAndNoFunctionArns() throws Exception {
     JsonNode n =
-        new ObjectMapper().readTree(IngestCommands.samEnv("subs-t", "res-t", "q-t", "bkt"));
+        new ObjectMapper()
+            .readTree(LocalInitCommand.samEnv(name -> null, "subs-t", "res-t", "q-t", "bkt"));
     assertThat(n.fieldNames())
         .toIterable()
         .containsExactly(

@@ -16,12 +16,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,7 +29,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * objects in S3Proxy, ingest, DynamoDB on dynalite, results — against counts derived here by a
  * plain Jackson walk over the same files.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WatchSubscriptionsTest {
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   static final String BUCKET = "cli-watch-" + RUN;
@@ -48,15 +44,7 @@ class WatchSubscriptionsTest {
   static void start() throws IOException {
     s3 = Emulators.s3();
     db = Emulators.dynamo();
-    Map<String, String> env = new HashMap<>(Emulators.env());
-    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN);
-    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + RUN);
-    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN);
-    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
-    env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
-    IngestCommands.useEnvironment(env, s3, db);
-    Sources.useS3Client(s3);
-    IngestCommandsTest.ok("local-init");
+    s3.createBucket(b -> b.bucket(BUCKET));
     List<Path> files;
     try (Stream<Path> s =
         Files.list(Path.of("..", "samples", "cloudtrail", "stratus-red-team-detonation-logs"))) {
@@ -76,10 +64,30 @@ class WatchSubscriptionsTest {
     }
   }
 
-  @AfterAll
-  static void reset() {
-    IngestCommands.useEnvironment(null, null, null);
-    Sources.useS3Client(null);
+  /** This test's own tables (the trail's objects are shared and only read). */
+  Context.Services services;
+
+  @BeforeEach
+  void tables() {
+    String table = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>(Emulators.env());
+    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + table);
+    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + table);
+    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + table);
+    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
+    env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
+    services = new Context.Services(env, s3, db);
+    ok("local-init");
+  }
+
+  MainTest.Run run(String... args) {
+    return MainTest.run(services, args);
+  }
+
+  MainTest.Run ok(String... args) {
+    MainTest.Run r = run(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+    return r;
   }
 
   static String text(JsonNode r, String... path) {
@@ -118,10 +126,9 @@ class WatchSubscriptionsTest {
          "Filters":[{"Match":"$.errorCode","In":["AccessDenied","Client.UnauthorizedOperation"]}]},
        "LogFormat":"JSON","LogGroupNames":["CloudTrail"]}""";
 
-  @Test
-  @Order(1)
-  void subscribeEveryKind() throws IOException {
-    IngestCommandsTest.ok(
+  /** A metric filter, two from CloudWatch's JSON and a Contributor Insights rule. */
+  void subscribedEveryKind() throws IOException {
+    ok(
         "subscribe",
         "denied",
         "--filter-pattern",
@@ -141,10 +148,20 @@ class WatchSubscriptionsTest {
            "metricTransformations":[{"metricName":"AssumeRole","metricNamespace":"X",
            "metricValue":"1","defaultValue":0}]}]}
         """);
-    IngestCommandsTest.ok("subscribe", "--metric-filter", filters.toString(), "--bin", "1h");
-    IngestCommandsTest.ok("subscribe", "denied-by-identity", "--rule", RULE, "--bin", "1h");
+    ok("subscribe", "--metric-filter", filters.toString(), "--bin", "1h");
+    ok("subscribe", "denied-by-identity", "--rule", RULE, "--bin", "1h");
+  }
 
-    MainTest.Run list = IngestCommandsTest.ok("subscriptions");
+  /** Every kind subscribed, then the objects delivered once. */
+  void subscribedAndIngested() throws IOException {
+    subscribedEveryKind();
+    ok("invoke", "ingest", s3Event().toString());
+  }
+
+  @Test
+  void subscribeEveryKind() throws IOException {
+    subscribedEveryKind();
+    MainTest.Run list = ok("subscriptions");
     assertThat(list.out())
         .contains("Denied-by-source")
         .contains("assume-role")
@@ -152,27 +169,24 @@ class WatchSubscriptionsTest {
         .contains("denied\tbin 1h\tmetric filter");
 
     // Bad patterns and rules: usage errors with the position.
-    MainTest.Run bad = MainTest.run("subscribe", "bad", "--filter-pattern", "{ $.a = }");
+    MainTest.Run bad = run("subscribe", "bad", "--filter-pattern", "{ $.a = }");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("TQ40").contains("^");
-    MainTest.Run badRule =
-        MainTest.run("subscribe", "bad", "--rule", RULE.replace("\"Count\"", "\"Max\""));
+    MainTest.Run badRule = run("subscribe", "bad", "--rule", RULE.replace("\"Count\"", "\"Max\""));
     assertThat(badRule.code()).isEqualTo(2);
     assertThat(badRule.err()).contains("TQ45");
   }
 
   @Test
-  @Order(2)
   void ingestTwiceThenMetricFilterResultsAreTheHandCountedSeries() throws IOException {
-    Path event = IngestCommandsTest_s3Event();
-    IngestCommandsTest.ok("invoke", "ingest", event.toString());
-    IngestCommandsTest.ok("invoke", "ingest", event.toString()); // duplicate delivery
+    subscribedEveryKind();
+    Path event = s3Event();
+    ok("invoke", "ingest", event.toString());
+    ok("invoke", "ingest", event.toString()); // duplicate delivery
 
     TreeMap<Long, Long> expected = perHour(WatchSubscriptionsTest::denied);
     assertThat(expected).isNotEmpty();
-    JsonNode r =
-        MainTest.JSON.readTree(
-            IngestCommandsTest.ok("results", "denied", "--format", "json").out());
+    JsonNode r = MainTest.JSON.readTree(ok("results", "denied", "--format", "json").out());
     TreeMap<Long, Long> actual = new TreeMap<>();
     for (JsonNode row : r.get("rows")) {
       long bin = Instant.parse(row.get("bin").asText().replace(' ', 'T') + "Z").toEpochMilli();
@@ -184,11 +198,10 @@ class WatchSubscriptionsTest {
   }
 
   @Test
-  @Order(3)
   void dimensionsAndDefaultValues() throws IOException {
+    subscribedAndIngested();
     JsonNode r =
-        MainTest.JSON.readTree(
-            IngestCommandsTest.ok("results", "Denied-by-source", "--format", "json").out());
+        MainTest.JSON.readTree(ok("results", "Denied-by-source", "--format", "json").out());
     Map<String, Long> expected = new TreeMap<>();
     for (JsonNode rec : records) {
       if (text(rec, "errorCode") != null && text(rec, "eventSource") != null) {
@@ -206,9 +219,7 @@ class WatchSubscriptionsTest {
     // unless the samples say so.
     TreeMap<Long, Long> read = perHour(x -> true);
     TreeMap<Long, Long> assume = perHour(x -> "AssumeRole".equals(text(x, "eventName")));
-    JsonNode d =
-        MainTest.JSON.readTree(
-            IngestCommandsTest.ok("results", "assume-role", "--format", "json").out());
+    JsonNode d = MainTest.JSON.readTree(ok("results", "assume-role", "--format", "json").out());
     Map<Long, Double> sums = new TreeMap<>();
     for (JsonNode row : d.get("rows")) {
       long bin = Instant.parse(row.get("bin").asText().replace(' ', 'T') + "Z").toEpochMilli();
@@ -222,8 +233,8 @@ class WatchSubscriptionsTest {
   }
 
   @Test
-  @Order(4)
   void ruleReportIsTheHandCountedTopContributors() throws IOException {
+    subscribedAndIngested();
     Map<List<String>, Long> expected = new HashMap<>();
     for (JsonNode rec : records) {
       String c = text(rec, "errorCode");
@@ -238,8 +249,7 @@ class WatchSubscriptionsTest {
     assertThat(expected).isNotEmpty();
     JsonNode report =
         MainTest.JSON.readTree(
-            IngestCommandsTest.ok(
-                    "results", "denied-by-identity", "--report", "--top", "100", "--format", "json")
+            ok("results", "denied-by-identity", "--report", "--top", "100", "--format", "json")
                 .out());
     assertThat(report.get("approximateUniqueCount").asLong()).isEqualTo(expected.size());
     assertThat(report.get("aggregateValue").asDouble())
@@ -251,13 +261,12 @@ class WatchSubscriptionsTest {
           c.get("approximateAggregateValue").asLong());
     }
     assertThat(actual).isEqualTo(expected);
-    MainTest.Run table = IngestCommandsTest.ok("results", "denied-by-identity", "--report");
+    MainTest.Run table = ok("results", "denied-by-identity", "--report");
     assertThat(table.out()).contains("unique contributors: " + expected.size());
     // Per period, the contributors come highest first, and add up to the hand count.
     JsonNode perBin =
         MainTest.JSON.readTree(
-            IngestCommandsTest.ok("results", "denied-by-identity", "--per-bin", "--format", "json")
-                .out());
+            ok("results", "denied-by-identity", "--per-bin", "--format", "json").out());
     String lastBin = null;
     double lastValue = Double.MAX_VALUE;
     long sum = 0;
@@ -272,11 +281,11 @@ class WatchSubscriptionsTest {
       sum += (long) value;
     }
     assertThat(sum).isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
-    MainTest.Run notRule = MainTest.run("results", "denied", "--report");
+    MainTest.Run notRule = run("results", "denied", "--report");
     assertThat(notRule.code()).isEqualTo(2);
   }
 
-  static Path IngestCommandsTest_s3Event() throws IOException {
+  static Path s3Event() throws IOException {
     var event = MainTest.JSON.createObjectNode();
     var recs = event.putArray("Records");
     for (String k : keys) {

@@ -71,7 +71,7 @@ public class HotPaths {
     Path samples =
         Path.of(System.getProperty("trailquery.home", ".")).resolve("samples/cloudtrail");
     List<ObjectNode> templates = Generator.templates(samples);
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = dev.trailquery.json.Mappers.MAPPER;
     ObjectNode root = json.createObjectNode();
     var records = root.putArray("Records");
     Random rnd = new Random(7);

@@ -61,7 +61,7 @@ public final class AlarmStore {
   }
 
   static String binKey(long created, long binStart) {
-    return "x#" + created + "#" + String.format("%020d", binStart);
+    return Keys.ALARM_BREACH + created + "#" + String.format("%020d", binStart);
   }
 
   private static Map<String, AttributeValue> key(String pk, String sk) {
@@ -95,7 +95,7 @@ public final class AlarmStore {
         db.deleteItem(
             b ->
                 b.tableName(table).key(key(INDEX, subscription)).returnValues(ReturnValue.ALL_OLD));
-    db.deleteItem(b -> b.tableName(table).key(key(pk(subscription), "state")));
+    db.deleteItem(b -> b.tableName(table).key(key(pk(subscription), Keys.ALARM_STATE)));
     cached = null;
     return r.hasAttributes() && !r.attributes().isEmpty();
   }
@@ -180,7 +180,10 @@ public final class AlarmStore {
   public State state(Alarm a) {
     var r =
         db.getItem(
-            b -> b.tableName(table).key(key(pk(a.subscription()), "state")).consistentRead(true));
+            b ->
+                b.tableName(table)
+                    .key(key(pk(a.subscription()), Keys.ALARM_STATE))
+                    .consistentRead(true));
     if (!r.hasItem() || r.item().isEmpty()) {
       return State.INITIAL;
     }
@@ -244,7 +247,7 @@ public final class AlarmStore {
           db.updateItem(
               b ->
                   b.tableName(table)
-                      .key(key(pk(a.subscription()), "state"))
+                      .key(key(pk(a.subscription()), Keys.ALARM_STATE))
                       .updateExpression(
                           "SET #s = :s, #b = :b, #o = :o, #c = :c, #u = :u, #r = :r ADD #e :one")
                       .conditionExpression(

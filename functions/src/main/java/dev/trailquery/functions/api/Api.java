@@ -17,6 +17,7 @@ import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.QueryStats;
 import dev.trailquery.functions.query.QueryStatus;
 import dev.trailquery.functions.query.QueryStore;
+import dev.trailquery.functions.query.ResultJson;
 import dev.trailquery.functions.query.SavedQueryStore;
 import dev.trailquery.lang.QueryException;
 import dev.trailquery.pack.QueryPack;
@@ -197,7 +198,7 @@ public final class Api {
           DELETE_SUBSCRIPTION_ALARM,
           LIST_ALARMS,
           PUT_PACK ->
-          subscriptions.forCaller(req.caller()).route(m, req.query(), req.body());
+          subscriptions.forCaller(req.caller(), lookupTables).route(m, req.query(), req.body());
       case LIST_LOOKUP_TABLES -> lookupRoutes().list();
       case GET_LOOKUP_TABLE -> lookupRoutes().get(m.param("name"));
       case PUT_LOOKUP_TABLE -> lookupRoutes().put(m.param("name"), req.body());
@@ -232,7 +233,7 @@ public final class Api {
       try {
         expanded = dev.trailquery.saved.Templates.resolve(q.queryString(), this::template);
       } catch (QueryException e) {
-        throw malformed(q.queryString(), e);
+        throw ApiException.malformedQuery(e, q.queryString());
       }
       q =
           new QueryRequest(
@@ -254,7 +255,7 @@ public final class Api {
               dev.trailquery.functions.lookup.QueryTables.of(
                   dev.trailquery.lang.Parser.parse(q.queryString()), lookupTables));
     } catch (QueryException e) {
-      throw malformed(q.queryString(), e);
+      throw ApiException.malformedQuery(e, q.queryString());
     }
     check(q.queryString(), options);
     checkRunning(caps, caller, now);
@@ -358,12 +359,8 @@ public final class Api {
         dev.trailquery.plan.Planner.plan(parsed, options);
       }
     } catch (QueryException e) {
-      throw ApiException.malformed("MalformedQuery", e, queryString);
+      throw ApiException.malformedQuery(e, queryString);
     }
-  }
-
-  static ApiException malformed(String queryString, QueryException e) {
-    return ApiException.malformed("MalformedQuery", e, queryString);
   }
 
   /** A saved query by name for {@code $Name(...)}: the API's own, else the pack's; or null. */
@@ -399,13 +396,9 @@ public final class Api {
     List<String> cut = new ArrayList<>();
     ResultPages.write(out, r.results(), params == null ? null : params.get("nextToken"), cut);
     QueryStats s = r.statistics();
-    ObjectNode st = out.putObject("statistics");
-    st.put("recordsMatched", s.recordsMatched());
-    st.put("recordsScanned", s.recordsScanned());
-    st.put("bytesScanned", s.bytesScanned());
-    st.put("objectsScanned", s.objectsScanned());
-    st.put("objectsSkipped", s.objectsSkipped());
-    st.put("bytesRead", s.bytesRead());
+    out.setAll(
+        (ObjectNode)
+            ResultJson.tree(g -> ResultJson.statistics(g, s.engine(), ResultJson.Stats.QUERY)));
     ObjectNode progress = out.putObject("progress");
     progress.put("objectsListed", s.objectsListed());
     progress.put("batches", s.batches());

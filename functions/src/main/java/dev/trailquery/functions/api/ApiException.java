@@ -46,6 +46,11 @@ public final class ApiException extends RuntimeException {
         400, code, d.message() + " [" + d.code() + "]", d.line(source), d.column(source));
   }
 
+  /** A malformed query ({@code MalformedQuery}): {@link #malformed} for a query string. */
+  public static ApiException malformedQuery(QueryException e, String queryString) {
+    return malformed("MalformedQuery", e, queryString);
+  }
+
   public static ApiException notFound(String message) {
     return new ApiException(404, "NotFound", message);
   }

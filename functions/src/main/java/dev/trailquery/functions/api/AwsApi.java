@@ -140,7 +140,7 @@ public final class AwsApi {
       return null;
     }
     IngestConfig config = IngestConfig.fromEnv(env::get, System.out);
-    SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, 0);
+    SubscriptionStore subs = new SubscriptionStore(ddb, subsTable, config.resultsTable(), 0);
     Results results =
         new Results(new ResultStore(ddb, config.resultsTable(), ResultStore.DEFAULT_PART_BYTES));
     String prefix = Env.TRAIL_PREFIX.get(env::get);

@@ -51,6 +51,34 @@ public final class Json {
     return b;
   }
 
+  /** A body's optional string field: null when absent or null, else a non-empty string (400). */
+  static String text(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      throw ApiException.invalid(field + " must be a non-empty string");
+    }
+    return n.asText();
+  }
+
+  /** A body's optional whole-number field that fits an int: null when absent or null (400). */
+  static Integer integer(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber()) {
+      throw ApiException.invalid(field + " must be a whole number");
+    }
+    if (!n.canConvertToInt()) {
+      throw ApiException.invalid(
+          field + " is out of range: " + n.asText() + " (at most " + Integer.MAX_VALUE + ")");
+    }
+    return n.asInt();
+  }
+
   public static String write(Object node) {
     return Mappers.write(node);
   }

@@ -1,9 +1,16 @@
 package dev.trailquery.functions.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.trailquery.functions.query.ResultField;
+import dev.trailquery.functions.query.ResultJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,7 +58,7 @@ final class ResultPages {
     long used = 0;
     int i = from;
     for (; i < rows.size(); i++) {
-      ArrayNode cells = Json.MAPPER.createArrayNode();
+      List<ResultField> row = new ArrayList<>(rows.get(i).size());
       for (ResultField f : rows.get(i)) {
         String v = f.value();
         if (v != null && v.length() > MAX_VALUE_CHARS) {
@@ -59,18 +66,31 @@ final class ResultPages {
           if (!cut.contains(f.field())) {
             cut.add(f.field());
           }
+          f = new ResultField(f.field(), v);
         }
-        cells.addObject().put("field", f.field()).put("value", v);
+        row.add(f);
       }
+      String cells = cells(row);
       // The row's JSON text, escaped again as the proxy envelope's body string carries it.
-      long size = Json.write(TextNode.valueOf(Json.write(cells))).length() + 1;
+      long size = Json.write(TextNode.valueOf(cells)).length() + 1;
       if (i > from && used + size > budget) {
         break;
       }
       used += size;
-      results.add(cells);
+      results.addRawValue(new RawValue(cells));
     }
     return i;
+  }
+
+  /** One row's JSON ({@link ResultJson#cells}). */
+  private static String cells(List<ResultField> row) {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
+      ResultJson.cells(g, row);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
   }
 
   /** Writes the page of {@code rows} starting at {@code token} into {@code out}. */

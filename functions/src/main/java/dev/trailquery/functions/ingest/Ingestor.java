@@ -171,8 +171,8 @@ public final class Ingestor {
         return skipped(
             bucket, key, objectId, r.status().name(), r.error(), r.records(), started, subs.size());
       }
-      case OK -> {
-        // stored below
+      case OK, OVERSIZED_RECORDS -> {
+        // stored below (records over the record limit were skipped, the same for every query)
       }
     }
     Long retention = retentionSeconds(subs);
@@ -223,7 +223,7 @@ public final class Ingestor {
             bucket,
             key,
             Status.OK,
-            null,
+            r.status() == ObjectResult.Status.OVERSIZED_RECORDS ? r.error() : null,
             r.records(),
             r.bytesDecoded(),
             ms(started),

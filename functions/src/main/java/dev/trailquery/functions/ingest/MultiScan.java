@@ -160,7 +160,8 @@ public final class MultiScan {
               return true;
             });
     SortedMap<String, Bundle> days = new TreeMap<>();
-    if (result.status() == ObjectResult.Status.OK) {
+    if (result.status() == ObjectResult.Status.OK
+        || result.status() == ObjectResult.Status.OVERSIZED_RECORDS) {
       for (int p = 0; p < periods.size(); p++) {
         for (Map.Entry<Long, long[]> e : hist[p].entrySet()) {
           Bundle b = days.computeIfAbsent(day(e.getKey()), k -> new Bundle());

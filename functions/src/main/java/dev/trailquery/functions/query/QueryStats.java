@@ -22,6 +22,12 @@ public record QueryStats(
     int batchesDone) {
   public static final QueryStats EMPTY = new QueryStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
+  /** The engine's statistics of these. */
+  public Statistics engine() {
+    return new Statistics(
+        recordsScanned, recordsMatched, bytesScanned, bytesRead, objectsScanned, objectsSkipped);
+  }
+
   public static QueryStats of(Statistics s, long objectsListed, int batches, int batchesDone) {
     return new QueryStats(
         s.recordsMatched(),

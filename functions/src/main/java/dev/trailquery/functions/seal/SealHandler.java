@@ -37,7 +37,8 @@ public final class SealHandler implements RequestStreamHandler {
 
   public SealHandler(
       Function<String, String> env, DynamoDbClient db, LongSupplier clock, PrintStream log) {
-    SubscriptionStore subs = new SubscriptionStore(db, Tables.subscriptionsName(env), 0);
+    SubscriptionStore subs =
+        new SubscriptionStore(db, Tables.subscriptionsName(env), Tables.resultsName(env), 0);
     ResultStore results =
         new ResultStore(db, Tables.resultsName(env), ResultStore.DEFAULT_PART_BYTES);
     this.sealer = new Sealer(new SealedStore(results), subs::list, clock);

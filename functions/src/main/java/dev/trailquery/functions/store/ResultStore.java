@@ -28,11 +28,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Items:
  *
  * <ul>
- *   <li>bundle part: {@code pk = "B#" + day}, {@code sk = objectId "#" setId "#" part}; {@code b}
- *       the part's bytes of the bundle image, {@code g} the image's hash; part 0 also {@code n}
- *       (parts) and {@code k} (the object key). A redelivery writes the same items with the same
+ *   <li>bundle part: {@code pk = Keys.NATURAL_BUNDLE + slot + "#" + shard} or {@code
+ *       Keys.LATE_BUNDLE + natural slot} (the sealing package names them), {@code sk = objectId "#"
+ *       setId "#" part}; {@code b} the part's bytes of the bundle image, {@code g} the image's
+ *       hash; part 0 also {@code n} (parts), {@code k} (the object key) and, in a late bundle,
+ *       {@code c} (the slot of its first write). A redelivery writes the same items with the same
  *       bytes. A bundle counts only when part 0 and parts 1..n-1 carry the same {@code g}.
- *   <li>day index: {@code pk = "DAYS"}, {@code sk = day}: the days that have bundles.
  *   <li>skipped object: {@code pk = "SKIP#" + day}, {@code sk = objectId}; key, status, error.
  * </ul>
  */
@@ -226,7 +227,7 @@ public final class ResultStore {
       return false;
     }
     Map<String, AttributeValue> marker = new HashMap<>();
-    marker.put(Tables.PK, AttributeValue.fromS("SKIPDAYS"));
+    marker.put(Tables.PK, AttributeValue.fromS(Keys.SKIP_DAYS));
     marker.put(Tables.SK, AttributeValue.fromS(day));
     db.putItem(b -> b.tableName(table).item(marker));
     return true;
@@ -235,7 +236,7 @@ public final class ResultStore {
   /** The delivery days that have skipped objects, ascending. */
   public List<String> skipDays() {
     List<String> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : query("SKIPDAYS", null, false)) {
+    for (Map<String, AttributeValue> i : query(Keys.SKIP_DAYS, null, false)) {
       out.add(i.get(Tables.SK).s());
     }
     return out;
@@ -324,9 +325,9 @@ public final class ResultStore {
   private final ThreadLocal<Map<String, Map<String, AttributeValue>>> buffer = new ThreadLocal<>();
 
   /**
-   * From now on this thread's plain puts (one-item natural bundles, alarm index items) are kept and
-   * written together by {@link #flush} (BatchWriteItem: 25 items per request instead of one request
-   * each). Conditional and multi-part writes are still written at once.
+   * From now on this thread's plain puts (one-item natural bundles) are kept and written together
+   * by {@link #flush} (BatchWriteItem: 25 items per request instead of one request each).
+   * Conditional and multi-part writes are still written at once.
    */
   public void buffer() {
     buffer.set(new LinkedHashMap<>());
@@ -407,82 +408,6 @@ public final class ResultStore {
   }
 
   /** DynamoDB's size of an item: attribute names plus values (UTF-8 strings, bytes, numbers). */
-  // ---- alarm index: one object's state of one alarmed subscription's bin ----
-
-  /** The alarm index partition of a subscription's bin. */
-  static String binKey(String subscriptionId, long binStart) {
-    return "B#" + subscriptionId + "#" + binStart;
-  }
-
-  /**
-   * Stores what one object gives one bin of an alarmed subscription (its partial state image and
-   * its records in the bin), keyed by the object: idempotent, so duplicates and retries count once.
-   * A state too large for an item is stored as a marker: readers then fall back to the day's
-   * bundles. Returns the write units used.
-   */
-  public long putBinState(
-      String subscriptionId,
-      long binStart,
-      String objectId,
-      byte[] state,
-      long records,
-      Long ttlSeconds) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(Tables.PK, AttributeValue.fromS(binKey(subscriptionId, binStart)));
-    item.put(Tables.SK, AttributeValue.fromS(objectId));
-    item.put("r", AttributeValue.fromN(Long.toString(records)));
-    if (state.length > partBytes) {
-      item.put("big", AttributeValue.fromBool(true));
-    } else {
-      item.put("s", AttributeValue.fromB(SdkBytes.fromByteArray(state)));
-    }
-    if (ttlSeconds != null) {
-      item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
-    }
-    put(item);
-    return writeUnits(item);
-  }
-
-  /**
-   * The states every object gave a bin of an alarmed subscription ({@link #putBinState}); {@code
-   * complete} is false when some state was too large to be indexed.
-   */
-  public record BinStates(List<byte[]> states, long records, long objects, boolean complete) {}
-
-  public BinStates binStates(String subscriptionId, long binStart) {
-    List<byte[]> states = new ArrayList<>();
-    long records = 0;
-    long objects = 0;
-    boolean complete = true;
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q =
-          QueryRequest.builder()
-              .tableName(table)
-              .consistentRead(true)
-              .keyConditionExpression("#pk = :pk")
-              .expressionAttributeNames(Map.of("#pk", Tables.PK))
-              .expressionAttributeValues(
-                  Map.of(":pk", AttributeValue.fromS(binKey(subscriptionId, binStart))));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse r = db.query(q.build());
-      for (Map<String, AttributeValue> item : r.items()) {
-        objects++;
-        records += Long.parseLong(item.get("r").n());
-        if (item.containsKey("s")) {
-          states.add(item.get("s").b().asByteArray());
-        } else {
-          complete = false;
-        }
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
-    return new BinStates(states, records, objects, complete);
-  }
-
   public static long itemBytes(Map<String, AttributeValue> item) {
     long size = 0;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {

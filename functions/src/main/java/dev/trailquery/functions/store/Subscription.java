@@ -10,6 +10,7 @@ import dev.trailquery.lang.ast.Command;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.lang.ast.Projection;
 import dev.trailquery.lang.ast.Query;
+import dev.trailquery.lookup.LookupTable;
 import dev.trailquery.metricfilter.MetricFilter;
 import dev.trailquery.metricfilter.MetricFilterJson;
 import dev.trailquery.plan.Plan;
@@ -18,8 +19,12 @@ import dev.trailquery.value.Periods;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +48,9 @@ import java.util.regex.Pattern;
  *     last two are compiled into {@code query}, which is what the ingest path evaluates
  * @param definition for a metric filter its PutMetricFilter JSON, for a rule the rule's JSON; null
  *     for a query
+ * @param lookups the lookup tables the query's {@code lookup} commands use, pinned at creation
+ *     ({@link LookupPin}): the subscription evaluates with exactly these versions until it is
+ *     replaced (docs/LANGUAGE.md, "Lookup tables in subscriptions")
  */
 public record Subscription(
     String name,
@@ -54,7 +62,8 @@ public record Subscription(
     long createdMillis,
     Long backfillFromMillis,
     String type,
-    String definition) {
+    String definition,
+    List<LookupPin> lookups) {
 
   public static final String QUERY = "query";
   public static final String METRIC_FILTER = "metricFilter";
@@ -65,6 +74,64 @@ public record Subscription(
 
   public Subscription {
     type = type == null ? QUERY : type;
+    lookups = lookups == null ? List.of() : List.copyOf(lookups);
+  }
+
+  /** A subscription without lookup tables. */
+  public Subscription(
+      String name,
+      String id,
+      String query,
+      String bin,
+      int topN,
+      int retentionDays,
+      long createdMillis,
+      Long backfillFromMillis,
+      String type,
+      String definition) {
+    this(
+        name,
+        id,
+        query,
+        bin,
+        topN,
+        retentionDays,
+        createdMillis,
+        backfillFromMillis,
+        type,
+        definition,
+        List.of());
+  }
+
+  /**
+   * A lookup table a subscription evaluates with: its name and version (the hash of its content),
+   * and its content where the store could load it (null otherwise: {@link #plan()} then says so).
+   * Two pins are equal when name and version are.
+   */
+  public record LookupPin(String name, String version, LookupTable table) {
+    public static LookupPin of(LookupTable t) {
+      return new LookupPin(t.name(), t.version(), t);
+    }
+
+    /** {@code name@version}. */
+    public String ref() {
+      return name + "@" + version;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof LookupPin p && p.name.equals(name) && p.version.equals(version);
+    }
+
+    @Override
+    public int hashCode() {
+      return ref().hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return ref();
+    }
   }
 
   /** The subscription of an earlier version (a query). */
@@ -98,6 +165,25 @@ public record Subscription(
       Integer retentionDays,
       long nowMillis,
       Long backfillFromMillis) {
+    return create(
+        name, query, requestedBin, topN, retentionDays, nowMillis, backfillFromMillis, Map.of());
+  }
+
+  /**
+   * As {@link #create(String, String, String, Integer, Integer, long, Long)}, with the lookup
+   * tables the query may use by name: those its {@code lookup} commands name are pinned ({@link
+   * #lookups}); one it names that is not given is a {@link dev.trailquery.lang.QueryException} at
+   * its position.
+   */
+  public static Subscription create(
+      String name,
+      String query,
+      String requestedBin,
+      Integer topN,
+      Integer retentionDays,
+      long nowMillis,
+      Long backfillFromMillis,
+      Map<String, LookupTable> tables) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
       throw new IllegalArgumentException(
           "a subscription name is 1-128 letters, digits, '.', '_' or '-': " + name);
@@ -105,10 +191,12 @@ public record Subscription(
     Query q = Parser.parse(query);
     // a subquery would have to run again over all past data for every new object
     dev.trailquery.exec.Subqueries.refuse(q, "subscriptions");
-    if (q.commands().stream().anyMatch(c -> c instanceof dev.trailquery.lang.ast.Command.Lookup)) {
-      throw new IllegalArgumentException(
-          "subscriptions do not take lookup tables yet: run queries with 'lookup' on demand"
-              + " (./trailquery query --lookup NAME=FILE.csv, or POST /queries)");
+    List<LookupPin> pins = new ArrayList<>();
+    for (String table : lookupNames(q)) {
+      LookupTable t = tables.get(table);
+      if (t != null) {
+        pins.add(LookupPin.of(t));
+      } // else planning below says which table is missing, and where
     }
     String queryBin = queryBin(q);
     String bin = queryBin != null ? queryBin : requestedBin != null ? requestedBin : DEFAULT_BIN;
@@ -122,11 +210,16 @@ public record Subscription(
       throw new IllegalArgumentException(
           "retentionDays must be 0 (keep every bin) or a positive number of days: " + retention);
     }
-    String id =
-        hash(name + "\u0000" + query + "\u0000" + bin + "\u0000" + n + "\u0000" + nowMillis)
-            .substring(0, 12);
+    String identity =
+        name + "\u0000" + query + "\u0000" + bin + "\u0000" + n + "\u0000" + nowMillis;
+    if (!pins.isEmpty()) {
+      // another version of a table is another definition: its states never merge with these
+      identity += "\u0000" + pins;
+    }
+    String id = hash(identity).substring(0, 12);
     Subscription s =
-        new Subscription(name, id, query, bin, n, retention, nowMillis, backfillFromMillis);
+        new Subscription(
+            name, id, query, bin, n, retention, nowMillis, backfillFromMillis, QUERY, null, pins);
     s.plan(); // validates the plan too
     return s;
   }
@@ -182,7 +275,8 @@ public record Subscription(
         createdMillis,
         backfillFromMillis,
         type,
-        definition);
+        definition,
+        lookups);
   }
 
   /** The metric filter of a {@value #METRIC_FILTER} subscription. */
@@ -258,19 +352,52 @@ public record Subscription(
    * compile the same way, so partial states always match (the plan fingerprint checks it).
    */
   public Plan plan() {
+    Map<String, LookupTable> tables = tables();
     Plan p =
         Trailquery.compile(
             query,
             new Planner.Options(
-                Long.MIN_VALUE, Long.MAX_VALUE, System.currentTimeMillis(), (long) topN));
+                    Long.MIN_VALUE, Long.MAX_VALUE, System.currentTimeMillis(), (long) topN)
+                .withLookups(tables));
     if (p.isAggregate()) {
       p =
           Trailquery.compile(
               query,
-              new Planner.Options(
-                  Long.MIN_VALUE, Long.MAX_VALUE, System.currentTimeMillis(), null));
+              new Planner.Options(Long.MIN_VALUE, Long.MAX_VALUE, System.currentTimeMillis(), null)
+                  .withLookups(tables));
     }
     return p;
+  }
+
+  /** The pinned tables by name; an {@link IllegalStateException} when one was not loaded. */
+  private Map<String, LookupTable> tables() {
+    if (lookups.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, LookupTable> out = new HashMap<>();
+    for (LookupPin p : lookups) {
+      if (p.table() == null) {
+        throw new IllegalStateException(
+            "subscription '"
+                + name
+                + "' evaluates with the pinned lookup table "
+                + p.ref()
+                + ", which this reader cannot load (a SubscriptionStore without PinnedTables)");
+      }
+      out.put(p.name(), p.table());
+    }
+    return out;
+  }
+
+  /** The tables a query's {@code lookup} commands name, in order, each once. */
+  public static List<String> lookupNames(Query q) {
+    List<String> names = new ArrayList<>();
+    for (Command c : q.commands()) {
+      if (c instanceof Command.Lookup l && !names.contains(l.table().name())) {
+        names.add(l.table().name());
+      }
+    }
+    return names;
   }
 
   public String describeKind() {

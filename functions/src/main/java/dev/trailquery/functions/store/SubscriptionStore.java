@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * Subscriptions in DynamoDB (one item per name), with a short-lived cache for the ingest Lambda.
+ * Subscriptions in DynamoDB (one item per name), with a short-lived cache for the ingest Lambda. A
+ * subscription's lookup tables are pinned in the results table ({@link PinnedTables}); the item
+ * names them with their versions ({@code lookupTables}).
  */
 public final class SubscriptionStore {
   private final DynamoDbClient db;
@@ -23,6 +25,7 @@ public final class SubscriptionStore {
   private final long cacheMillis;
   private final LongSupplier clock;
   private final String createdBy;
+  private final PinnedTables pins;
   private volatile List<Subscription> cached;
   private volatile long cachedAt;
 
@@ -31,16 +34,42 @@ public final class SubscriptionStore {
   }
 
   public SubscriptionStore(DynamoDbClient db, String table, long cacheMillis, LongSupplier clock) {
-    this(db, table, cacheMillis, clock, null);
+    this(db, table, cacheMillis, clock, null, null);
+  }
+
+  /**
+   * @param pins where subscriptions' lookup tables are pinned (the results table); without them a
+   *     subscription with lookup tables can be listed but not stored or evaluated
+   */
+  public SubscriptionStore(
+      DynamoDbClient db, String table, long cacheMillis, LongSupplier clock, PinnedTables pins) {
+    this(db, table, cacheMillis, clock, null, pins);
+  }
+
+  /** The subscriptions table {@code table}, lookup tables pinned in the results table. */
+  public SubscriptionStore(DynamoDbClient db, String table, String resultsTable, long cacheMillis) {
+    this(
+        db,
+        table,
+        cacheMillis,
+        System::currentTimeMillis,
+        null,
+        new PinnedTables(db, resultsTable));
   }
 
   private SubscriptionStore(
-      DynamoDbClient db, String table, long cacheMillis, LongSupplier clock, String createdBy) {
+      DynamoDbClient db,
+      String table,
+      long cacheMillis,
+      LongSupplier clock,
+      String createdBy,
+      PinnedTables pins) {
     this.db = db;
     this.table = table;
     this.cacheMillis = cacheMillis;
     this.clock = clock;
     this.createdBy = createdBy;
+    this.pins = pins;
   }
 
   /** Who this view records as creator ({@link #as}), or null. */
@@ -56,7 +85,7 @@ public final class SubscriptionStore {
    * puts (the API: who subscribed); null records nobody.
    */
   public SubscriptionStore as(String callerArn) {
-    return new SubscriptionStore(db, table, cacheMillis, clock, callerArn);
+    return new SubscriptionStore(db, table, cacheMillis, clock, callerArn, pins);
   }
 
   public String table() {
@@ -82,6 +111,22 @@ public final class SubscriptionStore {
     }
     if (createdBy != null) {
       item.put("createdBy", AttributeValue.fromS(createdBy));
+    }
+    if (!s.lookups().isEmpty()) {
+      if (pins == null) {
+        throw new IllegalStateException(
+            "this store cannot pin lookup tables (no results table): " + s.name());
+      }
+      List<AttributeValue> refs = new ArrayList<>();
+      for (Subscription.LookupPin p : s.lookups()) {
+        pins.pin(p.table()); // before the definition, so no reader finds it without its tables
+        refs.add(
+            AttributeValue.fromM(
+                Map.of(
+                    "name", AttributeValue.fromS(p.name()),
+                    "version", AttributeValue.fromS(p.version()))));
+      }
+      item.put("lookupTables", AttributeValue.fromL(refs));
     }
     try {
       db.putItem(
@@ -160,11 +205,21 @@ public final class SubscriptionStore {
     return c;
   }
 
-  private static Owned owned(Map<String, AttributeValue> i) {
+  private Owned owned(Map<String, AttributeValue> i) {
     return new Owned(fromItem(i), i.containsKey("createdBy") ? i.get("createdBy").s() : null);
   }
 
-  static Subscription fromItem(Map<String, AttributeValue> i) {
+  private Subscription fromItem(Map<String, AttributeValue> i) {
+    List<Subscription.LookupPin> lookups = new ArrayList<>();
+    if (i.containsKey("lookupTables")) {
+      for (AttributeValue ref : i.get("lookupTables").l()) {
+        String name = ref.m().get("name").s();
+        String version = ref.m().get("version").s();
+        lookups.add(
+            new Subscription.LookupPin(
+                name, version, pins == null ? null : pins.load(name, version)));
+      }
+    }
     return new Subscription(
         i.get(Tables.SUB_NAME).s(),
         i.get("id").s(),
@@ -177,6 +232,7 @@ public final class SubscriptionStore {
             ? Long.parseLong(i.get("backfillFromMillis").n())
             : null,
         i.containsKey("type") ? i.get("type").s() : Subscription.QUERY,
-        i.containsKey("definition") ? i.get("definition").s() : null);
+        i.containsKey("definition") ? i.get("definition").s() : null,
+        lookups);
   }
 }

@@ -2,7 +2,6 @@ package dev.trailquery.functions.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trailquery.contract.Keys;
 import dev.trailquery.functions.testing.Emulators;
 import java.util.Map;
 import java.util.Random;
@@ -43,8 +42,8 @@ class BundlePartsTest {
   @Test
   void aBundleMixingTwoImagesIsLeftOut() throws Exception {
     ResultStore store = new ResultStore(db, table, 400);
-    String day = "2025-03-10";
-    String pk = Keys.BUNDLE + day;
+    long slot = 1_741_600_800_000L; // 2025-03-10T10:00Z
+    String pk = dev.trailquery.functions.store.sealing.Slots.naturalPk(slot, 0);
     byte[] a = bundle(1, 11).encode();
     byte[] b = bundle(2, 22).encode();
     assertThat(a.length).isGreaterThan(800);
@@ -67,7 +66,7 @@ class BundlePartsTest {
                   .item(
                       Map.of(
                           Tables.PK,
-                          AttributeValue.fromS(Keys.BUNDLE + day),
+                          AttributeValue.fromS(pk),
                           Tables.SK,
                           AttributeValue.fromS(sk),
                           "b",

@@ -53,6 +53,10 @@ public final class BlockQuery {
     public final AtomicLong manifestBytes = new AtomicLong();
     public final AtomicLong chunksTotal = new AtomicLong();
     public final AtomicLong chunksRead = new AtomicLong();
+
+    /** Chunks read answered from their columns alone (their JSON neither inflated nor parsed). */
+    public final AtomicLong columnChunks = new AtomicLong();
+
     public final AtomicLong ranges = new AtomicLong();
     public final AtomicLong blockBytesRead = new AtomicLong();
     public final AtomicLong coveredObjects = new AtomicLong();
@@ -443,6 +447,10 @@ public final class BlockQuery {
     long start = plan.startMillis();
     long end = plan.endMillis();
     boolean bounded = start != Long.MIN_VALUE || end != Long.MAX_VALUE;
+    if (!reader.request().needMessage()
+        && ColumnChunk.COLUMNS.containsAll(reader.request().paths())) {
+      stats.columnChunks.addAndGet(run.chunks().size());
+    }
     try (InputStream in = store.openRange(run.block(), run.offset(), run.length())) {
       for (Manifest.Chunk chunk : run.chunks()) {
         String name = run.block() + "@" + chunk.offset();

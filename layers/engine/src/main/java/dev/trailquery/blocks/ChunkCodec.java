@@ -54,8 +54,12 @@ public final class ChunkCodec {
         int index);
   }
 
-  /** Encodes records (in the given order) as one chunk. */
-  public static byte[] encode(List<Entry> entries, int gzipLevel) throws IOException {
+  /**
+   * Encodes records (in the given order) as one version-1 chunk (gzip NDJSON). Blocks are written
+   * as {@link ColumnChunk version 2}; this stays for the golden-image tests of the version-1
+   * reader.
+   */
+  static byte[] encodeV1(List<Entry> entries, int gzipLevel) throws IOException {
     Map<String, Integer> containers = new HashMap<>();
     List<String> containerList = new ArrayList<>();
     Map<String, Integer> keys = new HashMap<>();
@@ -124,6 +128,9 @@ public final class ChunkCodec {
     DataInputStream d = new DataInputStream(in);
     byte[] magic = new byte[4];
     d.readFully(magic);
+    if (java.util.Arrays.equals(magic, ColumnChunk.MAGIC)) {
+      return ColumnChunk.read(d, length, name, reader, sink);
+    }
     if (!java.util.Arrays.equals(magic, MAGIC)) {
       throw new IOException("not a trailquery block chunk: " + name);
     }
@@ -192,7 +199,7 @@ public final class ChunkCodec {
     return r;
   }
 
-  private static void varint(DataOutputStream d, long v) throws IOException {
+  static void varint(DataOutputStream d, long v) throws IOException {
     while ((v & ~0x7FL) != 0) {
       d.writeByte((int) ((v & 0x7F) | 0x80));
       v >>>= 7;
@@ -200,7 +207,7 @@ public final class ChunkCodec {
     d.writeByte((int) v);
   }
 
-  private static int varintIn(DataInputStream d) throws IOException {
+  static int varintIn(DataInputStream d) throws IOException {
     long v = 0;
     for (int shift = 0; shift < 35; shift += 7) {
       int b = d.readUnsignedByte();
@@ -215,13 +222,13 @@ public final class ChunkCodec {
     throw new IOException("varint too long");
   }
 
-  private static void string(DataOutputStream d, String s) throws IOException {
+  static void string(DataOutputStream d, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     varint(d, b.length);
     d.write(b);
   }
 
-  private static String stringIn(DataInputStream d) throws IOException {
+  static String stringIn(DataInputStream d) throws IOException {
     int n = varintIn(d);
     if (n > (1 << 20)) {
       throw new EOFException("string too long");

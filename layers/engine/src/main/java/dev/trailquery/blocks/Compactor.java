@@ -66,19 +66,33 @@ public final class Compactor {
     SUMMARY_FIELDS = List.copyOf(f);
   }
 
+  /** What the compactor reads of each record: the summarised fields, then the other columns. */
   private static final List<String> PATHS;
+
+  /** For each of {@link ColumnChunk#COLUMNS}, its position in {@link #PATHS}. */
+  private static final int[] COLUMN_AT;
 
   static {
     List<String> p = new ArrayList<>(SUMMARY_FIELDS);
-    p.add("eventVersion");
-    p.add("eventTime");
+    for (String c : ColumnChunk.COLUMNS) {
+      if (!p.contains(c)) {
+        p.add(c);
+      }
+    }
+    if (!p.contains("eventVersion")) {
+      p.add("eventVersion");
+    }
+    if (!p.contains("eventTime")) {
+      p.add("eventTime");
+    }
     PATHS = List.copyOf(p);
+    COLUMN_AT = ColumnChunk.COLUMNS.stream().mapToInt(PATHS::indexOf).toArray();
   }
 
   private static final int SOURCE = 0;
   private static final int NAME = 1;
-  private static final int VERSION = SUMMARY_FIELDS.size();
-  private static final int TIME = SUMMARY_FIELDS.size() + 1;
+  private static final int VERSION = PATHS.indexOf("eventVersion");
+  private static final int TIME = PATHS.indexOf("eventTime");
 
   /** The name of a window's manifest in its folder. */
   public static final String MANIFEST = "manifest.json.gz";
@@ -97,7 +111,9 @@ public final class Compactor {
    * @param windowMillis the time window of one manifest (objects placed by their key's time)
    * @param chunkJsonBytes JSON bytes per chunk, the unit a query skips or reads
    * @param blockJsonBytes JSON bytes per block object
-   * @param gzipLevel 1..9
+   * @param level the zstd level of the chunks (1..22); 0 or less writes version-1 chunks (gzip
+   *     NDJSON at gzip level {@code -level}, no columns), kept to measure against and to test that
+   *     blocks written before version 2 still read
    * @param threads objects read at once
    * @param graceMillis age after which blocks no manifest names are deleted
    */
@@ -105,7 +121,7 @@ public final class Compactor {
       long windowMillis,
       long chunkJsonBytes,
       long blockJsonBytes,
-      int gzipLevel,
+      int level,
       int threads,
       long graceMillis) {
     public static Options defaults() {
@@ -113,13 +129,13 @@ public final class Compactor {
           3_600_000L,
           1L << 20,
           64L << 20,
-          6,
+          15,
           Math.max(1, Runtime.getRuntime().availableProcessors()),
           15 * 60_000L);
     }
 
     public Options withThreads(int n) {
-      return new Options(windowMillis, chunkJsonBytes, blockJsonBytes, gzipLevel, n, graceMillis);
+      return new Options(windowMillis, chunkJsonBytes, blockJsonBytes, level, n, graceMillis);
     }
   }
 
@@ -406,7 +422,7 @@ public final class Compactor {
       ByteArrayOutputStream block,
       List<Map<String, FieldIndex>> wide)
       throws IOException {
-    List<ChunkCodec.Entry> entries = new ArrayList<>(to - from);
+    List<ColumnChunk.Entry> entries = new ArrayList<>(to - from);
     FieldIndex.Builder[] builders = new FieldIndex.Builder[SUMMARY_FIELDS.size()];
     for (int f = 0; f < builders.length; f++) {
       builders[f] = new FieldIndex.Builder();
@@ -418,7 +434,13 @@ public final class Compactor {
     for (int i = from; i < to; i++) {
       Rec r = recs.get(i);
       ObjectRef ref = inputs.get(r.object()).ref();
-      entries.add(new ChunkCodec.Entry(ref.container(), ref.key(), r.index(), r.message()));
+      Object[] columns = new Object[COLUMN_AT.length];
+      for (int c = 0; c < columns.length; c++) {
+        columns[c] = r.values()[COLUMN_AT[c]];
+      }
+      entries.add(
+          new ColumnChunk.Entry(
+              ref.container(), ref.key(), r.index(), r.ts(), columns, r.message()));
       for (int f = 0; f < builders.length; f++) {
         builders[f].add(r.values()[f]);
       }
@@ -430,7 +452,15 @@ public final class Compactor {
       }
       json += r.message().length() + 1;
     }
-    byte[] bytes = ChunkCodec.encode(entries, options.gzipLevel());
+    byte[] bytes;
+    if (options.level() > 0) {
+      bytes = ColumnChunk.encode(entries, options.level());
+    } else {
+      List<ChunkCodec.Entry> v1 = new ArrayList<>(entries.size());
+      entries.forEach(
+          e -> v1.add(new ChunkCodec.Entry(e.container(), e.key(), e.index(), e.message())));
+      bytes = ChunkCodec.encodeV1(v1, -options.level());
+    }
     long offset = block.size();
     block.write(bytes);
     Map<String, FieldIndex> fields = new LinkedHashMap<>();
@@ -466,8 +496,7 @@ public final class Compactor {
                   foreign[0] = true; // the reader may take it after the first record; a block's
                   // first record must be CloudTrail, so the whole object stays raw
                 }
-                recs.add(
-                    new Rec(ordinal, index, ts, java.util.Arrays.copyOf(row, VERSION), message));
+                recs.add(new Rec(ordinal, index, ts, row, message));
                 return true;
               });
     } catch (IOException | UncheckedIOException e) {

@@ -44,12 +44,19 @@ import java.util.zip.GZIPInputStream;
  *       eventVersion, eventSource, eventName, eventTime; nothing is delivered;
  *   <li>CORRUPT: broken gzip or invalid JSON; every record completed before the break was
  *       delivered, the broken one was not;
- *   <li>TOO_LARGE: more than {@code maxDecodedBytes} of JSON (compressed or not), a record whose
- *       JSON text is needed and exceeds {@link #MAX_RECORD_TEXT_BYTES}, a string longer than {@link
- *       #MAX_STRING_LENGTH} chars that is needed, or nesting deeper than {@link
+ *   <li>TOO_LARGE: more than {@code maxDecodedBytes} of JSON (compressed or not), a key longer than
+ *       64 KiB, a number of more than 1,000 digits, or nesting deeper than {@link
  *       #MAX_NESTING_DEPTH}; records before were delivered;
+ *   <li>OVERSIZED_RECORDS: read to its end, but records whose JSON text is over {@link
+ *       #MAX_RECORD_TEXT_BYTES} were skipped (counted, and the first named, in the error);
  *   <li>OK otherwise, including an empty array or {@code {"Records":[]}} (0 records).
  * </ul>
+ *
+ * <p>A record over {@link #MAX_RECORD_TEXT_BYTES} of JSON text is skipped whichever paths are
+ * requested, so that every query sees the same records: one that needs none of its big values
+ * steps over them at byte level, and one that needs them never holds more than the limit of a
+ * value (a longer string or subtree is let go as soon as it passes the limit). The records after
+ * it are read.
  *
  * <p>Paths are dotted; a numeric segment matches an array index or a key of that name; a segment
  * {@code @@x} matches the key {@code @x}. Values: JSON strings are {@code String}; numbers {@code
@@ -68,11 +75,17 @@ public final class CloudTrailReader {
   /** Default cap on decompressed bytes per object: 1 GiB. */
   public static final long DEFAULT_MAX_DECODED_BYTES = 1L << 30;
 
-  /** The largest record (or requested object/array) whose JSON text is ever held: 16 MiB. */
+  /**
+   * The largest record, in bytes of JSON text as it is in the object: 16 MiB. A longer one is
+   * skipped and counted (see the class comment); no value or record text longer is ever held.
+   */
   public static final int MAX_RECORD_TEXT_BYTES = 16 << 20;
 
-  /** The longest string value the reader materialises, in chars. */
-  public static final int MAX_STRING_LENGTH = 16 << 20;
+  /**
+   * Jackson's string-length limit, in chars: never met, since a string's chars are at most its
+   * bytes and longer strings are stepped over (kept as a second guard).
+   */
+  public static final int MAX_STRING_LENGTH = MAX_RECORD_TEXT_BYTES;
 
   /** The deepest nesting of objects and arrays accepted. */
   public static final int MAX_NESTING_DEPTH = 200;
@@ -200,6 +213,11 @@ public final class CloudTrailReader {
     /** Context for error messages when the break is inside a LookupEvents string. */
     private boolean inLookup;
 
+    /** Records over {@link #MAX_RECORD_TEXT_BYTES} skipped, and what the first one was. */
+    private long oversized;
+
+    private String firstOversized;
+
     Scan(InputStream in, RecordSink sink) {
       this.in = in;
       this.sink = sink;
@@ -288,6 +306,22 @@ public final class CloudTrailReader {
 
     private ObjectResult result(ObjectResult.Status s, String message) {
       long d = decoded == null ? 0 : decoded.decoded();
+      if (oversized > 0) {
+        String what =
+            oversized
+                + (oversized == 1 ? " record" : " records")
+                + " over "
+                + MAX_RECORD_TEXT_BYTES
+                + " bytes of JSON skipped ("
+                + firstOversized
+                + ")";
+        if (s == ObjectResult.Status.OK) {
+          s = ObjectResult.Status.OVERSIZED_RECORDS;
+          message = what + "; the other records were read";
+        } else {
+          message = message + "; before that, " + what;
+        }
+      }
       return new ObjectResult(s, records, raw.count, d, seen, message);
     }
 
@@ -322,8 +356,27 @@ public final class CloudTrailReader {
     private void eventObject(boolean docLevel) throws IOException {
       EventWalker.Rec rec = object(walker, docLevel, true);
       if (rec != null) {
-        deliver(rec);
+        if (rec.span > MAX_RECORD_TEXT_BYTES && (records > 0 || rec.cloudTrail)) {
+          oversized(rec);
+        } else {
+          deliver(rec);
+        }
       }
+    }
+
+    /** A record over the limit: skipped and counted; the paths it had still count as seen. */
+    private void oversized(EventWalker.Rec rec) {
+      if (oversized++ == 0) {
+        firstOversized =
+            "the first at byte "
+                + (rec.start + decoded.skipped())
+                + ", "
+                + rec.span
+                + " bytes, after "
+                + records
+                + " records read";
+      }
+      markSeen(rec.row);
     }
 
     /**
@@ -332,7 +385,7 @@ public final class CloudTrailReader {
      */
     private EventWalker.Rec object(EventWalker w, boolean docLevel, boolean allowLookup)
         throws IOException {
-      long start = needMessage ? w.tokenStart() : -1;
+      long start = w.tokenStart();
       if (needMessage) {
         w.text.retain(start);
       }
@@ -353,6 +406,8 @@ public final class CloudTrailReader {
       }
       switch (outcome) {
         case EventWalker.END -> {
+          rec.start = start;
+          rec.span = w.tokenStart() + 1 - start;
           return rec;
         }
         case EventWalker.RECORDS -> {
@@ -363,11 +418,17 @@ public final class CloudTrailReader {
           return null;
         }
         case EventWalker.LOOKUP -> {
-          EventWalker.Rec inner =
-              w.p.currentToken() == JsonToken.VALUE_STRING
-                  ? lookup(w.p.getText())
-                  : object(w, false, false);
+          EventWalker.Rec inner;
+          if (w.p.currentToken() == JsonToken.VALUE_STRING) {
+            String json = w.text();
+            // null: over the record limit, so is the wrapper; it is skipped as that
+            inner = json == null ? new EventWalker.Rec(width) : lookup(json);
+          } else {
+            inner = object(w, false, false);
+          }
           w.skipRest();
+          inner.start = start; // the record as it is in the object: the whole wrapper
+          inner.span = w.tokenStart() + 1 - start;
           return inner;
         }
         case EventWalker.DIGEST -> {
@@ -436,6 +497,14 @@ public final class CloudTrailReader {
         return;
       }
       Object[] row = rec.row;
+      markSeen(row);
+      int index = (int) records++;
+      if (!sink.accept(row, rec.timestamp(), rec.message, index)) {
+        stop = true;
+      }
+    }
+
+    private void markSeen(Object[] row) {
       if (unseen > 0) {
         for (int i = 0; i < slots.length; i++) {
           if (row[slots[i]] != null && !seen.get(i)) {
@@ -443,10 +512,6 @@ public final class CloudTrailReader {
             unseen--;
           }
         }
-      }
-      int index = (int) records++;
-      if (!sink.accept(row, rec.timestamp(), rec.message, index)) {
-        stop = true;
       }
     }
 

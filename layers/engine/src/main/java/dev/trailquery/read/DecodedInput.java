@@ -11,7 +11,7 @@ import java.util.Arrays;
  * point on, plus a small window behind the parser. Offsets are the parser's byte offsets.
  */
 final class DecodedInput extends InputStream implements TextSource {
-  /** Thrown when the object decodes past the reader's cap or a record is too big to hold. */
+  /** Thrown when the object decodes past the reader's cap. */
   static final class TooLargeException extends IOException {
     TooLargeException(String message) {
       super(message);
@@ -50,6 +50,13 @@ final class DecodedInput extends InputStream implements TextSource {
   private int pos;
   private int retainDepth;
   private long retainFrom;
+
+  /**
+   * The retained bytes grew past {@code maxRetained}: they are let go and {@link #slice} gives null
+   * until the outermost retain ends (the record they belong to is over the record limit).
+   */
+  private boolean retainLost;
+
   private boolean capped;
 
   DecodedInput(InputStream src, long maxDecoded, int maxRetained) {
@@ -174,9 +181,14 @@ final class DecodedInput extends InputStream implements TextSource {
    * Drops bytes no longer needed; grows the buffer up to {@link #STEADY_CAPACITY}, or beyond while
    * retained bytes fill it (up to the record limit).
    */
-  private void makeRoom() throws TooLargeException {
+  private void makeRoom() {
+    // The parser's own buffer lags the bytes handed to it by at most KEEP_BEHIND: past this, the
+    // record being retained is surely over maxRetained bytes, so its text is let go.
+    if (retainDepth > 0 && !retainLost && base + pos - retainFrom > maxRetained + KEEP_BEHIND) {
+      retainLost = true;
+    }
     long keepFrom = base + pos - KEEP_BEHIND;
-    if (retainDepth > 0 && retainFrom < keepFrom) {
+    if (retainDepth > 0 && !retainLost && retainFrom < keepFrom) {
       keepFrom = retainFrom;
     }
     int drop = (int) Math.max(0, keepFrom - base);
@@ -187,11 +199,6 @@ final class DecodedInput extends InputStream implements TextSource {
       base += drop;
     }
     if (buf.length < STEADY_CAPACITY || buf.length - len < buf.length / 2) {
-      long retained = retainDepth > 0 ? base + len - retainFrom : 0;
-      if (retained > maxRetained) {
-        throw new TooLargeException(
-            "a record's JSON text exceeds " + maxRetained + " bytes (at byte " + retainFrom + ")");
-      }
       buf = Arrays.copyOf(buf, buf.length * 2);
     }
   }
@@ -199,6 +206,7 @@ final class DecodedInput extends InputStream implements TextSource {
   @Override
   public void retain(long from) {
     if (retainDepth++ == 0) {
+      retainLost = false;
       int i = (int) (from - base);
       if (from < base || i >= len || (buf[i] != '{' && buf[i] != '[')) {
         throw new IllegalStateException("reader bug: byte " + from + " is no longer buffered");
@@ -214,6 +222,9 @@ final class DecodedInput extends InputStream implements TextSource {
 
   @Override
   public String slice(long from, long to) {
+    if (retainLost) {
+      return null;
+    }
     int i = (int) (from - base);
     int j = (int) (to - base);
     if (from < base || to > base + len || to <= from || retainDepth == 0 || from < retainFrom) {

@@ -27,6 +27,13 @@ final class EventWalker {
   static final int ALLOW_LOOKUP = 2;
   static final int ALLOW_DIGEST = 4;
 
+  /**
+   * The value of a string or subtree too long to hold: only a record over {@link
+   * CloudTrailReader#MAX_RECORD_TEXT_BYTES} has one, and such a record is skipped, never delivered
+   * (its fields still count as seen).
+   */
+  static final Object OVERSIZED = new Object();
+
   /** What one record yielded. */
   static final class Rec {
     final Object[] row;
@@ -34,6 +41,11 @@ final class EventWalker {
     long atTimestamp = EventTimes.NONE;
     boolean cloudTrail;
     String message;
+
+    /** Where the record starts in the object, and its bytes of JSON text (set by the reader). */
+    long start;
+
+    long span;
 
     Rec(int width) {
       row = new Object[width];
@@ -105,6 +117,23 @@ final class EventWalker {
             return DIGEST;
           }
         }
+        if (t == JsonToken.VALUE_STRING
+            && (sp & (PathTrie.EVENT_TIME | PathTrie.AT_TIMESTAMP)) != 0
+            && fast != null
+            && !fast.stringEndsInBuffer()) {
+          // a string running past the parser's buffer: read once, as text() reads it
+          String v = text();
+          long ts = v == null ? EventTimes.NONE : EventTimes.parse(v.toCharArray(), 0, v.length());
+          if ((sp & PathTrie.EVENT_TIME) != 0) {
+            rec.eventTime = ts;
+          } else {
+            rec.atTimestamp = ts;
+          }
+          if (n.isTarget()) {
+            set(n, rec.row, v == null ? OVERSIZED : v);
+          }
+          continue;
+        }
         if (t == JsonToken.VALUE_STRING) {
           if ((sp & PathTrie.EVENT_TIME) != 0) {
             rec.eventTime =
@@ -133,6 +162,14 @@ final class EventWalker {
     } else {
       p.skipChildren();
     }
+  }
+
+  /**
+   * The text of the string the parser is at; null when its JSON text is over {@link
+   * CloudTrailReader#MAX_RECORD_TEXT_BYTES} (stepped over, never held: the record is skipped).
+   */
+  String text() throws IOException {
+    return fast != null ? fast.textAtMost(CloudTrailReader.MAX_RECORD_TEXT_BYTES) : p.getText();
   }
 
   /** Skips the rest of the current object, up to and including its END_OBJECT. */
@@ -178,11 +215,12 @@ final class EventWalker {
         }
         String json = text.slice(start, tokenStart() + 1);
         text.release();
-        set(n, row, dev.trailquery.value.JsonValue.ofTrustedText(json));
+        set(n, row, json == null ? OVERSIZED : dev.trailquery.value.JsonValue.ofTrustedText(json));
       }
       case VALUE_STRING -> {
         if (n.isTarget()) {
-          set(n, row, p.getText());
+          String v = text();
+          set(n, row, v == null ? OVERSIZED : v);
         }
       }
       case VALUE_NUMBER_INT -> {

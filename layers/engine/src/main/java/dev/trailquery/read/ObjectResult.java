@@ -10,7 +10,8 @@ import java.util.BitSet;
  * @param bytesRead bytes read from the source (compressed size for gzip)
  * @param bytesDecoded bytes of JSON after decompression
  * @param seenPaths bit {@code i} set when some record had {@code paths.get(i)}
- * @param error for {@code CORRUPT}/{@code TOO_LARGE}/{@code FOREIGN}: what was wrong and where
+ * @param error for {@code CORRUPT}/{@code TOO_LARGE}/{@code FOREIGN}/{@code OVERSIZED_RECORDS}:
+ *     what was wrong and where
  */
 public record ObjectResult(
     Status status,
@@ -31,8 +32,16 @@ public record ObjectResult(
     FOREIGN,
     /** Broken gzip or JSON; records before the break were delivered. */
     CORRUPT,
-    /** Decompressed past the reader's cap (a gzip bomb); records before the cap were delivered. */
-    TOO_LARGE
+    /**
+     * Decompressed past the reader's cap (a gzip bomb), or a key, number or nesting past the
+     * parser's limits; records before were delivered.
+     */
+    TOO_LARGE,
+    /**
+     * Read to its end, but records over {@code CloudTrailReader.MAX_RECORD_TEXT_BYTES} were skipped
+     * (the error counts them); every other record was delivered.
+     */
+    OVERSIZED_RECORDS
   }
 
   public boolean skipped() {

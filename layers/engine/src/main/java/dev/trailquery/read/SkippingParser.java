@@ -45,6 +45,9 @@ final class SkippingParser extends UTF8StreamJsonParser {
 
   private final int maxDepth;
 
+  /** The factory that made this parser: it decodes a string longer than the buffer on its own. */
+  private final JsonFactory factory;
+
   /** Lines passed by the last successful {@link #scan}, and the index where the last one began. */
   private int scanRows;
 
@@ -56,9 +59,11 @@ final class SkippingParser extends UTF8StreamJsonParser {
       InputStream in,
       ByteQuadsCanonicalizer sym,
       byte[] buffer,
-      int maxDepth) {
+      int maxDepth,
+      JsonFactory factory) {
     super(ctxt, features, in, null, sym, buffer, 0, 0, 0, false);
     this.maxDepth = maxDepth;
+    this.factory = factory;
   }
 
   /** A factory whose {@link #createSkippingParser} makes these parsers. */
@@ -81,7 +86,8 @@ final class SkippingParser extends UTF8StreamJsonParser {
           in,
           _byteSymbolCanonicalizer.makeChild(_factoryFeatures),
           buffer(),
-          streamReadConstraints().getMaxNestingDepth());
+          streamReadConstraints().getMaxNestingDepth(),
+          this);
     }
   }
 
@@ -104,6 +110,100 @@ final class SkippingParser extends UTF8StreamJsonParser {
     if (b != null && b.length == BUFFER_SIZE) {
       SPARE.set(b);
     }
+  }
+
+  /**
+   * The current token's text like {@link #getText()}, except that a string whose JSON text (between
+   * its quotes, as written) is over {@code max} bytes is stepped over without being held and reads
+   * as null. A string that ends inside the parser's buffer is Jackson's to read, as ever; a longer
+   * one is copied raw, up to {@code max} bytes, and decoded by a parser of its own (so Jackson's
+   * validation and unescaping apply unchanged), which keeps Jackson's string-length limit — whose
+   * exception would leave this parser inside the string — from ever being met here.
+   */
+  String textAtMost(int max) throws IOException {
+    if (_currToken != JsonToken.VALUE_STRING || !_tokenIncomplete || stringEndsInBuffer()) {
+      return getText();
+    }
+    byte[] copy = new byte[Math.min(max, 1 << 20) + 2];
+    copy[0] = '"';
+    int n = 1;
+    long length = 0;
+    boolean escaped = false;
+    while (true) {
+      if (_inputPtr >= _inputEnd && !_loadMore()) {
+        _reportInvalidEOF(
+            ": was expecting closing quote for a string value", JsonToken.VALUE_STRING);
+      }
+      final byte[] b = _inputBuffer;
+      final int from = _inputPtr;
+      final int end = _inputEnd;
+      int i = from;
+      int quote = -1;
+      for (; i < end; i++) {
+        byte c = b[i];
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          quote = i;
+          break;
+        }
+      }
+      int len = i - from;
+      length += len;
+      if (copy != null) {
+        if (length > max) {
+          copy = null; // over: stepped over from here on, never held
+        } else {
+          if (n + len + 1 > copy.length) {
+            copy =
+                java.util.Arrays.copyOf(
+                    copy, (int) Math.min(max + 2L, Math.max(n + len + 1L, 2L * copy.length)));
+          }
+          System.arraycopy(b, from, copy, n, len);
+          n += len;
+        }
+      }
+      if (quote >= 0) {
+        _inputPtr = quote + 1;
+        break;
+      }
+      _inputPtr = end;
+    }
+    _tokenIncomplete = false;
+    if (copy == null) {
+      return null;
+    }
+    copy[n++] = '"';
+    try (com.fasterxml.jackson.core.JsonParser own = factory.createParser(copy, 0, n)) {
+      own.nextToken();
+      return own.getText();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw _constructError("in a string value: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the string token the parser just returned (still unread) ends inside the buffer, or is
+   * read already.
+   */
+  boolean stringEndsInBuffer() {
+    if (!_tokenIncomplete) {
+      return true;
+    }
+    final byte[] b = _inputBuffer;
+    final int end = _inputEnd;
+    for (int i = _inputPtr; i < end; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        return true;
+      }
+      if (c == '\\') {
+        i++;
+      }
+    }
+    return false;
   }
 
   /**

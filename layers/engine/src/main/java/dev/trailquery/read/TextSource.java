@@ -13,7 +13,10 @@ interface TextSource {
   /** Ends the innermost {@link #retain}. */
   void release();
 
-  /** The compact JSON text of bytes {@code [from, to)}, retained since {@code from}. */
+  /**
+   * The compact JSON text of bytes {@code [from, to)}, retained since {@code from}; null when they
+   * grew past the record limit and were let go (the record is then skipped).
+   */
   String slice(long from, long to);
 
   /** A whole byte array already in memory (the event inside a LookupEvents wrapper). */

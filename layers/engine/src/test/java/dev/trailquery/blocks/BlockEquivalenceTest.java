@@ -85,6 +85,19 @@ class BlockEquivalenceTest {
     "| dedup eventName",
     "| stats count_distinct(eventName) as names by errorCode",
     "| limit 3 | filter eventName = \"ConsoleLogin\"",
+    // fields all in columns (answered without parsing JSON): booleans, numbers vs strings,
+    // missing and null values, nested paths, an object where a string usually is
+    "| stats count(*) as n by readOnly, userIdentity.type, managementEvent",
+    "| stats count(*) as n by recipientAccountId, eventType, userIdentity.accountId",
+    "| fields @timestamp, eventName, eventType, readOnly, managementEvent, @ptr"
+        + " | sort eventName, @timestamp desc | limit 25",
+    "| filter readOnly = 0 | stats count(*) as n, count(userIdentity.type) as t by"
+        + " userIdentity.accountId, awsRegion",
+    // and fields not in columns beside ones that are
+    "| fields @timestamp, eventTime, userAgent, errorMessage, eventID, userIdentity.arn, @ptr"
+        + " | sort eventID | limit 25",
+    "| filter userAgent like /aws-cli/ or ispresent(errorMessage) | stats count(*) as n by"
+        + " eventType, userAgent",
   };
 
   @Test
@@ -94,7 +107,9 @@ class BlockEquivalenceTest {
     DirBlockStore store = new DirBlockStore(blocks);
     int compared = 0;
     long skippedChunks = 0;
-    for (int i = 0; i < 120; i++) {
+    long fromColumns = 0;
+    long fromJson = 0;
+    for (int i = 0; i < 160; i++) {
       String q =
           (FILTERS[rnd.nextInt(FILTERS.length)] + " " + TAILS[rnd.nextInt(TAILS.length)]).trim();
       if (q.startsWith("|")) {
@@ -119,10 +134,15 @@ class BlockEquivalenceTest {
       assertThat(actual.rowMaps()).as(what).isEqualTo(expected.rowMaps());
       assertThat(bq.stats().coveredObjects.get()).as(what).isPositive();
       skippedChunks += bq.stats().chunksTotal.get() - bq.stats().chunksRead.get();
+      fromColumns += bq.stats().columnChunks.get();
+      fromJson += bq.stats().chunksRead.get() - bq.stats().columnChunks.get();
       compared++;
     }
-    assertThat(compared).isEqualTo(120);
+    assertThat(compared).isEqualTo(160);
     assertThat(skippedChunks).isPositive();
+    // both ways of reading a chunk were compared with raw
+    assertThat(fromColumns).isPositive();
+    assertThat(fromJson).isPositive();
   }
 
   @Test
@@ -200,6 +220,36 @@ class BlockEquivalenceTest {
     Result expected = Trailquery.run(plan, src, 1, Scan.Listener.NONE);
     Result actual = new BlockQuery(plan, new DirBlockStore(blocks2)).run(src, 2);
     assertThat(actual.rowMaps()).isEqualTo(expected.rowMaps());
+  }
+
+  @Test
+  void versionOneBlocksStillAnswerLikeRaw() throws IOException {
+    // blocks written before version 2 (gzip NDJSON chunks, no columns) beside version-2 ones
+    Path mixed = tmp.resolve("blocks-v1");
+    Compactor.Options v1 = new Compactor.Options(HOUR, 3_000, 12_000, -6, 2, 0);
+    new Compactor(new DirBlockStore(mixed), v1, System::currentTimeMillis)
+        .compact(
+            List.of(new LocalFileSource(raw)),
+            TrailFixture.START,
+            TrailFixture.START + 4 * HOUR,
+            null);
+    new Compactor(new DirBlockStore(mixed), small(), System::currentTimeMillis)
+        .compact(
+            List.of(new LocalFileSource(raw)),
+            TrailFixture.START + 4 * HOUR,
+            TrailFixture.START + 9 * HOUR,
+            null);
+    List<ObjectSource> rawOnly = List.of(new LocalFileSource(raw));
+    Planner.Options all = new Planner.Options(Long.MIN_VALUE, Long.MAX_VALUE, 0, null);
+    for (String tail : TAILS) {
+      String q = "filter eventSource != \"x\" " + tail;
+      Plan plan = Trailquery.compile(q, all);
+      Result expected = Trailquery.run(plan, rawOnly, 2, Scan.Listener.NONE);
+      BlockQuery bq = new BlockQuery(plan, new DirBlockStore(mixed));
+      Result actual = bq.run(rawOnly, 2);
+      assertThat(actual.rowMaps()).as(q).isEqualTo(expected.rowMaps());
+      assertThat(bq.stats().coveredObjects.get()).as(q).isPositive();
+    }
   }
 
   private static List<String> files(Path dir) throws IOException {

@@ -172,6 +172,34 @@ final class TrailFixture {
     }
     e.putObject("requestParameters").put("bytes", rnd.nextInt(1000)).put("n", rnd.nextDouble());
     e.put("recipientAccountId", account);
+    // the column store's edge cases: a number where a string usually is, a string boolean, a
+    // missing or null userIdentity field, nested values, an object where a string usually is
+    switch (rnd.nextInt(14)) {
+      case 0 -> e.put("recipientAccountId", Long.parseLong(account));
+      case 1 -> e.put("readOnly", rnd.nextBoolean() ? "true" : "false");
+      case 2 -> e.remove("userIdentity");
+      case 3 -> u.putNull("arn");
+      case 4 -> e.putObject("eventType").put("agent", "sdk").put("v", 2);
+      case 5 -> e.put("managementEvent", 1);
+      default -> {}
+    }
+    if (!e.has("userAgent")) {
+      e.put(
+          "userAgent", rnd.nextBoolean() ? "aws-cli/2.15 Python/3.11" : "Mozilla/5.0 \u00e9 \"x\"");
+    }
+    if (!e.has("eventType")) {
+      e.put("eventType", rnd.nextInt(9) == 0 ? "AwsServiceEvent" : "AwsApiCall");
+    }
+    if (!e.has("managementEvent")) {
+      e.put("managementEvent", rnd.nextInt(4) != 0);
+    }
+    e.put("eventID", Long.toHexString(rnd.nextLong()));
+    if (u.path("type").asText().equals("AssumedRole") && rnd.nextBoolean()) {
+      u.putObject("sessionContext")
+          .putObject("sessionIssuer")
+          .put("userName", "role" + rnd.nextInt(5))
+          .put("arn", "arn:aws:iam::" + account + ":role/role" + rnd.nextInt(5));
+    }
     records++;
     if (name.equals("ConsoleLogin")) {
       consoleLogins++;

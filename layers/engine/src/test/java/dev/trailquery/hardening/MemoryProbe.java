@@ -77,16 +77,38 @@ public final class MemoryProbe {
     }
   }
 
-  /** One record with a string field of {@code chars} characters, then a normal record. */
+  /**
+   * One record with a string field of {@code chars} characters, then a normal record, through
+   * queries that need the field, its record's text, or neither: each prints its object status,
+   * records, rows, the names of those rows and its warning codes.
+   */
   static void hugeString(int chars) {
     for (String query :
-        new String[] {"stats count(*) by eventName", "fields eventName, strlen(big) as n"}) {
+        new String[] {
+          "stats count(*) by eventName",
+          "fields eventName, strlen(big) as n",
+          "fields eventName, @message",
+          "filter ispresent(big) | stats count(*) by eventName"
+        }) {
       Plan plan = Trailquery.compile(query, Planner.Options.defaults());
       PartialState state = new PartialState(plan);
       InputStream in = hugeStringDocument(chars);
       ObjectResult r =
           new Scan(plan).scanStream(new CloudTrailReader(plan.read()), in, "probe", "k", state);
-      System.out.println("huge-string " + r.status() + " " + r.records());
+      Result result = Finisher.finish(state);
+      System.out.println(
+          "huge-string "
+              + r.status()
+              + " "
+              + r.records()
+              + " rows "
+              + result.rows().size()
+              + " "
+              + result.rows().stream().map(row -> String.valueOf(row[0])).toList()
+              + " warnings "
+              + result.warnings().stream().map(d -> d.code()).toList()
+              + " | "
+              + query);
     }
   }
 

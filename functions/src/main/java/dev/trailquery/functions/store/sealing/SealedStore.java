@@ -1,5 +1,6 @@
 package dev.trailquery.functions.store.sealing;
 
+import dev.trailquery.contract.Keys;
 import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Tables;
 import java.io.ByteArrayOutputStream;
@@ -35,9 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * </ul>
  */
 public final class SealedStore {
-  static final String SLOTS = "SLOTS";
-  static final String SEAL = "SEAL";
-  static final String PROGRESS = "progress";
+  static final String SLOTS = Keys.SLOTS;
+  static final String SEAL = Keys.SEAL;
+  static final String PROGRESS = Keys.SEAL_PROGRESS;
 
   private final ResultStore results;
   private final DynamoDbClient db;
@@ -201,11 +202,11 @@ public final class SealedStore {
 
   /** Records that a subscription has sealed bins on a day (once per container). */
   public long markDay(String subscriptionId, String day, Long ttlSeconds) {
-    String k = "SD#" + subscriptionId + "#" + day;
+    String k = Keys.SEALED_DAYS + subscriptionId + "#" + day;
     if (marked.contains(k)) {
       return 0;
     }
-    Map<String, AttributeValue> item = new HashMap<>(key("SD#" + subscriptionId, day));
+    Map<String, AttributeValue> item = new HashMap<>(key(Keys.SEALED_DAYS + subscriptionId, day));
     if (ttlSeconds != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
     }
@@ -217,7 +218,8 @@ public final class SealedStore {
   /** The days a subscription has sealed bins on, ascending. */
   public List<String> days(String subscriptionId) {
     List<String> out = new ArrayList<>();
-    for (Map<String, AttributeValue> i : results.query("SD#" + subscriptionId, null, false)) {
+    for (Map<String, AttributeValue> i :
+        results.query(Keys.SEALED_DAYS + subscriptionId, null, false)) {
       out.add(i.get(Tables.SK).s());
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.store.sealing;
 
+import dev.trailquery.contract.Keys;
 import dev.trailquery.functions.store.Subscription;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -102,16 +103,16 @@ public final class Slots {
   }
 
   public static String naturalPk(long slot, int shard) {
-    return "D#" + pad(slot) + "#" + shard;
+    return Keys.NATURAL_BUNDLE + pad(slot) + "#" + shard;
   }
 
   public static String latePk(long naturalSlot) {
-    return "L#" + pad(naturalSlot);
+    return Keys.LATE_BUNDLE + pad(naturalSlot);
   }
 
   /** The partition of a subscription's sealed bins starting on one UTC day. */
   public static String sealedPk(String subscriptionId, String day) {
-    return "S#" + subscriptionId + "#" + day;
+    return Keys.SEALED + subscriptionId + "#" + day;
   }
 
   /** Seconds TTL of a sealed bin: its end plus the subscription's retention, or null (forever). */
