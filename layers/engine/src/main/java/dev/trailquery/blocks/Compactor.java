@@ -134,6 +134,11 @@ public final class Compactor {
           15 * 60_000L);
     }
 
+    public Options withLevel(int zstdLevel) {
+      return new Options(
+          windowMillis, chunkJsonBytes, blockJsonBytes, zstdLevel, threads, graceMillis);
+    }
+
     public Options withThreads(int n) {
       return new Options(windowMillis, chunkJsonBytes, blockJsonBytes, level, n, graceMillis);
     }
