@@ -69,9 +69,11 @@ final class AlarmCommands {
           "The state (OK, ALARM, INSUFFICIENT_DATA) is decided on each bin as it fills; setting"
               + " an alarm again with another definition starts its state afresh."
         },
-        customSynopsis =
-            "trailquery alarm set NAME --column COL (--above N | --at-least N | --below N |"
-                + " --at-most N) [--description TEXT] [--notify-ok]")
+        customSynopsis = {
+          "trailquery alarm set NAME --column COL (--above N | --at-least N | --below N |"
+              + " --at-most N)",
+          "                      [--description TEXT] [--notify-ok]"
+        })
     int set(
         @Parameters(paramLabel = "NAME", description = "the subscription") String name,
         @Option(

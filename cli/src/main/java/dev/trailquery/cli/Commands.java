@@ -45,7 +45,7 @@ final class Commands {
   static final List<Entry> ALL =
       List.of(
           new Entry("query", Group.QUERY, QueryCommand::new),
-          new Entry("check", Group.QUERY, CheckCommand::new),
+          new Entry("check", Group.QUERY, CheckCommand::spec),
           new Entry("demo", Group.QUERY, DemoCommand::new),
           new Entry("saved", Group.QUERY, SavedCommand::new),
           new Entry("record", Group.QUERY, RecordCommand::new),
@@ -80,30 +80,30 @@ final class Commands {
         and bucket that 'trailquery local-init' prints.
       Exit codes: 0 ok, 1 a failed run, 2 a bad query or usage.""";
 
-  /** The root command: {@code trailquery [-h] [--version] COMMAND}. */
-  @CommandLine.Command(
-      name = "trailquery",
-      description = "CloudWatch Logs Insights queries over AWS CloudTrail, from S3 or local files.",
-      synopsisSubcommandLabel = "COMMAND")
-  static final class Root implements Runnable {
-    @CommandLine.Option(
-        names = {"-h", "--help"},
-        usageHelp = true,
-        description = "show this help")
-    boolean help;
-
-    @CommandLine.Option(names = "--version", versionHelp = true, description = "print the version")
-    boolean version;
-
-    @CommandLine.Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
-    }
-  }
-
   private Commands() {}
+
+  /**
+   * The root command, {@code trailquery [-h] [--version] COMMAND}: built without reflection (so are
+   * the start-up-critical commands, see {@link CheckCommand#spec}).
+   */
+  static CommandSpec rootSpec() {
+    CommandSpec spec =
+        CommandSpec.wrapWithoutInspection(
+            (Runnable)
+                () -> {
+                  throw new UsageException("missing COMMAND");
+                });
+    spec.name("trailquery");
+    spec.usageMessage()
+        .description(
+            "CloudWatch Logs Insights queries over AWS CloudTrail, from S3 or local files.")
+        .synopsisSubcommandLabel("COMMAND");
+    spec.addOption(
+        OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help").build());
+    spec.addOption(
+        OptionSpec.builder("--version").versionHelp(true).description("print the version").build());
+    return spec;
+  }
 
   /** Runs one command line in {@code ctx}; returns its exit code. */
   static int run(Context ctx, List<String> argv) {
@@ -116,7 +116,6 @@ final class Commands {
       // The start-up-critical command, with nothing for a parser to do (no option, no "--"):
       // run without building a command line. The same command object, checks and messages.
       CheckCommand check = new CheckCommand(ctx);
-      check.source = new QueryText();
       check.positional = new ArrayList<>(argv.subList(1, argv.size()));
       try {
         return check.call();
@@ -145,7 +144,7 @@ final class Commands {
 
   /** The command line with the root and {@code entries}. */
   static CommandLine build(Context ctx, List<Entry> entries) {
-    CommandLine cl = new CommandLine(new Root());
+    CommandLine cl = new CommandLine(rootSpec());
     for (Entry e : entries) {
       cl.addSubcommand(e.name(), e.factory().apply(ctx));
     }

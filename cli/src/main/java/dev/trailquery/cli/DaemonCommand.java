@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "daemon",
     description = {
-      "the warm JVM ./trailquery keeps for query and check over local paths: status or stop",
+      "the warm JVM ./trailquery keeps for query and check: status or stop",
       "Started on first use, gone after TRAILQUERY_DAEMON_IDLE seconds (900) without a command or"
           + " when the jar is rebuilt; TRAILQUERY_NO_DAEMON=1: none (docs/PERFORMANCE.md)."
     },

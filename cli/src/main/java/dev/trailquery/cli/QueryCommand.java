@@ -36,14 +36,16 @@ import picocli.CommandLine.Parameters;
           + " or a directory or s3:// prefix of compacted blocks (see compact-trail). QUERY may"
           + " name a saved query with parameters: '$NAME(p=\"v\")'."
     },
-    customSynopsis =
-        "trailquery query [OPTIONS] (QUERY | --saved NAME [--param P=V]... | --file FILE) PATH...",
+    customSynopsis = {
+      "trailquery query [OPTIONS] (QUERY | --saved NAME [--param P=V]... | --file FILE)",
+      "                        PATH..."
+    },
     footer = {
       "",
       "T: ISO-8601 (2026-11-01T10:00:00Z; no zone = UTC), relative (-2h, -30m, -7d), now, or"
           + " epoch seconds.",
-      "Example: trailquery query --start -1d 'stats count(*) as n by eventSource | sort n desc'"
-          + " s3://my-trail/AWSLogs/"
+      "Example: trailquery query --start -1d \\",
+      "           'stats count(*) as n by eventSource | sort n desc' s3://my-trail/AWSLogs/"
     })
 final class QueryCommand implements Callable<Integer> {
   private final Context ctx;
@@ -84,7 +86,10 @@ final class QueryCommand implements Callable<Integer> {
       description = "a lookup table for the query's 'lookup' command (repeatable)")
   List<String> lookups = new ArrayList<>();
 
-  @Parameters(paramLabel = "PATH", arity = "0..*", description = "where the logs are")
+  @Parameters(
+      paramLabel = "[QUERY] PATH",
+      arity = "0..*",
+      description = "the query (unless --saved or --file), then where the logs are")
   List<String> positional = new ArrayList<>();
 
   QueryCommand(Context ctx) {

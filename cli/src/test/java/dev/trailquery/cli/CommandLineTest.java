@@ -218,6 +218,36 @@ class CommandLineTest {
   }
 
   @Test
+  void concurrentCommandsKeepTheirOwnStreamsAndCodes() throws Exception {
+    // As the resident daemon runs its clients' commands: at once, in one JVM.
+    List<java.util.concurrent.Callable<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      int n = i;
+      calls.add(
+          () -> {
+            if (n % 2 == 0) {
+              MainTest.Run r =
+                  MainTest.run(
+                      "query", "--format", "csv", "stats count(*) as n" + n, MainTest.FIXTURES);
+              return r.code() == 0 && r.out().equals("n" + n + "\r\n5\r\n") && r.err().isEmpty();
+            }
+            MainTest.Run r = MainTest.run("results", "x", "--top", "-" + n);
+            return r.code() == 2
+                && r.out().isEmpty()
+                && r.err().contains("--top needs a positive whole number, got '-" + n + "'");
+          });
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (var f : pool.invokeAll(calls)) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void versionBothWays() {
     assertThat(MainTest.run("version").out()).startsWith("trailquery ");
     assertThat(MainTest.run("--version").out()).isEqualTo(MainTest.run("version").out());

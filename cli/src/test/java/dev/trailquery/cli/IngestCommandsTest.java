@@ -18,10 +18,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -30,11 +28,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The ingest commands run as a user runs them — {@code local-init}, {@code subscribe}, {@code
  * subscriptions}, {@code invoke ingest EVENT.json}, {@code results} — in-process through {@link
- * Main#run}, against S3Proxy and dynalite on loopback (the environment reaches the commands through
- * {@link IngestCommands#useEnvironment}, never real AWS). The reference for every result is {@code
- * query --format json} over the same objects in the same S3 server: the engine's one pass.
+ * Main#run}, against S3Proxy and dynalite on loopback (the environment and clients reach the
+ * commands through {@link Context.Services}, never real AWS). The reference for every result is
+ * {@code query --format json} over the same objects in the same S3 server: the engine's one pass.
+ *
+ * <p>The trail's objects are uploaded once; every test has tables of its own and sets up the
+ * subscriptions and ingestion it needs, so each runs alone and in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngestCommandsTest {
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   static final String BUCKET = "cli-ingest-" + RUN;
@@ -57,7 +57,6 @@ class IngestCommandsTest {
 
   static S3Client s3;
   static DynamoDbClient db;
-  static Map<String, String> env;
   static final List<String> keys = new ArrayList<>();
   static final Map<String, Long> sizes = new HashMap<>();
 
@@ -67,23 +66,43 @@ class IngestCommandsTest {
   static void start() throws IOException {
     s3 = Emulators.s3();
     db = Emulators.dynamo();
+    s3.createBucket(b -> b.bucket(BUCKET));
+    upload();
+  }
+
+  /** This test's tables (its own), the shared trail bucket. */
+  String table;
+
+  Map<String, String> env;
+  Context.Services services;
+
+  @BeforeEach
+  void tables() {
+    table = UUID.randomUUID().toString().substring(0, 8);
     env = new HashMap<>(Emulators.env());
-    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN);
-    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + RUN);
-    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN);
+    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + table);
+    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + table);
+    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + table);
     env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     // No Lambda shares this process's subscription cache: a backfill need not wait for it.
     env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
     services = new Context.Services(env, s3, db);
   }
 
-  static Context.Services services;
-
-  static MainTest.Run run(String... args) {
+  MainTest.Run run(String... args) {
     return MainTest.run(services, args);
   }
 
-  static MainTest.Run ok(String... args) {
+  /** local-init, then SUBSCRIPTIONS subscribed and every object ingested once. */
+  void subscribedAndIngested() throws IOException {
+    ok("local-init");
+    for (Map.Entry<String, String> s : SUBSCRIPTIONS.entrySet()) {
+      ok("subscribe", s.getKey(), s.getValue());
+    }
+    ok("invoke", "ingest", s3Event(keys, "s3-event-" + table + ".json").toString());
+  }
+
+  MainTest.Run ok(String... args) {
     MainTest.Run r = run(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
     return r;
@@ -146,7 +165,7 @@ class IngestCommandsTest {
   }
 
   /** The engine's one pass over the same objects: {@code query --format json}. */
-  static JsonNode reference(String query, String... range) throws IOException {
+  JsonNode reference(String query, String... range) throws IOException {
     List<String> args = new ArrayList<>(List.of("query", "--format", "json"));
     args.addAll(List.of(range));
     args.add(query);
@@ -165,7 +184,6 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(1)
   void localInitCreatesTablesAndBucketAndPrintsExports() {
     MainTest.Run r = ok("local-init");
     Pattern export = Pattern.compile("export [A-Z_][A-Z0-9_]*=\\S+");
@@ -178,14 +196,14 @@ class IngestCommandsTest {
     assertThat(printed)
         .containsEntry("AWS_ENDPOINT_URL_S3", env.get("AWS_ENDPOINT_URL_S3"))
         .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL_DYNAMODB"))
-        .containsEntry("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN)
-        .containsEntry("TRAILQUERY_RESULTS_TABLE", "results-" + RUN)
-        .containsEntry("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN)
+        .containsEntry("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + table)
+        .containsEntry("TRAILQUERY_RESULTS_TABLE", "results-" + table)
+        .containsEntry("TRAILQUERY_QUERIES_TABLE", "queries-" + table)
         .containsEntry("TRAILQUERY_TRAIL_BUCKET", BUCKET)
         .containsEntry("TRAILQUERY_TRAIL_BUCKET", BUCKET);
     assertThat(r.err()).contains("(created)");
     for (String t : List.of("subs-", "results-", "queries-")) {
-      assertThat(db.describeTable(b -> b.tableName(t + RUN)).table().tableStatus().toString())
+      assertThat(db.describeTable(b -> b.tableName(t + table)).table().tableStatus().toString())
           .isEqualTo("ACTIVE");
     }
     s3.headBucket(b -> b.bucket(BUCKET));
@@ -196,9 +214,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(2)
   void subscribeAndList() throws IOException {
-    upload();
+    ok("local-init");
     for (Map.Entry<String, String> s : SUBSCRIPTIONS.entrySet()) {
       MainTest.Run r = ok("subscribe", s.getKey(), s.getValue());
       assertThat(r.err()).contains("subscribed " + s.getKey());
@@ -216,8 +233,11 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(3)
   void invokeIngestThenResultsEqualTheEnginesOnePass() throws IOException {
+    ok("local-init");
+    for (Map.Entry<String, String> s : SUBSCRIPTIONS.entrySet()) {
+      ok("subscribe", s.getKey(), s.getValue());
+    }
     List<String> all = new ArrayList<>(keys);
     all.add("notes/readme.txt");
     MainTest.Run inv = ok("invoke", "ingest", s3Event(all, "s3-event.json").toString());
@@ -248,8 +268,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(4)
   void resultsOverARangeEqualTheQueryOverThatRange() throws IOException {
+    subscribedAndIngested();
     // Bins starting in [start, end) against records with eventTime in [start, end): the same
     // records when start and end are on bin boundaries.
     String[] range = {"--start", "2026-11-01T10:00:00Z", "--end", "2026-11-01T12:00:00Z"};
@@ -264,8 +284,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(5)
   void perBinIsOneJsonDocumentWithABinColumn() throws IOException {
+    subscribedAndIngested();
     MainTest.Run r = ok("results", "by-source", "--per-bin", "--format", "json");
     // One document: parsing it whole leaves nothing after it.
     var parser = MainTest.JSON.createParser(r.out());
@@ -309,8 +329,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(6)
   void backfilledSubscriptionCountsExistingObjectsOnce() throws IOException {
+    ok("local-init");
     String query = "stats count(*) as n, count_distinct(eventName) as apis by userIdentity.type";
     MainTest.Run r = ok("subscribe", "backfilled", query, "--backfill-from", "2026-10-01");
     assertThat(r.err()).contains("backfilled " + keys.size() + " objects");
@@ -322,8 +342,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(7)
   void unknownSubscriptionAndFunctionAreUsageErrors() {
+    ok("local-init");
     MainTest.Run r = run("results", "nope");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no subscription named 'nope'");
@@ -332,9 +352,8 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(8)
   void invokeApiRunsTheApiGatewayHandlerOnAnEventFile() throws IOException {
-    // local-init (order 1) created the query API's table; the pack's saved queries are built in.
+    ok("local-init"); // the query API's table; the pack's saved queries are built in
     MainTest.Run r = ok("invoke", "api", "../events/api/list-saved-queries.json");
     JsonNode response = MainTest.JSON.readTree(r.out());
     assertThat(response.get("statusCode").asInt()).isEqualTo(200);
@@ -343,7 +362,6 @@ class IngestCommandsTest {
   }
 
   @Test
-  @Order(9)
   void invokeWorkerReturnsAPartialStateThatFinishesToTheOnePassAnswer() throws Exception {
     String query = "stats count(*) as n by eventName";
     var request = MainTest.JSON.createObjectNode();

@@ -17,10 +17,8 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,7 +29,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * objects in S3Proxy, ingest, DynamoDB on dynalite, results — against counts derived here by a
  * plain Jackson walk over the same files.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WatchSubscriptionsTest {
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   static final String BUCKET = "cli-watch-" + RUN;
@@ -47,14 +44,7 @@ class WatchSubscriptionsTest {
   static void start() throws IOException {
     s3 = Emulators.s3();
     db = Emulators.dynamo();
-    Map<String, String> env = new HashMap<>(Emulators.env());
-    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + RUN);
-    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + RUN);
-    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + RUN);
-    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
-    env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
-    services = new Context.Services(env, s3, db);
-    ok("local-init");
+    s3.createBucket(b -> b.bucket(BUCKET));
     List<Path> files;
     try (Stream<Path> s =
         Files.list(Path.of("..", "samples", "cloudtrail", "stratus-red-team-detonation-logs"))) {
@@ -74,13 +64,27 @@ class WatchSubscriptionsTest {
     }
   }
 
-  static Context.Services services;
+  /** This test's own tables (the trail's objects are shared and only read). */
+  Context.Services services;
 
-  static MainTest.Run run(String... args) {
+  @BeforeEach
+  void tables() {
+    String table = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> env = new HashMap<>(Emulators.env());
+    env.put("TRAILQUERY_SUBSCRIPTIONS_TABLE", "subs-" + table);
+    env.put("TRAILQUERY_RESULTS_TABLE", "results-" + table);
+    env.put("TRAILQUERY_QUERIES_TABLE", "queries-" + table);
+    env.put("TRAILQUERY_TRAIL_BUCKET", BUCKET);
+    env.put("TRAILQUERY_SUBSCRIPTION_CACHE_SECONDS", "0");
+    services = new Context.Services(env, s3, db);
+    ok("local-init");
+  }
+
+  MainTest.Run run(String... args) {
     return MainTest.run(services, args);
   }
 
-  static MainTest.Run ok(String... args) {
+  MainTest.Run ok(String... args) {
     MainTest.Run r = run(args);
     assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
     return r;
@@ -122,9 +126,8 @@ class WatchSubscriptionsTest {
          "Filters":[{"Match":"$.errorCode","In":["AccessDenied","Client.UnauthorizedOperation"]}]},
        "LogFormat":"JSON","LogGroupNames":["CloudTrail"]}""";
 
-  @Test
-  @Order(1)
-  void subscribeEveryKind() throws IOException {
+  /** A metric filter, two from CloudWatch's JSON and a Contributor Insights rule. */
+  void subscribedEveryKind() throws IOException {
     ok(
         "subscribe",
         "denied",
@@ -147,7 +150,17 @@ class WatchSubscriptionsTest {
         """);
     ok("subscribe", "--metric-filter", filters.toString(), "--bin", "1h");
     ok("subscribe", "denied-by-identity", "--rule", RULE, "--bin", "1h");
+  }
 
+  /** Every kind subscribed, then the objects delivered once. */
+  void subscribedAndIngested() throws IOException {
+    subscribedEveryKind();
+    ok("invoke", "ingest", s3Event().toString());
+  }
+
+  @Test
+  void subscribeEveryKind() throws IOException {
+    subscribedEveryKind();
     MainTest.Run list = ok("subscriptions");
     assertThat(list.out())
         .contains("Denied-by-source")
@@ -165,9 +178,9 @@ class WatchSubscriptionsTest {
   }
 
   @Test
-  @Order(2)
   void ingestTwiceThenMetricFilterResultsAreTheHandCountedSeries() throws IOException {
-    Path event = IngestCommandsTest_s3Event();
+    subscribedEveryKind();
+    Path event = s3Event();
     ok("invoke", "ingest", event.toString());
     ok("invoke", "ingest", event.toString()); // duplicate delivery
 
@@ -185,8 +198,8 @@ class WatchSubscriptionsTest {
   }
 
   @Test
-  @Order(3)
   void dimensionsAndDefaultValues() throws IOException {
+    subscribedAndIngested();
     JsonNode r =
         MainTest.JSON.readTree(ok("results", "Denied-by-source", "--format", "json").out());
     Map<String, Long> expected = new TreeMap<>();
@@ -220,8 +233,8 @@ class WatchSubscriptionsTest {
   }
 
   @Test
-  @Order(4)
   void ruleReportIsTheHandCountedTopContributors() throws IOException {
+    subscribedAndIngested();
     Map<List<String>, Long> expected = new HashMap<>();
     for (JsonNode rec : records) {
       String c = text(rec, "errorCode");
@@ -272,7 +285,7 @@ class WatchSubscriptionsTest {
     assertThat(notRule.code()).isEqualTo(2);
   }
 
-  static Path IngestCommandsTest_s3Event() throws IOException {
+  static Path s3Event() throws IOException {
     var event = MainTest.JSON.createObjectNode();
     var recs = event.putArray("Records");
     for (String k : keys) {

@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Evaluates alarms when their subscription's bins change (docs/INGEST.md, "Alarms"): after an
- * object's bundles are stored, each alarmed subscription's bins the object fed are re-read (merged
- * over every object, exactly once: {@link Results#bins}) and judged; the state moves forward in bin
- * time only, and a bin that breaches while the bin before it did not notifies once — whoever
- * creates its breach record (a conditional put) publishes.
+ * Evaluates alarms when their subscription's bins change (docs/INGEST.md, "Alarms"): after a
+ * batch's bundles are stored, what its objects gave each alarmed subscription's bins is folded into
+ * the bins' running states, each object exactly once ({@link AlarmBins}), and each bin fed is
+ * judged once from its state; the state moves forward in bin time only, and a bin that breaches
+ * while the bin before it did not notifies once — whoever creates its breach record (a conditional
+ * put) publishes.
  */
 public final class AlarmEvaluator {
   private static final ObjectMapper JSON = Mappers.MAPPER;
@@ -35,6 +36,7 @@ public final class AlarmEvaluator {
   static final long LEASE_MILLIS = 60_000;
 
   private final AlarmStore store;
+  private final AlarmBins bins;
   private final Results results;
   private final Notifier notifier;
   private final LongSupplier clock;
@@ -46,6 +48,7 @@ public final class AlarmEvaluator {
   public AlarmEvaluator(
       AlarmStore store, Results results, Notifier notifier, LongSupplier clock, PrintStream log) {
     this.store = store;
+    this.bins = new AlarmBins(results.store().db(), results.store().table());
     this.results = results;
     this.notifier = notifier;
     this.clock = clock;
@@ -76,18 +79,51 @@ public final class AlarmEvaluator {
   }
 
   /**
-   * How long after an alarm is set its bins come from the alarm index: a bin starting before every
-   * ingest container has seen the alarm (its definition cache) plus a margin for clock skew may
-   * have objects that were not indexed, and is read from the day's bundles instead.
+   * How long after an alarm is set its bins come from the running bin states ({@link AlarmBins}): a
+   * bin starting before every ingest container has seen the alarm (its definition cache) plus a
+   * margin for clock skew may have objects that were not folded in, and is read from the results
+   * (sealed bins and unsealed deltas) instead.
    */
   static final long INDEX_MARGIN_MILLIS = 5 * 60_000;
 
+  /** What objects gave one alarmed subscription since the batch began. */
+  private static final class Pending {
+    final Subscription sub;
+
+    /** bin start → object id → contribution (a duplicate in the batch counts once). */
+    final java.util.TreeMap<Long, Map<String, AlarmBins.Contribution>> bins =
+        new java.util.TreeMap<>();
+
+    final Map<Long, Long> ttl = new java.util.HashMap<>();
+
+    /** Bins too early for the running states: judged from the results. */
+    final TreeSet<Long> fromResults = new TreeSet<>();
+
+    /** The running states after the fold. */
+    final SortedMap<Long, AlarmBins.Folded> folded = new java.util.TreeMap<>();
+
+    Pending(Subscription sub) {
+      this.sub = sub;
+    }
+  }
+
+  /** One invocation's alarmed bins. */
+  private static final class Batch {
+    final Map<String, Pending> pending = new LinkedHashMap<>();
+    boolean folded;
+  }
+
+  private final ThreadLocal<Batch> batches = new ThreadLocal<>();
+  private final ThreadLocal<Batch> single = new ThreadLocal<>();
+  private final Map<String, dev.trailquery.plan.Plan> plans =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
-   * Indexes what one object gave each alarmed subscription, bin by bin ({@link
-   * dev.trailquery.functions.store.ResultStore#putBinState}), so that judging a bin reads that
-   * bin's own small partition instead of the whole day's bundles. Part of the object's ingest: it
-   * throws on a DynamoDB error, so the message is retried (writes are idempotent). Returns the
-   * write units used.
+   * Notes what one object gave each alarmed subscription, bin by bin, to be folded into the bins'
+   * running states ({@link AlarmBins}) once per batch ({@link #foldBatch}). Outside a batch the
+   * object is folded at once. Part of the object's ingest: it throws on a DynamoDB error, so the
+   * message is retried (folding counts each object once however often it comes). Returns 0 (the
+   * fold's write units belong to the batch).
    *
    * @param ttlByDay the TTL of the day's bundles (null values: none)
    */
@@ -100,101 +136,130 @@ public final class AlarmEvaluator {
     if (alarms.isEmpty()) {
       return 0;
     }
-    long units = 0;
+    Batch batch = batches.get();
+    boolean now = batch == null;
+    if (now) {
+      batch = new Batch();
+    }
     for (Subscription s : subs) {
-      if (!alarms.containsKey(s.name())) {
+      Alarm a = alarms.get(s.name());
+      if (a == null) {
         continue;
       }
       for (Map.Entry<String, Bundle> day : days.entrySet()) {
         SortedMap<Long, byte[]> states = day.getValue().states.get(s.id());
-        if (states == null) {
+        if (states == null || states.isEmpty()) {
           continue;
         }
+        Pending p = batch.pending.computeIfAbsent(s.id(), k -> new Pending(s));
         SortedMap<Long, Long> hist = day.getValue().histograms.get(s.bin());
+        Long ttl = ttlByDay.get(day.getKey());
         for (Map.Entry<Long, byte[]> b : states.entrySet()) {
-          long records = hist == null ? 0 : hist.getOrDefault(b.getKey(), 0L);
-          units +=
-              results
-                  .store()
-                  .putBinState(
-                      s.id(),
-                      b.getKey(),
-                      objectId,
-                      b.getValue(),
-                      records,
-                      ttlByDay.get(day.getKey()));
+          long bin = b.getKey();
+          if (!indexed(a, bin)) {
+            p.fromResults.add(bin);
+            continue;
+          }
+          long records = hist == null ? 0 : hist.getOrDefault(bin, 0L);
+          p.bins
+              .computeIfAbsent(bin, k -> new LinkedHashMap<>())
+              .put(objectId, new AlarmBins.Contribution(objectId, b.getValue(), records));
+          if (ttl == null || p.ttl.containsKey(bin) && p.ttl.get(bin) == null) {
+            p.ttl.put(bin, null);
+          } else {
+            p.ttl.merge(bin, ttl, Math::max);
+          }
         }
       }
     }
-    return units;
+    if (now) {
+      fold(batch);
+      single.set(batch);
+    }
+    return 0;
   }
 
-  /** Whether a bin of the alarm is read from the alarm index (see {@link #INDEX_MARGIN_MILLIS}). */
+  /**
+   * Whether a bin of the alarm is judged from its running state (see {@link #INDEX_MARGIN_MILLIS}).
+   */
   boolean indexed(Alarm a, long binStart) {
     return binStart >= a.createdMillis() + store.cacheMillis() + INDEX_MARGIN_MILLIS;
   }
 
   /**
-   * Evaluates the alarms of the subscriptions whose bins one object just fed ({@code days}: the
-   * bundles it stored). Never throws an exception: a failure is logged and counted, and the
-   * object's ingest stands; an unsent notification is sent when its bin is next evaluated.
+   * Judges the alarms of the subscriptions whose bins one object just fed. In a batch nothing
+   * happens until {@link #endBatch}. Never throws an exception: a failure is logged and counted,
+   * and the object's ingest stands; an unsent notification is sent when its bin is next evaluated.
    */
   public void afterObject(List<Subscription> subs, SortedMap<String, Bundle> days) {
-    Map<String, Pending> batch = batches.get();
-    if (batch != null) {
-      for (Subscription s : subs) {
-        for (Bundle b : days.values()) {
-          SortedMap<Long, byte[]> states = b.states.get(s.id());
-          if (states != null && !states.isEmpty()) {
-            batch
-                .computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
-                .bins
-                .addAll(states.keySet());
-          }
-        }
-      }
+    if (batches.get() != null) {
       return;
     }
-    Map<String, Pending> one = new LinkedHashMap<>();
-    for (Subscription s : subs) {
-      for (Bundle b : days.values()) {
-        SortedMap<Long, byte[]> states = b.states.get(s.id());
-        if (states != null && !states.isEmpty()) {
-          one.computeIfAbsent(s.id(), k -> new Pending(s, new TreeSet<>()))
-              .bins
-              .addAll(states.keySet());
+    Batch b = single.get();
+    single.remove();
+    if (b != null) {
+      evaluatePending(b);
+    }
+  }
+
+  /**
+   * Starts a batch on this thread: until {@link #endBatch}, {@link #index} only notes what objects
+   * gave the alarmed bins; {@link #foldBatch} folds each (subscription, bin) once, and {@link
+   * #endBatch} judges it once (an SQS batch of 10 objects costs one read per bin, not 10).
+   */
+  public void beginBatch() {
+    batches.set(new Batch());
+  }
+
+  /**
+   * Folds what the batch's objects gave the alarmed bins into the bins' running states. Part of the
+   * batch's ingest: throws on a DynamoDB error (the batch's messages are then delivered again;
+   * folding counts each object once).
+   */
+  public void foldBatch() {
+    Batch batch = batches.get();
+    if (batch != null) {
+      fold(batch);
+    }
+  }
+
+  private void fold(Batch batch) {
+    for (Pending p : batch.pending.values()) {
+      dev.trailquery.plan.Plan plan = plan(p.sub);
+      for (var bin : p.bins.entrySet()) {
+        try {
+          p.folded.put(
+              bin.getKey(),
+              bins.fold(p.sub.id(), bin.getKey(), bin.getValue(), p.ttl.get(bin.getKey()), plan));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("folding an alarm bin of " + p.sub.name(), e);
         }
       }
     }
-    evaluatePending(one);
+    batch.folded = true;
   }
 
-  /** A subscription and the bins of it that objects fed since the batch began. */
-  private record Pending(Subscription sub, TreeSet<Long> bins) {}
-
-  private final ThreadLocal<Map<String, Pending>> batches = new ThreadLocal<>();
+  private dev.trailquery.plan.Plan plan(Subscription s) {
+    if (plans.size() > 256) {
+      plans.clear();
+    }
+    return plans.computeIfAbsent(s.id(), k -> s.plan());
+  }
 
   /**
-   * Starts a batch on this thread: until {@link #endBatch}, {@link #afterObject} only notes the
-   * bins objects fed, and {@link #endBatch} evaluates each (subscription, bin) once, reading each
-   * day partition once for the whole batch (an SQS batch of 10 objects costs one evaluation, not
-   * 10).
+   * Judges what the batch folded; never throws (as {@link #afterObject}). A batch whose fold failed
+   * or never ran judges nothing: its messages are delivered again.
    */
-  public void beginBatch() {
-    batches.set(new LinkedHashMap<>());
-  }
-
-  /** Evaluates what the batch fed; never throws an exception (as {@link #afterObject}). */
   public void endBatch() {
-    Map<String, Pending> batch = batches.get();
+    Batch batch = batches.get();
     batches.remove();
-    if (batch != null && !batch.isEmpty()) {
+    if (batch != null && batch.folded) {
       evaluatePending(batch);
     }
   }
 
-  private void evaluatePending(Map<String, Pending> pending) {
-    if (pending.isEmpty()) {
+  private void evaluatePending(Batch batch) {
+    if (batch.pending.isEmpty()) {
       return;
     }
     Map<String, Alarm> alarms;
@@ -204,30 +269,29 @@ public final class AlarmEvaluator {
       failed("reading the alarms", e);
       return;
     }
-    if (alarms.isEmpty()) {
-      return;
-    }
-    for (Pending p : pending.values()) {
-      Subscription s = p.sub();
-      TreeSet<Long> bins = p.bins();
+    for (Pending p : batch.pending.values()) {
+      Subscription s = p.sub;
       Alarm a = alarms.get(s.name());
       if (a == null) {
         continue;
       }
       try {
         SortedMap<Long, Results.BinResult> judged = new java.util.TreeMap<>();
-        List<Long> fromDays = new java.util.ArrayList<>();
-        for (long bin : bins) {
-          Optional<Results.BinResult> r =
-              indexed(a, bin) ? results.indexedBin(s, bin) : Optional.empty();
-          if (r.isPresent()) {
-            judged.put(bin, r.get());
-          } else {
-            fromDays.add(bin);
+        List<Long> fromResults = new java.util.ArrayList<>(p.fromResults);
+        dev.trailquery.plan.Plan plan = plan(s);
+        for (AlarmBins.Folded f : p.folded.values()) {
+          if (f.big()) {
+            fromResults.add(f.start());
+          } else if (f.objects() > 0) {
+            dev.trailquery.exec.PartialState state =
+                f.state() == null
+                    ? new dev.trailquery.exec.PartialState(plan)
+                    : dev.trailquery.exec.PartialState.fromBytes(plan, f.state());
+            judged.put(f.start(), Results.binResult(f.start(), state, f.records(), f.objects()));
           }
         }
-        if (!fromDays.isEmpty()) {
-          judged.putAll(results.bins(s, fromDays));
+        if (!fromResults.isEmpty()) {
+          judged.putAll(results.bins(s, fromResults));
         }
         evaluate(s, a, judged);
       } catch (IOException | RuntimeException e) {

@@ -226,8 +226,12 @@ public final class IngestHandler implements RequestStreamHandler {
         }
         try {
           ingestor.results().flush();
+          if (alarms != null) {
+            alarms.foldBatch(); // the alarmed bins' running states, each object once
+          }
         } catch (RuntimeException e) {
-          // the batch's buffered writes failed: every message is delivered again (idempotent)
+          // the batch's buffered writes (or its alarm folds) failed: every message is delivered
+          // again (idempotent)
           metrics.errors += stored.size();
           log("ERROR", "writing the batch failed, SQS will retry its messages: " + e);
           for (String id : stored) {
@@ -249,11 +253,14 @@ public final class IngestHandler implements RequestStreamHandler {
         }
       }
       ingestor.results().flush();
+      if (alarms != null) {
+        alarms.foldBatch();
+      }
       return metrics.summary();
     } finally {
       ingestor.results().discard();
       if (alarms != null) {
-        alarms.endBatch(); // also when a message failed: the stored objects' bins count
+        alarms.endBatch(); // judges what the batch folded (nothing when its fold failed)
         metrics.alarmNotifications = alarms.notifications() - notificationsBefore;
         metrics.alarmErrors = alarms.errors() - alarmErrorsBefore;
       }

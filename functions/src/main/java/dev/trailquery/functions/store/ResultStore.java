@@ -325,9 +325,9 @@ public final class ResultStore {
   private final ThreadLocal<Map<String, Map<String, AttributeValue>>> buffer = new ThreadLocal<>();
 
   /**
-   * From now on this thread's plain puts (one-item natural bundles, alarm index items) are kept and
-   * written together by {@link #flush} (BatchWriteItem: 25 items per request instead of one request
-   * each). Conditional and multi-part writes are still written at once.
+   * From now on this thread's plain puts (one-item natural bundles) are kept and written together
+   * by {@link #flush} (BatchWriteItem: 25 items per request instead of one request each).
+   * Conditional and multi-part writes are still written at once.
    */
   public void buffer() {
     buffer.set(new LinkedHashMap<>());
@@ -408,82 +408,6 @@ public final class ResultStore {
   }
 
   /** DynamoDB's size of an item: attribute names plus values (UTF-8 strings, bytes, numbers). */
-  // ---- alarm index: one object's state of one alarmed subscription's bin ----
-
-  /** The alarm index partition of a subscription's bin. */
-  static String binKey(String subscriptionId, long binStart) {
-    return Keys.ALARM_INDEX + subscriptionId + "#" + binStart;
-  }
-
-  /**
-   * Stores what one object gives one bin of an alarmed subscription (its partial state image and
-   * its records in the bin), keyed by the object: idempotent, so duplicates and retries count once.
-   * A state too large for an item is stored as a marker: readers then fall back to the day's
-   * bundles. Returns the write units used.
-   */
-  public long putBinState(
-      String subscriptionId,
-      long binStart,
-      String objectId,
-      byte[] state,
-      long records,
-      Long ttlSeconds) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(Tables.PK, AttributeValue.fromS(binKey(subscriptionId, binStart)));
-    item.put(Tables.SK, AttributeValue.fromS(objectId));
-    item.put("r", AttributeValue.fromN(Long.toString(records)));
-    if (state.length > partBytes) {
-      item.put("big", AttributeValue.fromBool(true));
-    } else {
-      item.put("s", AttributeValue.fromB(SdkBytes.fromByteArray(state)));
-    }
-    if (ttlSeconds != null) {
-      item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
-    }
-    put(item);
-    return writeUnits(item);
-  }
-
-  /**
-   * The states every object gave a bin of an alarmed subscription ({@link #putBinState}); {@code
-   * complete} is false when some state was too large to be indexed.
-   */
-  public record BinStates(List<byte[]> states, long records, long objects, boolean complete) {}
-
-  public BinStates binStates(String subscriptionId, long binStart) {
-    List<byte[]> states = new ArrayList<>();
-    long records = 0;
-    long objects = 0;
-    boolean complete = true;
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q =
-          QueryRequest.builder()
-              .tableName(table)
-              .consistentRead(true)
-              .keyConditionExpression("#pk = :pk")
-              .expressionAttributeNames(Map.of("#pk", Tables.PK))
-              .expressionAttributeValues(
-                  Map.of(":pk", AttributeValue.fromS(binKey(subscriptionId, binStart))));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse r = db.query(q.build());
-      for (Map<String, AttributeValue> item : r.items()) {
-        objects++;
-        records += Long.parseLong(item.get("r").n());
-        if (item.containsKey("s")) {
-          states.add(item.get("s").b().asByteArray());
-        } else {
-          complete = false;
-        }
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
-    return new BinStates(states, records, objects, complete);
-  }
-
   public static long itemBytes(Map<String, AttributeValue> item) {
     long size = 0;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {

@@ -182,23 +182,10 @@ public final class Results {
     return store;
   }
 
-  /**
-   * One bin of an alarmed subscription from the alarm index ({@link ResultStore#putBinState}): one
-   * Query of the bin's own partition, whatever the day's object count. Empty when the index cannot
-   * give it (a state too large to be indexed): read {@link #bins} then.
-   */
-  public java.util.Optional<BinResult> indexedBin(Subscription s, long start) throws IOException {
-    ResultStore.BinStates b = store.binStates(s.id(), start);
-    if (!b.complete()) {
-      return java.util.Optional.empty();
-    }
-    Plan plan = s.plan();
-    PartialState merged = new PartialState(plan);
-    for (byte[] image : b.states()) {
-      merged.merge(PartialState.fromBytes(plan, image));
-    }
-    Result r = withStatistics(Finisher.finish(merged), b.records(), 0, b.objects(), 0);
-    return java.util.Optional.of(new BinResult(start, r, b.objects()));
+  /** A bin's finished result from its merged state (the alarm path's running bin states). */
+  public static BinResult binResult(long start, PartialState state, long records, long objects) {
+    Result r = withStatistics(Finisher.finish(state), records, 0, objects, 0);
+    return new BinResult(start, r, objects);
   }
 
   /** The columns of the subscription's per-bin results. */

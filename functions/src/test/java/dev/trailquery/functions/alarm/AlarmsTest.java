@@ -98,9 +98,10 @@ class AlarmsTest {
   }
 
   /**
-   * An alarm set long before the test's bins (created at 0), so its bins are judged from the alarm
-   * index; {@link #indexAndDayPartitionsGiveTheSameBins} checks the index against the day's
-   * bundles, and the CLI tests judge bins set after their alarm from the day's bundles.
+   * An alarm set long before the test's bins (created at 0), so its bins are judged from their
+   * running states ({@link AlarmBins}); {@link #runningBinStatesEqualTheResultsReadFromTheBundles}
+   * checks them against the results, and the CLI tests judge bins set after their alarm from the
+   * results.
    */
   static Alarm alarm(String sub, String column, String cmp, double threshold, boolean notifyOk) {
     Alarm a =
@@ -408,6 +409,67 @@ class AlarmsTest {
     assertThat(messages("batched")).hasSize(1);
   }
 
+  @Test
+  void aFailedFoldFailsTheBatchAndItsRedeliveryNotifiesOnce() throws IOException {
+    subscribe("refold", failedLogins("refold"), "5m");
+    alarm("refold", "failures", ">=", 3, false);
+    // the first write of a bin's running state fails (throttled): the batch must be redelivered
+    java.util.concurrent.atomic.AtomicBoolean failed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    DynamoDbClient flaky =
+        (DynamoDbClient)
+            java.lang.reflect.Proxy.newProxyInstance(
+                DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (args != null
+                      && args.length == 1
+                      && args[0] instanceof java.util.function.Consumer<?>) {
+                    // builder forms: through the proxy's own request methods
+                    return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                  }
+                  if (method.getName().equals("putItem")
+                      && args[0]
+                          instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest r
+                      && dev.trailquery.contract.Keys.ALARM_BIN_STATE.equals(
+                          r.item().get(Tables.SK).s())
+                      && failed.compareAndSet(false, true)) {
+                    throw software.amazon.awssdk.services.dynamodb.model
+                        .ProvisionedThroughputExceededException.builder()
+                        .message("throttled")
+                        .build();
+                  }
+                  try {
+                    return method.invoke(db, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    IngestConfig config =
+        IngestConfig.defaults(
+                subsTable, resultsTable, new PrintStream(logBytes, true, StandardCharsets.UTF_8))
+            .withCacheMillis(0);
+    IngestHandler h = new IngestHandler(config, s3, flaky, new SnsNotifier(sns.client(), TOPIC));
+    String ip = "192.0.2.201";
+    String k1 = object(failedLogin("refold", "2025-03-10T16:01:00Z", ip));
+    String k2 = object(failedLogin("refold", "2025-03-10T16:02:00Z", ip));
+    String k3 = object(failedLogin("refold", "2025-03-10T16:03:00Z", ip));
+    String event = sqsEvent(k1, k2, k3);
+    JsonNode first = h.handle(JSON.readTree(event));
+    assertThat(first.get("batchItemFailures")).hasSize(3);
+    assertThat(messages("refold")).isEmpty();
+    JsonNode again = h.handle(JSON.readTree(event));
+    assertThat(again.get("batchItemFailures"))
+        .as(logBytes.toString(StandardCharsets.UTF_8))
+        .isEmpty();
+    h.handle(JSON.readTree(event));
+    List<JsonNode> m = messages("refold");
+    assertThat(m).hasSize(1);
+    assertThat(m.getFirst().get("objects").asInt()).isEqualTo(3);
+    assertThat(m.getFirst().at("/triggeringRows/0/failures").asText()).isEqualTo("3");
+  }
+
   static String sqsEvent(String... keys) throws IOException {
     ObjectNode sqs = JSON.createObjectNode();
     ArrayNode records = sqs.putArray("Records");
@@ -433,7 +495,7 @@ class AlarmsTest {
   }
 
   @Test
-  void indexAndDayPartitionsGiveTheSameBins() throws IOException {
+  void runningBinStatesEqualTheResultsReadFromTheBundles() throws IOException {
     Subscription s =
         subscribe(
             "indexed",
@@ -464,19 +526,38 @@ class AlarmsTest {
             Instant.parse("2025-04-01T10:05:00Z").toEpochMilli());
     var fromDays = results.bins(s, bins);
     assertThat(fromDays).hasSize(2);
+    AlarmBins running = new AlarmBins(db, resultsTable);
     for (long bin : bins) {
-      var indexed = results.indexedBin(s, bin).orElseThrow();
+      var indexed = indexed(running, s, bin);
       assertThat(indexed.result().rowMaps()).isEqualTo(fromDays.get(bin).result().rowMaps());
       assertThat(indexed.result().rows()).isNotEmpty();
     }
+    // By hand: object i has logins at 10:0i and 10:0(9-i):30 and a GetObject at 10:04; every one
+    // of the 6 objects has a login in each bin. Records of those objects: 10:00 holds 2 per object
+    // (12), 10:05 holds 1 (6).
+    assertThat(indexed(running, s, bins.get(0)).objects()).isEqualTo(6);
+    assertThat(indexed(running, s, bins.get(1)).objects()).isEqualTo(6);
+    assertThat(indexed(running, s, bins.get(0)).result().statistics().recordsScanned())
+        .isEqualTo(12);
+    assertThat(indexed(running, s, bins.get(1)).result().statistics().recordsScanned())
+        .isEqualTo(6);
     // Hand count: six objects with two logins each, every login in one of the two bins.
     long total = 0;
     for (long bin : bins) {
-      for (var row : results.indexedBin(s, bin).orElseThrow().result().rowMaps()) {
+      for (var row : indexed(running, s, bin).result().rowMaps()) {
         total += ((Number) row.get("n")).longValue();
       }
     }
     assertThat(total).isEqualTo(12);
+  }
+
+  static Results.BinResult indexed(AlarmBins running, Subscription s, long bin) throws IOException {
+    AlarmBins.Folded f = running.read(s.id(), bin);
+    return Results.binResult(
+        bin,
+        dev.trailquery.exec.PartialState.fromBytes(s.plan(), f.state()),
+        f.records(),
+        f.objects());
   }
 
   @Test

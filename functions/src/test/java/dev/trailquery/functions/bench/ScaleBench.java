@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.Trailquery;
+import dev.trailquery.contract.Keys;
 import dev.trailquery.exec.Result;
 import dev.trailquery.exec.Scan;
 import dev.trailquery.functions.alarm.Alarm;
@@ -62,7 +63,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <pre>
  * scripts/bench scale [--objects-per-day N] [--days D] [--subscriptions S]
- *                     [--late-fraction F] [--duplicate-fraction F] [--alarms A] [--threads T]
+ *                     [--late-fraction F] [--duplicate-fraction F] [--alarms A] [--alarm-match errors|all] [--threads T]
  * </pre>
  *
  * DynamoDB use is metered by a counting client: write units by item size (1 per started KB), read
@@ -104,6 +105,32 @@ public final class ScaleBench {
   /** Write and read units per (partition key, simulated second) during ingest. */
   static final Map<String, double[]> HOT = new ConcurrentHashMap<>();
 
+  /** Object claims in alarm bins: made (one per object and alarmed bin), and found made already. */
+  static final LongAdder ALARM_CLAIMS = new LongAdder();
+
+  static final LongAdder ALARM_CLAIMS_FAILED = new LongAdder();
+
+  /** Items and bytes a read touched, by kind of partition (the key's prefix). */
+  static final Map<String, long[]> READ_KINDS = new ConcurrentHashMap<>();
+
+  static void kind(String pk, long items, long bytes) {
+    if (!PHASE.get().equals("read") || pk == null) {
+      return;
+    }
+    String kind = "other";
+    for (String prefix : Keys.RESULTS_PARTITIONS) {
+      if (pk.startsWith(prefix)) {
+        kind = prefix;
+      }
+    }
+    long[] a = READ_KINDS.computeIfAbsent(kind, k -> new long[3]);
+    synchronized (a) {
+      a[0] += items;
+      a[1] += bytes;
+      a[2]++;
+    }
+  }
+
   static Usage usage() {
     String phase = PHASE.get();
     return USAGE.computeIfAbsent(phase, k -> new Usage());
@@ -134,10 +161,19 @@ public final class ScaleBench {
                 return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, a);
               }
               Object r;
+              Throwable failure = null;
               try {
                 r = m.invoke(real, a);
               } catch (InvocationTargetException e) {
-                throw e.getCause();
+                // a failed conditional write still costs its write units: metered, then thrown
+                if (!(e.getCause()
+                    instanceof
+                    software.amazon.awssdk.services.dynamodb.model
+                        .ConditionalCheckFailedException)) {
+                  throw e.getCause();
+                }
+                failure = e.getCause();
+                r = null;
               }
               if (a == null || a.length != 1) {
                 return r;
@@ -151,9 +187,15 @@ public final class ScaleBench {
                 pk = p.item().get(Tables.PK).s();
               } else if (req instanceof GetItemRequest g) {
                 pk = g.key().get(Tables.PK).s();
+              } else if (req
+                  instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest ui) {
+                pk = ui.key().get(Tables.PK).s();
               }
               if (pk != null) {
-                alarmPk = pk.startsWith("B#") || pk.startsWith("alarm#") || pk.equals("ALARMS");
+                alarmPk =
+                    pk.startsWith(Keys.ALARM_BIN)
+                        || pk.startsWith(Keys.ALARM)
+                        || pk.equals(Keys.ALARMS);
               }
               String saved = PHASE.get();
               if (alarmPk && saved.equals("ingest")) {
@@ -173,6 +215,7 @@ public final class ScaleBench {
                   u.readUnits.add(rcu);
                   u.itemsRead.add(qr.items().size());
                   u.bytesRead.add(bytes);
+                  kind(pk, qr.items().size(), bytes);
                   hot(pk, 0, rcu);
                 } else if (req instanceof GetItemRequest g && r instanceof GetItemResponse gr) {
                   long bytes = gr.item() == null ? 0 : ResultStore.itemBytes(gr.item());
@@ -182,11 +225,16 @@ public final class ScaleBench {
                   u.readUnits.add(rcu);
                   u.itemsRead.add(gr.hasItem() ? 1 : 0);
                   u.bytesRead.add(bytes);
+                  kind(pk, gr.hasItem() ? 1 : 0, bytes);
                   hot(pk, 0, rcu);
                 } else if (req instanceof PutItemRequest p) {
                   long wcu = ResultStore.writeUnits(p.item());
                   u.writeUnits.add(wcu);
                   hot(pk, wcu, 0);
+                  String sk = p.item().get(Tables.SK).s();
+                  if (pk.startsWith(Keys.ALARM_BIN) && sk.startsWith(Keys.ALARM_BIN_OBJECT)) {
+                    (failure == null ? ALARM_CLAIMS : ALARM_CLAIMS_FAILED).increment();
+                  }
                 } else if (req instanceof BatchWriteItemRequest b) {
                   for (List<WriteRequest> list : b.requestItems().values()) {
                     for (WriteRequest w : list) {
@@ -199,9 +247,15 @@ public final class ScaleBench {
                   }
                 } else if (m.getName().equals("updateItem") || m.getName().equals("deleteItem")) {
                   u.writeUnits.add(1);
+                  if (pk != null) {
+                    hot(pk, 1, 0);
+                  }
                 }
               } finally {
                 PHASE.set(saved);
+              }
+              if (failure != null) {
+                throw failure;
               }
               return r;
             });
@@ -227,6 +281,14 @@ public final class ScaleBench {
     double late = Double.parseDouble(opt.getOrDefault("late-fraction", "0.02"));
     double dup = Double.parseDouble(opt.getOrDefault("duplicate-fraction", "0.02"));
     int nAlarms = Integer.parseInt(opt.getOrDefault("alarms", "1"));
+    // errors: the alarmed subscriptions match objects with errors (a fraction); all: every object
+    String alarmMatch = opt.getOrDefault("alarm-match", "errors");
+    String alarmQuery =
+        switch (alarmMatch) {
+          case "errors" -> "filter ispresent(errorCode) | stats count(*) as n by eventSource";
+          case "all" -> "stats count(*) as n by eventSource";
+          default -> throw new IllegalArgumentException("--alarm-match errors|all");
+        };
     int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
     Path samples = Path.of(opt.getOrDefault("samples", "../samples/cloudtrail"));
     long wallStart = System.nanoTime();
@@ -246,6 +308,7 @@ public final class ScaleBench {
         late,
         nSubs,
         nAlarms);
+    System.out.printf("alarmed subscriptions: %s (--alarm-match %s)%n", alarmQuery, alarmMatch);
 
     S3Client s3 = Emulators.s3();
     DynamoDbClient real = Emulators.dynamo();
@@ -292,14 +355,7 @@ public final class ScaleBench {
     List<SavedQuery> pack = QueryPack.all();
     for (int i = 0; i < nAlarms; i++) {
       Subscription s =
-          Subscription.create(
-              "alarmed-" + i,
-              "filter ispresent(errorCode) | stats count(*) as n by eventSource",
-              "5m",
-              null,
-              null,
-              created + i,
-              null);
+          Subscription.create("alarmed-" + i, alarmQuery, "5m", null, null, created + i, null);
       subStore.put(s, false);
       alarmStore.put(
           new Alarm(s.name(), "n", Alarm.Comparison.GT, 1e9, null, false, created - 3_600_000L));
@@ -350,6 +406,10 @@ public final class ScaleBench {
     long lastSeal = Slots.slot(cfg.startMillis());
     int pos = 0;
     AtomicInteger failedMessages = new AtomicInteger();
+    Read midDay = null;
+    Map<String, long[]> midDayKinds = Map.of();
+    long midDayProgress = 0;
+    long midDayClock = 0;
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       while (pos < deliveries.size()) {
         long waveEnd = lastSeal + Slots.SLOT_MILLIS;
@@ -380,6 +440,21 @@ public final class ScaleBench {
           f.get();
         }
         ingestNanos += System.nanoTime() - w0;
+        if (midDay == null
+            && waveEnd >= cfg.startMillis() + (days - 1) * 86_400_000L + 43_200_000L) {
+          // steady state at noon of the last day: what a read finds before the sealer's next run
+          SIM_CLOCK.accumulateAndGet(waveEnd, Math::max);
+          Results noonResults = new Results(store, SIM_CLOCK::get);
+          long d0 = cfg.startMillis() + (days - 1) * 86_400_000L;
+          READ_KINDS.clear();
+          midDay = read(noonResults, probeSub, d0, d0 + 86_400_000L);
+          midDayKinds = new java.util.TreeMap<>();
+          for (var e : READ_KINDS.entrySet()) {
+            midDayKinds.put(e.getKey(), e.getValue().clone());
+          }
+          midDayProgress = sealed.progress();
+          midDayClock = SIM_CLOCK.get();
+        }
         pos = end;
         lastSeal = waveEnd;
         SIM_CLOCK.accumulateAndGet(waveEnd, Math::max);
@@ -481,6 +556,32 @@ public final class ScaleBench {
         mismatchesSealed.isEmpty() ? "yes" : "NO " + mismatchesSealed,
         secs(wallStart));
     System.out.printf("last seal: %s%n", last);
+    System.out.printf(
+        "alarm bins: %d object claims (%.3f per notification), %d found made already (%.3f per"
+            + " notification); alarm write units per notification %.3f WCU, per claim %.3f;"
+            + " alarm read units per claim %.3f RCU%n",
+        ALARM_CLAIMS.sum(),
+        ALARM_CLAIMS.sum() / (double) deliveries.size(),
+        ALARM_CLAIMS_FAILED.sum(),
+        ALARM_CLAIMS_FAILED.sum() / (double) deliveries.size(),
+        alarm.writeUnits.sum() / (double) deliveries.size(),
+        alarm.writeUnits.sum() / (double) Math.max(1, ALARM_CLAIMS.sum()),
+        alarm.readUnits.sum() / Math.max(1, ALARM_CLAIMS.sum()));
+    if (midDay != null) {
+      System.out.printf(
+          "steady-state 1-day read at %s (sealed through %s): %d items, %.0f KB, %.0f ms (median"
+              + " of 5); per read, by partition kind (items, KB, requests):%n",
+          Instant.ofEpochMilli(midDayClock),
+          Instant.ofEpochMilli(midDayProgress + Slots.SLOT_MILLIS),
+          midDay.items,
+          midDay.bytes / 1024.0,
+          midDay.medianMillis);
+      for (var e : midDayKinds.entrySet()) {
+        System.out.printf(
+            "  %-8s %7.0f items %9.1f KB %6.0f requests%n",
+            e.getKey(), e.getValue()[0] / 5.0, e.getValue()[1] / 5.0 / 1024, e.getValue()[2] / 5.0);
+      }
+    }
     double ingestCpu = cpuAfter[0] - cpuBefore[0] + cpuAfter[1] - cpuBefore[1];
     System.out.printf(
         "ingest + sealing phase: %.1f s wall; CPU %.1f s in this JVM (handlers, S3Proxy, sealer) +"
@@ -608,7 +709,7 @@ public final class ScaleBench {
               p.tableName(table)
                   .item(
                       Map.of(
-                          "pk", AttributeValue.fromS("SD#" + s.id()),
+                          "pk", AttributeValue.fromS(Keys.SEALED_DAYS + s.id()),
                           "sk", AttributeValue.fromS(dstDay))));
       copied++;
     }

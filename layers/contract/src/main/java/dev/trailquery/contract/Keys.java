@@ -58,12 +58,6 @@ public final class Keys {
   public static final String SKIP_DAYS = "SKIPDAYS";
 
   /**
-   * The alarm index of one alarmed subscription's bin, {@code "B#" + subscription id + "#" + bin
-   * start} (sort key: object id): each object's partial state of the bin.
-   */
-  public static final String ALARM_INDEX = "B#";
-
-  /**
    * One alarmed subscription's bin, {@code "A#" + subscription id + "#" + bin start}: the bin's
    * running merged state (sort key {@link #ALARM_BIN_STATE}), one claim per object (sort key {@link
    * #ALARM_BIN_OBJECT} + object id) and one commit record per version (sort key {@link
@@ -112,7 +106,6 @@ public final class Keys {
           SEAL,
           SKIPPED,
           SKIP_DAYS,
-          ALARM_INDEX,
           ALARM_BIN,
           ALARM,
           ALARMS,

@@ -51,35 +51,27 @@ public final class ColumnChunk {
   static final int MAX_META_BYTES = 256 << 20;
 
   /**
-   * The fields kept as columns: those the query pack, the console and the skipping summaries use
-   * most. Changing this list changes only new chunks (each chunk names its own columns).
+   * The fields kept as columns: those with few values per chunk that full scans group and filter by
+   * (the fields CloudWatch Logs Insights indexes for CloudTrail, plus the identity's type and
+   * account). Fields with many values (source IPs, ARNs, user agents, ids) are not: as columns they
+   * doubled their bytes in storage (docs/BLOCKS.md, "Block format"); queries on them read the JSON.
+   * Changing this list changes only new chunks (each chunk names its own columns).
    */
   public static final List<String> COLUMNS =
       List.of(
           "eventVersion",
-          "eventTime",
           "eventSource",
           "eventName",
           "awsRegion",
           "recipientAccountId",
           "errorCode",
-          "errorMessage",
           "readOnly",
-          "sourceIPAddress",
-          "userAgent",
           "eventType",
           "eventCategory",
           "managementEvent",
           "userIdentity.type",
-          "userIdentity.arn",
           "userIdentity.accountId",
-          "userIdentity.principalId",
-          "userIdentity.userName",
-          "userIdentity.invokedBy",
-          "userIdentity.accessKeyId",
-          "userIdentity.sessionContext.sessionIssuer.arn",
-          "userIdentity.sessionContext.sessionIssuer.userName",
-          "eventID");
+          "userIdentity.invokedBy");
 
   private ColumnChunk() {}
 

@@ -129,9 +129,14 @@ public final class Compactor {
           3_600_000L,
           1L << 20,
           64L << 20,
-          6,
+          15,
           Math.max(1, Runtime.getRuntime().availableProcessors()),
           15 * 60_000L);
+    }
+
+    public Options withLevel(int zstdLevel) {
+      return new Options(
+          windowMillis, chunkJsonBytes, blockJsonBytes, zstdLevel, threads, graceMillis);
     }
 
     public Options withThreads(int n) {

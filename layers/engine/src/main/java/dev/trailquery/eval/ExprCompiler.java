@@ -6,7 +6,6 @@ import dev.trailquery.agg.Aggregates;
 import dev.trailquery.fn.FunctionDef;
 import dev.trailquery.fn.Functions;
 import dev.trailquery.lang.ErrorCode;
-import dev.trailquery.lang.QueryException;
 import dev.trailquery.lang.ast.Expr;
 import dev.trailquery.value.Values;
 import java.util.ArrayList;
@@ -326,10 +325,7 @@ public final class ExprCompiler {
       items.add(
           switch (item) {
             case Expr.StringLit s -> s.value();
-            case Expr.NumberLit n -> n.value();
-            case Expr.Unary u
-                when u.op() == Expr.UnaryOp.NEG && u.operand() instanceof Expr.NumberLit n ->
-                -n.value();
+            case Expr.NumberLit n -> n.value(); // (the parser reads -5 in a list as one number)
             default ->
                 throw ctx.error(
                     item.span(),
@@ -353,10 +349,5 @@ public final class ExprCompiler {
       }
       return Values.bool(found != negated);
     };
-  }
-
-  /** Convenience for callers holding a context: the error to throw. */
-  public QueryException error(Expr e, String code, String message) {
-    return ctx.error(e.span(), code, message);
   }
 }

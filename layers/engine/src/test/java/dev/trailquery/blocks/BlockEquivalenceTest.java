@@ -88,12 +88,16 @@ class BlockEquivalenceTest {
     // fields all in columns (answered without parsing JSON): booleans, numbers vs strings,
     // missing and null values, nested paths, an object where a string usually is
     "| stats count(*) as n by readOnly, userIdentity.type, managementEvent",
-    "| stats count(*) as n by recipientAccountId, userIdentity.sessionContext.sessionIssuer.userName",
+    "| stats count(*) as n by recipientAccountId, eventType, userIdentity.accountId",
+    "| fields @timestamp, eventName, eventType, readOnly, managementEvent, @ptr"
+        + " | sort eventName, @timestamp desc | limit 25",
+    "| filter readOnly = 0 | stats count(*) as n, count(userIdentity.type) as t by"
+        + " userIdentity.accountId, awsRegion",
+    // and fields not in columns beside ones that are
     "| fields @timestamp, eventTime, userAgent, errorMessage, eventID, userIdentity.arn, @ptr"
         + " | sort eventID | limit 25",
-    "| filter readOnly = 0 | stats count(*) as n, count(userIdentity.arn) as a by"
-        + " userIdentity.accountId, awsRegion",
-    "| filter userAgent like /sdk/ or ispresent(errorMessage) | stats count(*) as n by userAgent",
+    "| filter userAgent like /aws-cli/ or ispresent(errorMessage) | stats count(*) as n by"
+        + " eventType, userAgent",
   };
 
   @Test

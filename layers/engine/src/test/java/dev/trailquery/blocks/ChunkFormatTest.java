@@ -37,7 +37,7 @@ class ChunkFormatTest {
     "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":null},"
         + "\"eventTime\":\"2026-11-01T05:03:00Z\",\"eventSource\":\"s3.amazonaws.com\","
         + "\"eventName\":\"GetObject\",\"readOnly\":true,\"recipientAccountId\":444455556666,"
-        + "\"userAgent\":{\"agent\":\"sdk\"}}",
+        + "\"eventType\":{\"agent\":\"sdk\"}}",
     "{\"eventVersion\":\"1.08\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\","
         + "\"readOnly\":\"true\",\"recipientAccountId\":\"111122223333\"}",
   };
@@ -47,11 +47,17 @@ class ChunkFormatTest {
 
   /** The fields read, and per record the values the reader gives (by hand from MESSAGES). */
   static final List<String> PATHS =
-      List.of("eventName", "readOnly", "recipientAccountId", "userIdentity.arn", "userAgent");
+      List.of("eventName", "readOnly", "recipientAccountId", "userIdentity.type", "eventType");
 
   static final Object[][] EXPECTED = {
-    {"ConsoleLogin", false, "111122223333", "arn:aws:iam::111122223333:user/alice", null},
-    {"GetObject", true, 4.44455556666E11, null, JsonValue.ofTrustedText("{\"agent\":\"sdk\"}")},
+    {"ConsoleLogin", false, "111122223333", "IAMUser", null},
+    {
+      "GetObject",
+      true,
+      4.44455556666E11,
+      "AssumedRole",
+      JsonValue.ofTrustedText("{\"agent\":\"sdk\"}")
+    },
     {"GetObject", "true", "111122223333", null, null},
   };
   static final long[] TIMES = {
@@ -162,9 +168,11 @@ class ChunkFormatTest {
     // a field not in the columns: through the JSON, same values for the others
     List<String> more = new ArrayList<>(PATHS);
     more.add("requestParameters.bucketName");
+    more.add("userIdentity.arn");
     List<Got> got = read(b, more, false);
-    assertThat(got.get(0).values().getLast()).isEqualTo("b1");
-    assertThat(got.get(1).values().getLast()).isNull();
+    assertThat(got.get(0).values().subList(PATHS.size(), more.size()))
+        .containsExactly("b1", "arn:aws:iam::111122223333:user/alice");
+    assertThat(got.get(1).values().subList(PATHS.size(), more.size())).containsOnlyNulls();
     for (int i = 0; i < got.size(); i++) {
       assertThat(got.get(i).values().subList(0, PATHS.size())).containsExactly(EXPECTED[i]);
     }

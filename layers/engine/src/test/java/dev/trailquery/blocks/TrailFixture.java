@@ -179,13 +179,16 @@ final class TrailFixture {
       case 1 -> e.put("readOnly", rnd.nextBoolean() ? "true" : "false");
       case 2 -> e.remove("userIdentity");
       case 3 -> u.putNull("arn");
-      case 4 -> e.putObject("userAgent").put("agent", "sdk").put("v", 2);
+      case 4 -> e.putObject("eventType").put("agent", "sdk").put("v", 2);
       case 5 -> e.put("managementEvent", 1);
       default -> {}
     }
     if (!e.has("userAgent")) {
       e.put(
           "userAgent", rnd.nextBoolean() ? "aws-cli/2.15 Python/3.11" : "Mozilla/5.0 \u00e9 \"x\"");
+    }
+    if (!e.has("eventType")) {
+      e.put("eventType", rnd.nextInt(9) == 0 ? "AwsServiceEvent" : "AwsApiCall");
     }
     if (!e.has("managementEvent")) {
       e.put("managementEvent", rnd.nextInt(4) != 0);

@@ -88,4 +88,21 @@ class PatternErrorTest {
     String p = "{ $.a = \"" + "x".repeat(1100) + "\" }";
     assertThat(fails(p).error().code()).isEqualTo("TQ4009");
   }
+
+  @Test
+  void nestingDepthCountsNestingNotSiblings() {
+    // 110 sibling groups are 1 level deep; 101 nested ones are over the limit of 100
+    String siblings =
+        "{ " + String.join("||", java.util.Collections.nCopies(110, "($.a=1)")) + " }";
+    org.assertj.core.api.Assertions.assertThat(MetricPattern.compile(siblings).text())
+        .isEqualTo(siblings);
+    String nested = "{ " + "(".repeat(101) + "$.a = 1" + ")".repeat(101) + " }";
+    QueryException e =
+        catchThrowableOfType(QueryException.class, () -> MetricPattern.compile(nested));
+    org.assertj.core.api.Assertions.assertThat(e.error().message())
+        .isEqualTo("pattern nested too deeply");
+    String deepest = "{ " + "(".repeat(98) + "$.a = 1" + ")".repeat(98) + " }";
+    org.assertj.core.api.Assertions.assertThat(MetricPattern.compile(deepest).text())
+        .isEqualTo(deepest);
+  }
 }
