@@ -231,17 +231,7 @@ public final class AlarmBins {
     if (ttl != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttl)));
     }
-    try {
-      db.putItem(
-          b ->
-              b.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-      return true;
-    } catch (ConditionalCheckFailedException exists) {
-      return false;
-    }
+    return Tables.putIfAbsent(db, table, item);
   }
 
   private Claim claimOf(String pk, String objectId) {
@@ -330,15 +320,12 @@ public final class AlarmBins {
     if (ttl != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttl)));
     }
-    try {
-      if (old.version == 0) {
-        db.putItem(
-            b ->
-                b.tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-      } else {
+    if (old.version == 0) {
+      if (!Tables.putIfAbsent(db, table, item)) {
+        return null;
+      }
+    } else {
+      try {
         db.putItem(
             b ->
                 b.tableName(table)
@@ -347,9 +334,9 @@ public final class AlarmBins {
                     .expressionAttributeNames(Map.of("#v", "v"))
                     .expressionAttributeValues(
                         Map.of(":v", AttributeValue.fromN(Long.toString(old.version)))));
+      } catch (ConditionalCheckFailedException lost) {
+        return null;
       }
-    } catch (ConditionalCheckFailedException lost) {
-      return null;
     }
     return new Agg(old.start, next, token, state, records, objects, big);
   }

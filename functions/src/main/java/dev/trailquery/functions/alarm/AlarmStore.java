@@ -302,17 +302,7 @@ public final class AlarmStore {
     if (ttl != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttl)));
     }
-    try {
-      db.putItem(
-          b ->
-              b.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-      return true;
-    } catch (ConditionalCheckFailedException exists) {
-      return false;
-    }
+    return Tables.putIfAbsent(db, table, item);
   }
 
   /**

@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -138,16 +137,7 @@ public final class ResultStore {
       db.putItem(b -> b.tableName(table).item(item));
       return;
     }
-    try {
-      db.putItem(
-          b ->
-              b.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-    } catch (ConditionalCheckFailedException already) {
-      // written before, with the same bytes: its first slot stands
-    }
+    Tables.putIfAbsent(db, table, item); // a second delivery leaves it: its first slot stands
   }
 
   private boolean complete(String pk, String objectId, String setId, String gen, int n) {
@@ -216,14 +206,7 @@ public final class ResultStore {
     if (ttlSeconds != null) {
       item.put(Tables.TTL, AttributeValue.fromN(Long.toString(ttlSeconds)));
     }
-    try {
-      db.putItem(
-          b ->
-              b.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", Tables.PK)));
-    } catch (ConditionalCheckFailedException already) {
+    if (!Tables.putIfAbsent(db, table, item)) {
       return false;
     }
     Map<String, AttributeValue> marker = new HashMap<>();

@@ -3,10 +3,13 @@ package dev.trailquery.functions.store;
 import dev.trailquery.contract.Env;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -33,6 +36,27 @@ public final class Tables {
   public static final String PK = dev.trailquery.contract.Tables.RESULTS.partitionKey();
   public static final String SK = dev.trailquery.contract.Tables.RESULTS.sortKey();
   public static final String TTL = dev.trailquery.contract.Tables.RESULTS.ttlAttribute();
+
+  /**
+   * Puts {@code item} into the results table {@code table} unless an item with its key is there:
+   * the conditional write that makes a claim, a first write or a marker happen once.
+   *
+   * @return true if this call wrote it, false if the key was taken
+   */
+  public static boolean putIfAbsent(
+      DynamoDbClient db, String table, Map<String, AttributeValue> item) {
+    try {
+      db.putItem(
+          b ->
+              b.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk)")
+                  .expressionAttributeNames(Map.of("#pk", PK)));
+      return true;
+    } catch (ConditionalCheckFailedException taken) {
+      return false;
+    }
+  }
 
   /** Environment variable naming the subscriptions table. */
   public static final String ENV_SUBSCRIPTIONS = Env.SUBSCRIPTIONS_TABLE.var();
