@@ -39,8 +39,9 @@ record StackEnv(Context ctx) {
     return Tables.queriesName(ctx::env);
   }
 
+  /** The subscriptions, their lookup tables pinned in the results table. */
   SubscriptionStore subscriptions() {
-    return new SubscriptionStore(ctx.db(), subscriptionsTable(), 0);
+    return new SubscriptionStore(ctx.db(), subscriptionsTable(), resultsTable(), 0);
   }
 
   ResultStore results() {

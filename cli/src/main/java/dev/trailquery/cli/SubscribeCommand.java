@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     },
     customSynopsis = {
       "trailquery subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days D]",
-      "                  [--backfill-from T] [--replace]",
+      "                  [--lookup NAME=FILE.csv]... [--backfill-from T] [--replace]",
       "       subscribe NAME --filter-pattern 'PATTERN' [--metric-value 1|$.sel]",
       "                  [--default-value N] [--dimensions 'Name=$.sel,...'] [--metric-name M]",
       "                  [--metric-namespace NS] [--bin 5m] ...",
@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
 final class SubscribeCommand implements Callable<Integer> {
   static final String USAGE =
       """
-      usage: subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days N] [--backfill-from T] [--replace]
+      usage: subscribe NAME 'QUERY' [--bin 1h] [--rows N] [--retention-days N] [--lookup NAME=FILE.csv]...
+                            [--backfill-from T] [--replace]
              subscribe NAME --filter-pattern 'PATTERN' [--metric-value 1|$.sel] [--default-value N]
                             [--dimensions 'Name=$.sel,...'] [--metric-name M] [--bin 5m] ...
              subscribe [NAME] --metric-filter FILE|JSON   (PutMetricFilter JSON, or the output of
@@ -83,6 +84,15 @@ final class SubscribeCommand implements Callable<Integer> {
       converter = Converters.PositiveInt.class,
       description = "days the bins are kept")
   Integer retentionDays;
+
+  @Option(
+      names = "--lookup",
+      paramLabel = "NAME=FILE.csv",
+      description = {
+        "a lookup table for the query's 'lookup' command (repeatable): pinned as it is now; the"
+            + " subscription keeps this version until subscribed again with --replace"
+      })
+  List<String> lookups = new ArrayList<>();
 
   @Option(
       names = "--backfill-from",
@@ -195,6 +205,11 @@ final class SubscribeCommand implements Callable<Integer> {
               + s.describeKind()
               + ", bin "
               + s.bin()
+              + (s.lookups().isEmpty()
+                  ? ""
+                  : ", lookup "
+                      + String.join(
+                          ", ", s.lookups().stream().map(Subscription.LookupPin::ref).toList()))
               + ")");
     }
     if (from != null) {
@@ -221,7 +236,8 @@ final class SubscribeCommand implements Callable<Integer> {
             || defaultValue != null
             || dimensions != null
             || metricName != null
-            || metricNamespace != null;
+            || metricNamespace != null
+            || !lookups.isEmpty();
     if (!positional.isEmpty() || other) {
       throw new UsageException(
           "usage: subscribe --pack cis [--bin 5m] [--retention-days N] [--no-alarms] [--replace]"
@@ -269,6 +285,9 @@ final class SubscribeCommand implements Callable<Integer> {
     }
     if (kinds == 1 && rows != null) {
       throw new UsageException("--rows applies to queries only");
+    }
+    if (kinds == 1 && !lookups.isEmpty()) {
+      throw new UsageException("--lookup applies to queries only");
     }
     if (filterPattern == null) {
       Map<String, Object> watchOptions = new LinkedHashMap<>();
@@ -335,7 +354,15 @@ final class SubscribeCommand implements Callable<Integer> {
           Subscription.createRule(name, fileOrText(rule), bin, retentionDays, now, from));
     }
     return List.of(
-        Subscription.create(name, positional.get(1), bin, rows, retentionDays, now, from));
+        Subscription.create(
+            name,
+            positional.get(1),
+            bin,
+            rows,
+            retentionDays,
+            now,
+            from,
+            LookupCommands.load(lookups)));
   }
 
   /** A JSON argument: the text itself when it starts with '{' or '[', else a file to read. */

@@ -10,13 +10,22 @@ import picocli.CommandLine.Command;
     name = "subscriptions",
     description = {
       "list the subscriptions",
-      "A line each, tab-separated: name, bin, kind, created, definition."
+      "A line each, tab-separated: name, bin, kind, created, definition (and the lookup tables"
+          + " it evaluates with, NAME@VERSION)."
     })
 final class SubscriptionsCommand implements Callable<Integer> {
   private final Context ctx;
 
   SubscriptionsCommand(Context ctx) {
     this.ctx = ctx;
+  }
+
+  /** {@code "\tlookup a@v1, b@v2"} for a subscription with lookup tables, else empty. */
+  static String pins(Subscription s) {
+    return s.lookups().isEmpty()
+        ? ""
+        : "\tlookup "
+            + String.join(", ", s.lookups().stream().map(Subscription.LookupPin::ref).toList());
   }
 
   @Override
@@ -35,7 +44,8 @@ final class SubscriptionsCommand implements Callable<Integer> {
                 case Subscription.METRIC_FILTER -> s.metricFilter().pattern().text();
                 case Subscription.CONTRIBUTOR_RULE -> s.definition().replace('\n', ' ');
                 default -> s.query().replace('\n', ' ');
-              });
+              }
+              + pins(s));
     }
     return 0;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.alarm.AlarmStore;
 import dev.trailquery.functions.lookup.LookupTableStore;
+import dev.trailquery.functions.lookup.QueryTables;
 import dev.trailquery.functions.query.QueryDefinition;
 import dev.trailquery.functions.query.QueryRequest;
 import dev.trailquery.functions.query.SavedQueryStore;
@@ -148,7 +149,7 @@ final class SubscriptionRoutes {
     if (lookupTables == null) {
       return out;
     }
-    for (String name : Subscription.lookupNames(Parser.parse(queryString))) {
+    for (String name : QueryTables.names(Parser.parse(queryString))) {
       lookupTables.table(name).ifPresent(t -> out.put(name, t));
     }
     return out;

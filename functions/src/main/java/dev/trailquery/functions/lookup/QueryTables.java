@@ -66,7 +66,8 @@ public final class QueryTables {
     return out;
   }
 
-  static List<String> names(Query q) {
+  /** The tables {@code q}'s {@code lookup} commands name (its subqueries' too), each once. */
+  public static List<String> names(Query q) {
     List<String> names = new ArrayList<>();
     for (Command c : q.commands()) {
       if (c instanceof Command.Lookup l && !names.contains(l.table().name())) {

@@ -192,7 +192,7 @@ public record Subscription(
     // a subquery would have to run again over all past data for every new object
     dev.trailquery.exec.Subqueries.refuse(q, "subscriptions");
     List<LookupPin> pins = new ArrayList<>();
-    for (String table : lookupNames(q)) {
+    for (String table : dev.trailquery.functions.lookup.QueryTables.names(q)) {
       LookupTable t = tables.get(table);
       if (t != null) {
         pins.add(LookupPin.of(t));
@@ -387,17 +387,6 @@ public record Subscription(
       out.put(p.name(), p.table());
     }
     return out;
-  }
-
-  /** The tables a query's {@code lookup} commands name, in order, each once. */
-  public static List<String> lookupNames(Query q) {
-    List<String> names = new ArrayList<>();
-    for (Command c : q.commands()) {
-      if (c instanceof Command.Lookup l && !names.contains(l.table().name())) {
-        names.add(l.table().name());
-      }
-    }
-    return names;
   }
 
   public String describeKind() {

@@ -300,6 +300,33 @@ class SubscriptionLookupTest {
   }
 
   @Test
+  void aBackfillEvaluatesWithThePinnedTable() throws Exception {
+    ok("PUT", "/lookup-tables/accounts_bf", null, ACCOUNTS_V1);
+    ObjectNode body =
+        Json.MAPPER
+            .createObjectNode()
+            .put("queryString", BY_TEAM.replace("lookup accounts ", "lookup accounts_bf "))
+            .put("bin", "1d")
+            .put("backfillFrom", "2025-03-01T00:00:00Z");
+    JsonNode sub = ok("PUT", "/subscriptions/bf-teams", null, Json.write(body));
+    assertThat(sub.get("backfill").asText()).contains("started");
+    // the table changes while the backfill runs: it evaluates with version 1 all the same
+    ok("PUT", "/lookup-tables/accounts_bf", null, ACCOUNTS_V2);
+    int objects = samples.size() + generated.size();
+    JsonNode r = null;
+    for (int i = 0; i < 300; i++) {
+      r = ok("GET", "/subscriptions/bf-teams/results", Map.of(), null);
+      if (r.at("/statistics/objectsScanned").asInt() == objects) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(r.at("/statistics/objectsScanned").asInt()).isEqualTo(objects);
+    // all four objects under version 1: red = 111 (2 + 1 + 2) + 333 (2) = 7; blue = 222 (3)
+    assertThat(total("bf-teams")).containsExactly(entry("blue", "n=3"), entry("red", "n=7"));
+  }
+
+  @Test
   void aLookupOfATableThatIsNotStoredIsAMalformedQueryWithItsPosition() throws Exception {
     ObjectNode body =
         Json.MAPPER
