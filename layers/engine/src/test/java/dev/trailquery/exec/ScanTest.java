@@ -115,6 +115,63 @@ class ScanTest {
   }
 
   @Test
+  void anUncheckedErrorOfOneObjectEndsTheScanAsItself() throws IOException {
+    ObjectSource failing =
+        new ObjectSource() {
+          @Override
+          public List<ObjectRef> list() {
+            return List.of(new ObjectRef("box", "a", -1), new ObjectRef("box", "b", -1));
+          }
+
+          @Override
+          public InputStream open(ObjectRef ref) {
+            throw new java.io.UncheckedIOException(new IOException("disk on fire: " + ref.key()));
+          }
+
+          @Override
+          public String location() {
+            return "box";
+          }
+        };
+    var plan = Trailquery.compile("stats count(*)", Planner.Options.defaults());
+    for (int threads : new int[] {1, 2}) {
+      assertThatThrownBy(() -> new Scan(plan).scanAll(inputs(failing), threads, Scan.Listener.NONE))
+          .as("threads " + threads)
+          .isExactlyInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("disk on fire");
+    }
+  }
+
+  @Test
+  void tiedRowsAreOrderedByTheirContainerFirst() throws IOException {
+    // the same record in container "a" (key z.json) and container "b" (key y.json): sorted by
+    // eventName alone they tie, and the container decides before the key
+    String rec =
+        "{\"eventVersion\":\"1.08\",\"eventName\":\"X\",\"eventTime\":\"2026-01-01T10:00:00Z\"}";
+    ObjectSource two =
+        new ObjectSource() {
+          @Override
+          public List<ObjectRef> list() {
+            return List.of(new ObjectRef("b", "y.json", -1), new ObjectRef("a", "z.json", -1));
+          }
+
+          @Override
+          public InputStream open(ObjectRef ref) {
+            return new ByteArrayInputStream(rec.getBytes(StandardCharsets.UTF_8));
+          }
+
+          @Override
+          public String location() {
+            return "two";
+          }
+        };
+    assertThat(
+            names(
+                "fields @log | sort eventName asc | limit 1", Long.MIN_VALUE, Long.MAX_VALUE, two))
+        .containsExactly("a");
+  }
+
+  @Test
   void aCancelledScanReadsNothingMore() throws IOException {
     var plan = Trailquery.compile("stats count(*)", Planner.Options.defaults());
     for (int threads : new int[] {1, 2}) {

@@ -43,6 +43,10 @@ class SubqueriesTest {
       assertThat(found.getFirst().source()).as(q).isEqualTo("fields a");
     }
     assertThat(Subqueries.find(Parser.parse("filter a in [1, 2] | fields b"))).isEmpty();
+    // a subquery whose subject holds another
+    assertThat(Subqueries.find(Parser.parse("filter (a in (fields a)) in (fields b)")))
+        .extracting(Expr.InQuery::source)
+        .containsExactlyInAnyOrder("fields a", "fields b");
     assertThat(Subqueries.find(Parser.parse("filter a in (fields a) | filter b not in (fields c)")))
         .extracting(Expr.InQuery::source)
         .containsExactly("fields a", "fields c");
@@ -62,6 +66,7 @@ class SubqueriesTest {
     // "x" once, 2.0 as "2", the timestamp as its text; the missing value is not a value
     assertThat(Subqueries.values(q, inner, "q"))
         .containsExactlyInAnyOrder("x", "2", Subqueries.text(new Timestamp(0)));
+    assertThat(Subqueries.innerColumn(q, Planner.Options.defaults())).isEqualTo("b");
     assertThat(Subqueries.text(2.0)).isEqualTo("2");
     assertThat(Subqueries.text("2.0")).isEqualTo("2.0");
   }

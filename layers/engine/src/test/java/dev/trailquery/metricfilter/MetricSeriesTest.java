@@ -232,6 +232,7 @@ class MetricSeriesTest {
     assertThat(p).hasToString("{ $.a = 1 && $.b[*].c = x }");
     assertThat(p.selectors()).extracting(Selector::text).containsExactly("$.a", "$.b[*].c");
     assertThat(p.selectors()).extracting(Selector::hasWildcard).containsExactly(false, true);
+    assertThat(p.selectors().getLast()).hasToString("$.b[*].c");
     assertThat(
             p.filter(
                 List.of(

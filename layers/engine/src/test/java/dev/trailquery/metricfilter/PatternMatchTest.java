@@ -183,6 +183,14 @@ class PatternMatchTest {
   }
 
   @Test
+  void escapedQuotesInStrings() {
+    // \" in a quoted string is a quote (\% in a regex: PatternErrorTest)
+    String json = "{\"said\":\"say \\\"hi\\\"\"}";
+    assertThat(MetricPattern.compile("{ $.said = \"say \\\"hi\\\"\" }").matches(json)).isTrue();
+    assertThat(MetricPattern.compile("{ $.said = \"say hi\" }").matches(json)).isFalse();
+  }
+
+  @Test
   void nonJsonTextNeverMatches() {
     assertThat(MetricPattern.compile("{ $.a = 1 }").matches("not json")).isFalse();
     assertThat(MetricPattern.compile("{ $.a = 1 }").matches("{\"a\":1}")).isTrue();
