@@ -46,7 +46,9 @@ public final class Client {
   private final OutputStream err;
   private final long waitMillis;
   private final long daemonPid;
+  private final Path ticket;
   private volatile boolean finished;
+  private boolean served;
 
   Client(
       Path dir,
@@ -58,6 +60,24 @@ public final class Client {
       OutputStream err,
       long waitMillis,
       long daemonPid) {
+    this(dir, uid, identity, env, cwd, out, err, waitMillis, daemonPid, null);
+  }
+
+  /**
+   * With {@code ticket}: after a command the daemon served, the fast client's ticket is written.
+   */
+  Client(
+      Path dir,
+      int uid,
+      String identity,
+      Map<String, String> env,
+      String cwd,
+      OutputStream out,
+      OutputStream err,
+      long waitMillis,
+      long daemonPid,
+      Path ticket) {
+    this.ticket = ticket;
     this.dir = dir;
     this.uid = uid;
     this.identity = identity;
@@ -75,11 +95,13 @@ public final class Client {
       Map<String, String> env = System.getenv();
       int uid = Rendezvous.uid();
       Path jar = Path.of(System.getProperty("trailquery.jar"));
-      String identity =
-          Rendezvous.identity(jar, System.getProperty("trailquery.daemon.flags", ""), env);
+      String flags = System.getProperty("trailquery.daemon.flags", "");
+      String identity = Rendezvous.identity(jar, flags, env);
+      Path dir = Rendezvous.dir(uid, env);
+      String javaHome = System.getProperty("trailquery.daemon.ticket"); // the launcher's JAVA_HOME
       code =
           new Client(
-                  Rendezvous.dir(uid, env),
+                  dir,
                   uid,
                   identity,
                   env,
@@ -87,7 +109,11 @@ public final class Client {
                   new FileOutputStream(FileDescriptor.out),
                   new FileOutputStream(FileDescriptor.err),
                   Long.getLong("trailquery.daemon.wait", 0),
-                  Long.getLong("trailquery.daemon.pid", -1))
+                  Long.getLong("trailquery.daemon.pid", -1),
+                  javaHome == null
+                      ? null
+                      : Rendezvous.ticket(
+                          dir, System.getProperty("trailquery.jar"), javaHome, flags, env))
               .run(List.of(args));
     } catch (IOException | RuntimeException e) {
       debug(System.getenv(), "no daemon: " + e);
@@ -139,9 +165,18 @@ public final class Client {
         sleep(10);
       }
     }
+    int code;
     try (SocketChannel c = ch) {
-      return converse(c, args);
+      code = converse(c, args);
     }
+    if (served && ticket != null) {
+      try {
+        Rendezvous.writeTicket(ticket, socket, identity);
+      } catch (IOException e) {
+        debug(env, "no ticket for the fast client: " + e);
+      }
+    }
+    return code;
   }
 
   /**
@@ -235,7 +270,9 @@ public final class Client {
         int type = in.read();
         if (type == Wire.EXIT) {
           finished = true;
-          return in.readInt();
+          int code = in.readInt();
+          served = true;
+          return code;
         }
         if (type == Wire.REFUSED) {
           finished = true;

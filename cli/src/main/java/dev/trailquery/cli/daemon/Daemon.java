@@ -213,6 +213,14 @@ public final class Daemon {
       server.close();
       if (Objects.equals(fileKey(socket), socketKey)) {
         Files.deleteIfExists(socket);
+        // the fast client's tickets to this socket (Rendezvous.ticket): nobody will listen there
+        try (var tickets = Files.newDirectoryStream(dir, "t-*.ticket")) {
+          for (Path t : tickets) {
+            if (socket.getFileName().toString().equals(Rendezvous.ticketSocket(t))) {
+              Files.deleteIfExists(t);
+            }
+          }
+        }
       }
       // a clean stop leaves nothing behind (a crashed daemon's log stays for diagnosis)
       Files.deleteIfExists(Rendezvous.sibling(socket, ".log"));

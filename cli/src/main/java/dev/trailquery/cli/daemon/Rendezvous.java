@@ -6,10 +6,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +44,8 @@ final class Rendezvous {
 
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> SOCKET_MODE =
+      PosixFilePermissions.fromString("rw-------");
 
   private Rendezvous() {}
 
@@ -163,6 +169,62 @@ final class Rendezvous {
         + Long.toHexString(crc.getValue())
         + Integer.toHexString(identity.hashCode())
         + ".sock";
+  }
+
+  /**
+   * The ticket of the launcher's fast client ({@code scripts/daemon-client.pl}) for this launch
+   * configuration: a file in the daemon directory naming the socket and the identity to send, so
+   * that a client that cannot compute the identity (the jar's file key and the JVM's version are
+   * the JVM's to know) still reaches the right daemon. Its name hashes what the launcher knows as
+   * text: the jar's path, the JDK's home, the daemon's flags and the locale variables; the Java
+   * client writes it after a command the daemon served, the fast client sends what it names and the
+   * daemon still compares the identity. A ticket of an older build is refused, and removed.
+   */
+  static Path ticket(Path dir, String jar, String javaHome, String flags, Map<String, String> env) {
+    StringBuilder key =
+        new StringBuilder("ticket 1\n")
+            .append(jar)
+            .append('\n')
+            .append(javaHome)
+            .append('\n')
+            .append(flags);
+    for (String name : FIXED_AT_START) {
+      String v = env.get(name);
+      if (v != null) {
+        key.append('\n').append(name).append('=').append(v);
+      }
+    }
+    try {
+      byte[] md5 =
+          MessageDigest.getInstance("MD5").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+      return dir.resolve("t-" + HexFormat.of().formatHex(md5) + ".ticket");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes a ticket (mode 0600, whole or not at all): the socket's file name, then the identity.
+   */
+  static void writeTicket(Path ticket, Path socket, String identity) throws IOException {
+    Path tmp = ticket.resolveSibling(ticket.getFileName() + "." + ProcessHandle.current().pid());
+    Files.deleteIfExists(tmp);
+    Files.writeString(
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(SOCKET_MODE)),
+        socket.getFileName() + "\n" + identity,
+        StandardCharsets.UTF_8);
+    Files.move(tmp, ticket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The socket's file name a ticket names (its first line), or null when it is not a ticket. */
+  static String ticketSocket(Path ticket) {
+    try {
+      String s = Files.readString(ticket, StandardCharsets.UTF_8);
+      int nl = s.indexOf('\n');
+      return nl < 0 ? null : s.substring(0, nl);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** The daemon's lock ({@code .lock}) or log ({@code .log}) file beside its socket. */

@@ -41,7 +41,7 @@ final class SkippingParser extends UTF8StreamJsonParser {
   private static final int AFTER_VALUE = 5; // ',' or the container's end
 
   /** {@link #scan}: the subtree goes on past the bytes in the buffer. */
-  private static final int MORE = -2;
+  static final int MORE = -2;
 
   private final int maxDepth;
 
@@ -627,7 +627,7 @@ final class SkippingParser extends UTF8StreamJsonParser {
    * #MORE} when it does not end in the buffer, -1 when it holds what Jackson rejects (control
    * characters, bad escapes, malformed UTF-8 as Jackson checks it).
    */
-  private static int string(byte[] b, int i, int end) {
+  static int string(byte[] b, int i, int end) {
     while (i < end) {
       // eight bytes at a time up to the first that needs a look: '"', '\\', < 0x20 or >= 0x80
       while (i + 8 <= end) {
@@ -711,13 +711,13 @@ final class SkippingParser extends UTF8StreamJsonParser {
    * The high bit of each byte of {@code w} (little-endian) that is '"', '\\', below 0x20 or 0x80
    * and above; bits above the lowest may be spurious, the lowest is exact.
    */
-  private static long special(long w) {
+  static long special(long w) {
     long q = w ^ 0x2222222222222222L;
     long e = w ^ 0x5C5C5C5C5C5C5C5CL;
     return (((q - ONES) & ~q) | ((e - ONES) & ~e) | (w - 0x2020202020202020L) | w) & HIGHS;
   }
 
-  private static boolean isHex(byte c) {
+  static boolean isHex(byte c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
@@ -725,7 +725,7 @@ final class SkippingParser extends UTF8StreamJsonParser {
    * The index after the JSON number starting at {@code i} ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?
    * ([eE][+-]?[0-9]+)?}); {@link #MORE} when the buffer ends first, -1 when malformed or long.
    */
-  private static int number(byte[] b, int i, int end) {
+  static int number(byte[] b, int i, int end) {
     int start = i;
     if (b[i] == '-') {
       i++;
