@@ -425,13 +425,14 @@ class ReaderEdgesTest {
 
   @Test
   void retainedBytesPastTheLimitAreLetGo() throws IOException {
-    // a record of 200 KB, retained from its start, with a retain limit of 1,000 bytes: once the
+    // a record of 3 MB, retained from its start, with a retain limit of 1,000 bytes: once the
     // buffer has moved on by more than the limit plus what the parser may still hold, the bytes
-    // are let go and its text reads as null; a short record's text is kept.
-    String big = "{\"a\":\"" + "x".repeat(200_000) + "\"}";
+    // are let go and its text reads as null; a short record's text is kept. (3 MB: more than the
+    // largest buffer a previous read on this thread may have left, 1 MiB.)
+    String big = "{\"a\":\"" + "x".repeat(3_000_000) + "\"}";
     String small = "{\"b\":[1, 2]}";
     byte[] doc = utf8(small + big);
-    try (DecodedInput in = new DecodedInput(new ByteArrayInputStream(doc), 1 << 20, 1000)) {
+    try (DecodedInput in = new DecodedInput(new ByteArrayInputStream(doc), 1 << 24, 1000)) {
       in.sniff();
       in.retain(0);
       byte[] sink = new byte[small.length()];
