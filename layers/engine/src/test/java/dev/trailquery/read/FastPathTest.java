@@ -110,6 +110,29 @@ class FastPathTest {
   }
 
   @Test
+  void aSubtreeCutAnywhereIsScannedAfterReadingMore() throws IOException {
+    // every kind of token, the input cut at every byte: the scan resumes where it had to stop
+    String subtree =
+        "["
+            + DUP
+            + ",true,false,null,-12.5e3,0,\"s\\u00e9\\\"\u00e9\u4e2d\",{\"k\":["
+            + DUP
+            + "]}]";
+    String doc = "{\"x\":" + subtree + ",\"y\":1}";
+    byte[] b = utf8(doc);
+    for (int cut = 6; cut < b.length - 8; cut++) {
+      try (SkippingParser p = strict(SkipFieldsTest.split(b, cut))) {
+        p.nextToken();
+        p.nextFieldName();
+        p.nextToken();
+        p.skipSubtree();
+        assertThat(p.currentToken()).as("cut at %d", cut).isEqualTo(JsonToken.END_ARRAY);
+        assertThat(p.nextFieldName()).isEqualTo("y");
+      }
+    }
+  }
+
+  @Test
   void subtreesTheScanLeavesAreJacksons() throws IOException {
     // longer than the buffer, or malformed: Jackson steps over them (and so finds the duplicate)
     String longOne = "[" + DUP + ",\"" + "s".repeat(SkippingParser.BUFFER_SIZE) + "\"]";
@@ -200,6 +223,17 @@ class FastPathTest {
     try (SkippingParser p = atString(doc, 10)) {
       assertThat(p.textAtMost(n - 1)).isNull();
       assertThat(p.nextToken()).isEqualTo(JsonToken.END_OBJECT);
+    }
+  }
+
+  @Test
+  void stringsAroundAMebibyteFitTheirCopyExactly() throws IOException {
+    // the copy starts at 1 MiB + 2 (quotes) and grows when a piece would not fit it
+    for (int n = (1 << 20) - 2; n <= (1 << 20) + 3; n++) {
+      String doc = "{\"s\":\"" + "y".repeat(n) + "\"}";
+      try (SkippingParser p = atString(doc, 10)) {
+        assertThat(p.textAtMost(1 << 21)).as("%d bytes", n).hasSize(n);
+      }
     }
   }
 
