@@ -301,21 +301,32 @@ class FastPathTest {
   }
 
   @Test
-  void aReadHandsBothBuffersBack() throws Exception {
-    SkippingParser k = SkipFieldsTest.parser("{}");
-    Object parserBuffer = field(k, "_inputBuffer");
-    k.close(); // the thread's spare now
-    DecodedInput e = new DecodedInput(new ByteArrayInputStream(new byte[0]), 100, 100);
-    Object inputBuffer = field(e, "buf");
-    e.close();
-    // the read takes both spares and must give them back
-    Fixtures.Read r = Fixtures.read(Fixtures.reader(false, "eventName"), Fixtures.event(1));
-    assertThat(r.count()).isEqualTo(1);
-    SkippingParser p = SkipFieldsTest.parser("{}");
-    DecodedInput d = new DecodedInput(new ByteArrayInputStream(new byte[0]), 100, 100);
-    assertThat(field(p, "_inputBuffer")).isSameAs(parserBuffer);
-    assertThat(field(d, "buf")).isSameAs(inputBuffer);
-    p.close();
-    d.close();
+  void aReadHandsBothBuffersBackHoweverItEnds() throws Exception {
+    CloudTrailReader reader = Fixtures.reader(false, "eventName");
+    String two = Fixtures.event(1) + "\n" + Fixtures.event(2);
+    List<String> docs =
+        List.of(
+            two, // to the end (where Jackson closes its parser itself)
+            two, // stopped by the sink after the first record
+            "{\"eventName\":x}\n" + Fixtures.event(2), // corrupt
+            "{\"a\":1}\n" + Fixtures.event(2), // foreign
+            "{\"digestStartTime\":\"x\"}\n" + Fixtures.event(2)); // a digest
+    for (int i = 0; i < docs.size(); i++) {
+      SkippingParser k = SkipFieldsTest.parser("{}");
+      Object parserBuffer = field(k, "_inputBuffer");
+      k.close(); // the thread's spare now
+      DecodedInput e = new DecodedInput(new ByteArrayInputStream(new byte[0]), 100, 100);
+      Object inputBuffer = field(e, "buf");
+      e.close();
+      // the read takes both spares and must give them back
+      boolean stop = i == 1;
+      reader.read(new ByteArrayInputStream(utf8(docs.get(i))), "x", (row, ts, m, n) -> !stop);
+      SkippingParser p = SkipFieldsTest.parser("{}");
+      DecodedInput d = new DecodedInput(new ByteArrayInputStream(new byte[0]), 100, 100);
+      assertThat(field(p, "_inputBuffer")).as(docs.get(i)).isSameAs(parserBuffer);
+      assertThat(field(d, "buf")).as(docs.get(i)).isSameAs(inputBuffer);
+      p.close();
+      d.close();
+    }
   }
 }
