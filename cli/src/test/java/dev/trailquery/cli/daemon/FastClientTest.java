@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -230,6 +231,22 @@ class FastClientTest {
     d.stop("test");
     assertThat(ticket).doesNotExist();
     assertThat(fast(FIXTURES, "check", "fields @timestamp").code()).isEqualTo(77);
+  }
+
+  @Test
+  void aDirectoryTicketOrSocketOfAnotherUserIsNeverUsed() throws Exception {
+    assumeTrue(uid == 0, "needs root to give files to another user");
+    int nobody = 65534;
+    Daemon d = startDaemon();
+    javaClient(tmp, "check", "fields @timestamp");
+    for (Path p : List.of(dir, ticket(), d.socket())) {
+      Files.setAttribute(p, "unix:uid", nobody, LinkOption.NOFOLLOW_LINKS);
+      assertThat(fast(FIXTURES, "check", "fields x"))
+          .as(p.toString())
+          .isEqualTo(new Run(77, "", ""));
+      Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+    }
+    assertThat(fast(FIXTURES, "check", "fields x").code()).isZero();
   }
 
   @Test

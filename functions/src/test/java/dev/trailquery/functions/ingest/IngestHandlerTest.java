@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailquery.functions.store.Bundle;
+import dev.trailquery.functions.store.ResultStore;
 import dev.trailquery.functions.store.Subscription;
 import dev.trailquery.functions.store.SubscriptionStore;
 import dev.trailquery.functions.store.Tables;
+import dev.trailquery.functions.store.sealing.Slots;
 import dev.trailquery.functions.testing.Emulators;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -456,5 +459,197 @@ class IngestHandlerTest {
                     k -> k.equals("TRAILQUERY_PART_BYTES") ? "lots" : env.get(k), System.out))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("TRAILQUERY_PART_BYTES must be a number: lots");
+  }
+
+  /** The items of the bundle of {@code key} (part 0 names the key). */
+  static Map<String, AttributeValue> bundleItem(String table, String key) {
+    String objectId = ResultStore.objectId(BUCKET, key);
+    long natural = Slots.naturalSlot(key);
+    List<Map<String, AttributeValue>> found = new ArrayList<>();
+    for (String pk :
+        List.of(Slots.naturalPk(natural, Slots.shard(objectId)), Slots.latePk(natural))) {
+      db
+          .query(
+              q ->
+                  q.tableName(table)
+                      .keyConditionExpression("#pk = :pk")
+                      .expressionAttributeNames(Map.of("#pk", Tables.PK))
+                      .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))))
+          .items()
+          .stream()
+          .filter(i -> i.containsKey("k") && key.equals(i.get("k").s()))
+          .forEach(found::add);
+    }
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+
+  static long seconds(String instant) {
+    return Instant.parse(instant).getEpochSecond();
+  }
+
+  @Test
+  void bundlesExpireAfterTheLongestRetentionAndLateOnesNameTheirSlot() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String table = "h-ttl-" + run;
+    Tables.createIfMissing(db, Tables.results(table));
+    IngestConfig config =
+        IngestConfig.defaults(subsTable, table, new PrintStream(new ByteArrayOutputStream()))
+            .withCacheMillis(0);
+    Ingestor ingestor =
+        new Ingestor(
+            s3,
+            new SubscriptionStore(db, subsTable, 0),
+            new ResultStore(db, table, config.partBytes()),
+            config,
+            () -> NOW);
+    Subscription day = Subscription.create("keep-1d", "stats count(*)", "5m", null, 1, 0L, null);
+    Subscription month =
+        Subscription.create("keep-30d", "stats count(*) by eventName", "5m", null, 30, 0L, null);
+    Subscription forever =
+        Subscription.create("keep", "stats count(*) by eventSource", "5m", null, null, 0L, null);
+    // the clock is 10:20: a key of 10:16 (slot 10:15-10:30) is written naturally; one of 10:01
+    // (slot 10:00, closed at 10:20) late, in the current slot 10:15
+    String natural1 = put(keyAt(16), record("2025-03-10T10:14:00Z", "GetUser"));
+    String natural2 = put(keyAt(17), record("2025-03-10T10:14:00Z", "GetUser"));
+    String natural3 = put(keyAt(18), record("2025-03-10T10:14:00Z", "GetUser"));
+    String twoDays =
+        put(
+            keyAt(19),
+            record("2025-03-10T23:58:00Z", "GetUser"),
+            record("2025-03-11T00:01:00Z", "GetUser"));
+    String late1 = put(keyAt(1), record("2025-03-10T09:59:00Z", "GetUser"));
+    String late2 = put(keyAt(2), record("2025-03-10T09:59:00Z", "GetUser"));
+
+    // kept 1 day after the day's end (2025-03-11T00:00) = 03-12, sooner than the 21 days after
+    // the slot's end (10:30) that natural deltas are kept
+    assertThat(ingestor.process(BUCKET, natural1, 9, List.of(day)).status())
+        .isEqualTo(Ingestor.Status.OK);
+    Map<String, AttributeValue> a = bundleItem(table, natural1);
+    assertThat(a.get(Tables.TTL).n()).isEqualTo(Long.toString(seconds("2025-03-12T00:00:00Z")));
+    assertThat(a).doesNotContainKey("c");
+    // 30 days would outlive the deltas: 10:30 + 21 days
+    ingestor.process(BUCKET, natural2, 9, List.of(day, month));
+    assertThat(bundleItem(table, natural2).get(Tables.TTL).n())
+        .isEqualTo(Long.toString(seconds("2025-03-31T10:30:00Z")));
+    ingestor.process(BUCKET, natural3, 9, List.of(forever));
+    assertThat(bundleItem(table, natural3).get(Tables.TTL).n())
+        .isEqualTo(Long.toString(seconds("2025-03-31T10:30:00Z")));
+    // events of two days: the later day's end (03-12) plus one day
+    Ingestor.Report both = ingestor.process(BUCKET, twoDays, 9, List.of(day));
+    assertThat(both.records()).isEqualTo(2);
+    assertThat(bundleItem(table, twoDays).get(Tables.TTL).n())
+        .isEqualTo(Long.toString(seconds("2025-03-13T00:00:00Z")));
+    // late: kept as long as the retention says, and marked with the slot it was written in
+    ingestor.process(BUCKET, late1, 9, List.of(day));
+    Map<String, AttributeValue> l1 = bundleItem(table, late1);
+    assertThat(l1.get(Tables.TTL).n()).isEqualTo(Long.toString(seconds("2025-03-12T00:00:00Z")));
+    assertThat(l1.get("c").n())
+        .isEqualTo(Long.toString(Instant.parse("2025-03-10T10:15:00Z").toEpochMilli()));
+    ingestor.process(BUCKET, late2, 9, List.of(day, forever));
+    assertThat(bundleItem(table, late2)).doesNotContainKey(Tables.TTL);
+  }
+
+  static String keyAt(int minute) {
+    return PREFIX
+        + "111122223333_CloudTrail_us-east-1_20250310T10"
+        + String.format("%02dZ_%04dttl.json.gz", minute, objects++);
+  }
+
+  static String put(String key, ObjectNode... records) throws IOException {
+    ObjectNode doc = JSON.createObjectNode();
+    ArrayNode rs = doc.putArray("Records");
+    for (ObjectNode r : records) {
+      rs.add(r);
+    }
+    byte[] bytes = gzip(JSON.writeValueAsBytes(doc));
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    return key;
+  }
+
+  @Test
+  void aBackfillCountsWhatItListedFromItsStartDayOn() throws Exception {
+    String bucket = "trail-handler-bf";
+    s3.createBucket(b -> b.bucket(bucket));
+    String day10 = "AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/10/";
+    String day09 = "AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/09/";
+    byte[] two =
+        gzip(
+            JSON.writeValueAsBytes(
+                JSON.createObjectNode()
+                    .set(
+                        "Records",
+                        JSON.createArrayNode()
+                            .add(record("2025-03-10T10:01:00Z", "GetUser"))
+                            .add(record("2025-03-10T10:02:00Z", "GetUser")))));
+    Map<String, byte[]> objects =
+        Map.of(
+            day10 + "111122223333_CloudTrail_us-east-1_20250310T1000Z_good.json.gz",
+            two,
+            day10 + "111122223333_CloudTrail_us-east-1_20250310T1005Z_bad.json.gz",
+            java.util.Arrays.copyOf(two, two.length / 2),
+            day09 + "111122223333_CloudTrail_us-east-1_20250309T1000Z_before.json.gz",
+            two,
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2025/03/10/digest.json.gz",
+            two);
+    objects.forEach((k, v) -> s3.putObject(b -> b.bucket(bucket).key(k), RequestBody.fromBytes(v)));
+    long from = Instant.parse("2025-03-10T00:00:00Z").toEpochMilli();
+    Subscription s =
+        Subscription.create("bf-" + objects.size(), "stats count(*)", "5m", null, null, NOW, from);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    IngestHandler h = handler(log);
+    assertThat(h.backfill(s, bucket, "").toString())
+        .isEqualTo(
+            "{\"backfill\":\"bf-4\",\"listed\":2,\"processed\":1,\"skipped\":1,\"records\":2}");
+    assertThat(lines(log))
+        .anyMatch(
+            l ->
+                l.path("level").asText().equals("INFO")
+                    && l.path("message").asText().startsWith("backfill of bf-4: {"));
+
+    JsonNode failed = h.backfill(s, "no-such-bucket-bf", "");
+    assertThat(failed.path("error").asText()).contains("NoSuchBucket");
+    assertThat(lines(log))
+        .anyMatch(
+            l ->
+                l.path("level").asText().equals("ERROR")
+                    && l.path("message").asText().startsWith("backfill of bf-4 failed: "));
+
+    // a backfill first waits out the subscription cache; interrupted, it says so and stays so
+    IngestConfig waiting =
+        IngestConfig.defaults(
+                subsTable, resultsTable, new PrintStream(log, true, StandardCharsets.UTF_8))
+            .withCacheMillis(60_000);
+    IngestHandler slow = new IngestHandler(waiting, s3, db, null, () -> NOW);
+    Thread.currentThread().interrupt();
+    JsonNode interrupted = slow.backfill(s, bucket, "");
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(interrupted.path("error").asText()).isEqualTo("interrupted");
+  }
+
+  @Test
+  void oneScanReadsTheUnionOfTheFieldsItsPlansRead() {
+    Subscription a =
+        Subscription.create("a", "stats count(*) by eventName", "5m", null, null, 0L, null);
+    Subscription b =
+        Subscription.create(
+            "b",
+            "filter eventSource = 'x' | stats count(*) by eventName",
+            "1h",
+            null,
+            null,
+            0L,
+            null);
+    MultiScan scan =
+        new MultiScan(List.of(MultiScan.Target.of(a), MultiScan.Target.of(b)), 1 << 20);
+    assertThat(scan.targets()).extracting(t -> t.sub().name()).containsExactly("a", "b");
+    assertThat(scan.paths()).contains("eventName", "eventSource").doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theEnvironmentFormsReadTheProcessEnvironment() {
+    PrintStream log = new PrintStream(new ByteArrayOutputStream());
+    assertThat(IngestConfig.fromEnv(log)).isEqualTo(IngestConfig.fromEnv(System::getenv, log));
+    assertThat(IngestConfig.fromEnv()).isEqualTo(IngestConfig.fromEnv(System::getenv, System.out));
   }
 }

@@ -256,8 +256,7 @@ public final class PartialState {
       } else {
         writeGroups(out);
       }
-      out.flush();
-      return bytes.toByteArray();
+      return bytes.toByteArray(); // a DataOutputStream writes through: nothing to flush
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -164,14 +164,8 @@ public final class MetricPattern {
     }
     if (v.isTextual()) {
       String s = v.textValue().strip();
-      if (s.isEmpty() || !NUMERIC.matcher(s).matches()) {
-        return null;
-      }
-      try {
-        return Double.parseDouble(s);
-      } catch (NumberFormatException e) {
-        return null;
-      }
+      // the pattern accepts only what parseDouble reads (a huge exponent gives infinity)
+      return NUMERIC.matcher(s).matches() ? Double.parseDouble(s) : null;
     }
     return null;
   }

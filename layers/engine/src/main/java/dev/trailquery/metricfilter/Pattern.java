@@ -59,10 +59,6 @@ public sealed interface Pattern {
    * {@code pieces} are the literal parts between the wildcards (one piece when there is none).
    */
   record Str(String text, String[] pieces, boolean quoted, Span span) implements Value {
-    public boolean hasWildcard() {
-      return pieces.length > 1;
-    }
-
     /** Glob match of the whole of {@code s}. */
     public boolean matches(String s) {
       if (pieces.length == 1) {

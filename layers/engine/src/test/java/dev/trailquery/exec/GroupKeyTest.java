@@ -22,4 +22,22 @@ class GroupKeyTest {
     assertThat(GroupKey.canonical(t)).isSameAs(t);
     assertThat(GroupKey.canonical(Boolean.TRUE)).isEqualTo(Boolean.TRUE);
   }
+
+  @Test
+  void mapsAndListsGroupByTheirJsonText() {
+    // userIdentity is an object: alice's two records are one group, bob and carol one each, the
+    // record without a userIdentity its own (missing) group
+    Result r = QueryFeaturesTest.run("stats count(*) as n by userIdentity");
+    assertThat(QueryFeaturesTest.rows(r))
+        .containsExactlyInAnyOrder(
+            java.util.List.of("{\"userName\":\"alice\"}", 2.0),
+            java.util.List.of("{\"userName\":\"bob\"}", 1.0),
+            java.util.List.of("{\"userName\":\"carol\"}", 1.0),
+            java.util.Arrays.asList(null, 1.0));
+  }
+
+  @Test
+  void aKeyPrintsAsItsValues() {
+    assertThat(new GroupKey(new Object[] {"a", null, 2.0})).hasToString("[a, null, 2.0]");
+  }
 }

@@ -45,4 +45,19 @@ class GlobEndsTest {
     assertThat(matches("A*b*c*D", "AbcD")).isTrue();
     assertThat(matches("*", "")).isTrue();
   }
+
+  @Test
+  void anInnerPieceMayNotReuseTheEndPiece() {
+    // "A*C*C" needs two C's after the A: the one C of "AC" is the end piece, not the inner one
+    assertThat(matches("A*C*C", "AC")).isFalse();
+    assertThat(matches("A*C*C", "ACC")).isTrue();
+    assertThat(matches("A*C*C", "AxCyC")).isTrue();
+  }
+
+  @Test
+  void anInnerPieceMayStartTheValueWhenTheFirstPieceIsEmpty() {
+    assertThat(matches("*b*C", "bC")).isTrue(); // the inner piece at index 0
+    assertThat(matches("*C*C", "CC")).isTrue();
+    assertThat(matches("*C*C", "C")).isFalse();
+  }
 }

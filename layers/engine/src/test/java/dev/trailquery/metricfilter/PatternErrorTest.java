@@ -38,8 +38,11 @@ class PatternErrorTest {
         arguments("{ $.[\"a.b\"] = 1 }", 1, 6, "TQ4003", "single quotes"),
         arguments("{ $.a[x] = 1 }", 1, 7, "TQ4003", "expected an index"),
         arguments("{ $.a = \"abc }", 1, 9, "TQ4004", "unterminated string"),
+        arguments("{ $.a = \"abc\\", 1, 9, "TQ4004", "unterminated string"), // ends in a backslash
         arguments("{ $.a = %abc }", 1, 9, "TQ4004", "unterminated regex"),
         arguments("{ $.a = %(a|b)% }", 1, 10, "TQ4006", "groups"),
+        // an escaped % does not end the regex, and is then refused as a character
+        arguments("{ $.a = %50\\%% }", 1, 13, "TQ4006", "'%' is not supported"),
         arguments("{ $.a = %é% }", 1, 10, "TQ4006", "non-ASCII"),
         arguments("{ $.a = %a% || $.b = %b% || $.c = %c% }", 1, 35, "TQ4009", "at most 2 regexes"),
         arguments("{ $.a > abc }", 1, 9, "TQ4007", "compares numbers"),

@@ -79,6 +79,10 @@ class PatternMatchTest {
         arguments("{ $.durationSeconds >= 3600 }", true),
         arguments("{ $.durationSeconds < 3600 }", false),
         arguments("{ $.durationSeconds <= 3600 }", true),
+        arguments("{ $.durationSeconds > 3600 }", false), // equal is not greater
+        arguments("{ $.durationSeconds >= 3601 }", false),
+        arguments("{ $.durationSeconds < 3601 }", true),
+        arguments("{ $.durationSeconds <= 3599 }", false),
         arguments("{ $.durationSeconds > -1e9 }", true),
         arguments("{ $.durationSeconds = 36* }", true), // numeric wildcard: text glob
         arguments("{ $.durationSeconds = \"3600\" }", true), // string vs JSON number: its text
@@ -179,8 +183,17 @@ class PatternMatchTest {
   }
 
   @Test
+  void escapedQuotesInStrings() {
+    // \" in a quoted string is a quote (\% in a regex: PatternErrorTest)
+    String json = "{\"said\":\"say \\\"hi\\\"\"}";
+    assertThat(MetricPattern.compile("{ $.said = \"say \\\"hi\\\"\" }").matches(json)).isTrue();
+    assertThat(MetricPattern.compile("{ $.said = \"say hi\" }").matches(json)).isFalse();
+  }
+
+  @Test
   void nonJsonTextNeverMatches() {
     assertThat(MetricPattern.compile("{ $.a = 1 }").matches("not json")).isFalse();
     assertThat(MetricPattern.compile("{ $.a = 1 }").matches("{\"a\":1}")).isTrue();
+    assertThat(MetricPattern.compile("{ $.a = 1 }").matches("{\"a\":2}")).isFalse();
   }
 }
