@@ -96,6 +96,18 @@ class ReaderEdgesTest {
     Fixtures.Read top =
         read(name(), "{\"eventName\":\"T\",\"eventVersion\":[{\"eventName\":\"inner\"}]}");
     assertThat(names(top)).containsExactly("T");
+    // nor an array under CloudTrailEvent or a digest key
+    for (String key : List.of("CloudTrailEvent", "digestStartTime")) {
+      Fixtures.Read r2 =
+          read(name(), "{\"eventName\":\"T\",\"" + key + "\":[{\"eventName\":\"inner\"}]}");
+      assertThat(names(r2)).as(key).containsExactly("T");
+    }
+    // Records or CloudTrailEvent first, with a value that is no wrapper: no digest either
+    for (String first : List.of("\"Records\":\"x\"", "\"CloudTrailEvent\":5", "\"Events\":{}")) {
+      Fixtures.Read r3 = read(name(), "{" + first + ",\"eventName\":\"A\"}");
+      assertThat(r3.status()).as(first).isEqualTo(Status.OK);
+      assertThat(names(r3)).containsExactly("A");
+    }
   }
 
   @Test
@@ -130,9 +142,11 @@ class ReaderEdgesTest {
   void fieldsAfterTheLookupStringAreSkippedWhole() {
     // LookupEvents output has Resources after CloudTrailEvent: objects there are no events
     String res =
-        ",\"Resources\":[{\"ResourceType\":\"AWS::S3::Bucket\",\"eventName\":\"no\"},"
-            + "[1"
+        ",\"Extra\":{\"n\":1"
             + "0".repeat(150) // a number the byte scan leaves to Jackson
+            + ",\"eventName\":\"no\"},\"Resources\":[{\"ResourceType\":\"AWS::S3::Bucket\","
+            + "\"eventName\":\"no\"},[1"
+            + "0".repeat(150)
             + "],{\"eventName\":\"no\"}]";
     String line1 =
         "{\"EventId\":\"1\",\"CloudTrailEvent\":" + ShapesTest.quote(event(1)) + res + "}";
@@ -252,7 +266,8 @@ class ReaderEdgesTest {
     long at = Long.parseLong(alone.split(" ")[4]);
     assertThat(at).isBetween((long) doc.indexOf('x'), (long) doc.indexOf('x') + 1);
     for (String ws : List.of("\n\n\n  ", " ".repeat(40_000))) {
-      Fixtures.Read r = read(name(), ws + doc);
+      // (in pieces of 1,000 bytes: whitespace fills whole buffers, whatever their size)
+      Fixtures.Read r = read(name(), FastPathTest.pieces(utf8(ws + doc), 1000), "x");
       assertThat(r.status()).isEqualTo(Status.CORRUPT);
       assertThat(r.result().error())
           .startsWith("invalid JSON at byte " + (at + ws.length()) + " (record 0): ");
@@ -285,6 +300,16 @@ class ReaderEdgesTest {
     assertThat(r.status()).isEqualTo(Status.TOO_LARGE);
     assertThat(r.result().error())
         .isEqualTo("decoded more than " + (two + 10) + " bytes (the reader's cap) (record 2)");
+  }
+
+  @Test
+  void onlyOkIsNotSkipped() {
+    for (Status st : Status.values()) {
+      ObjectResult r = new ObjectResult(st, 0, 0, 0, new java.util.BitSet(), null);
+      assertThat(r.skipped()).as(st.name()).isEqualTo(st != Status.OK);
+    }
+    assertThat(new CloudTrailReader(name().request(), 12345).maxDecodedBytes()).isEqualTo(12345);
+    assertThat(name().maxDecodedBytes()).isEqualTo(CloudTrailReader.DEFAULT_MAX_DECODED_BYTES);
   }
 
   @Test
