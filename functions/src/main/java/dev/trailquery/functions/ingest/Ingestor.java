@@ -80,11 +80,6 @@ public final class Ingestor {
     this.sealing = new SealedStore(results);
   }
 
-  /** The sealing items (progress, slot index) this ingestor writes beside its bundles. */
-  public SealedStore sealing() {
-    return sealing;
-  }
-
   /**
    * Evaluates alarms after each object of the live path ({@link #process(String, String, long)});
    * null turns them off. Backfills never evaluate alarms.

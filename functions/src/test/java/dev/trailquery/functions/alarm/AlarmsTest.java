@@ -582,4 +582,46 @@ class AlarmsTest {
     assertThat(store.get("listed")).isEmpty();
     assertThat(store.delete("listed")).isFalse();
   }
+
+  @Test
+  void aRetainedSubscriptionsAlarmItemsExpireWithItsBins() throws IOException {
+    Subscription s =
+        Subscription.create("kept-logins", failedLogins("kept-logins"), "5m", null, 2, 0L, null);
+    new SubscriptionStore(db, subsTable, 0).put(s, true);
+    Alarm a = alarm("kept-logins", "failures", ">", 1, false);
+    long now = Instant.parse("2025-03-10T10:20:00Z").toEpochMilli();
+    IngestConfig config =
+        IngestConfig.defaults(subsTable, resultsTable, quiet()).withCacheMillis(0);
+    IngestHandler h =
+        new IngestHandler(config, s3, db, new SnsNotifier(sns.client(), TOPIC), () -> now);
+    ingest(
+        h,
+        object(
+            failedLogin("kept-logins", "2025-03-10T10:01:00Z", "203.0.113.7"),
+            failedLogin("kept-logins", "2025-03-10T10:02:00Z", "203.0.113.7")));
+    assertThat(messages("kept-logins")).hasSize(1);
+    long bin = Instant.parse("2025-03-10T10:00:00Z").toEpochMilli();
+    // the breach record: the bin's end (10:05) plus the 2 days kept
+    assertThat(item(AlarmStore.pk("kept-logins"), AlarmStore.binKey(0, bin)).get(Tables.TTL).n())
+        .isEqualTo(Long.toString(Instant.parse("2025-03-12T10:05:00Z").getEpochSecond()));
+    // the running bin state: as long as the day's bundles (the day's end plus 2 days)
+    assertThat(item(AlarmBins.pk(s.id(), bin), "agg").get(Tables.TTL).n())
+        .isEqualTo(Long.toString(Instant.parse("2025-03-13T00:00:00Z").getEpochSecond()));
+  }
+
+  static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item(
+      String pk, String sk) {
+    return db.getItem(
+            b ->
+                b.tableName(resultsTable)
+                    .key(
+                        java.util.Map.of(
+                            Tables.PK,
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk),
+                            Tables.SK,
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                sk)))
+                    .consistentRead(true))
+        .item();
+  }
 }

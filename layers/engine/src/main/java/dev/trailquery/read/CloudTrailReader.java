@@ -482,8 +482,8 @@ public final class CloudTrailReader {
             };
         error = "not CloudTrail: the first record is " + what + ", not an object";
         stop = true;
-      } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        walker.skip();
+      } else if (t == JsonToken.START_ARRAY) {
+        walker.skip(); // (objects never come here: they are events)
       }
     }
 
@@ -516,7 +516,7 @@ public final class CloudTrailReader {
     }
 
     private String describeForeign(byte[] head) {
-      int b0 = head.length > 0 ? head[0] & 0xff : -1;
+      int b0 = head[0] & 0xff; // the first byte is there: sniff() found it
       int b1 = head.length > 1 ? head[1] & 0xff : -1;
       int b2 = head.length > 2 ? head[2] & 0xff : -1;
       int b3 = head.length > 3 ? head[3] & 0xff : -1;

@@ -459,10 +459,7 @@ final class SkippingParser extends UTF8StreamJsonParser {
    * Jackson's own skip would); false when the buffer is full of the subtree or the input ended.
    */
   private boolean readMore() throws IOException {
-    int start = _inputPtr;
-    if (_inputStream == null) {
-      return false;
-    }
+    int start = _inputPtr; // (the stream is there: only close() drops it)
     if (start > 0) {
       int n = _inputEnd - start;
       System.arraycopy(_inputBuffer, start, _inputBuffer, 0, n);

@@ -172,7 +172,8 @@ class BombTest {
   @Test
   void aRecordOverTheLimitIsSkippedAloneWhateverIsRequested() {
     int mib = 20;
-    byte[] gz = bomb("[" + BIG_HEAD, filled('a', 1 << 20), mib, "\"}}," + event(1) + "]");
+    // (two newlines before the document: the offset in the error counts them)
+    byte[] gz = bomb("\n\n[" + BIG_HEAD, filled('a', 1 << 20), mib, "\"}}," + event(1) + "]");
     long bigRecord = BIG_HEAD.length() + (long) mib * (1 << 20) + 3; // its text, '{' to '}'
     record Ask(List<String> paths, boolean message, long maxAllocated) {}
     for (Ask ask :
@@ -192,7 +193,7 @@ class BombTest {
       assertThat(r.records()).isEqualTo(1);
       assertThat(r.error())
           .isEqualTo(
-              "1 record over 16777216 bytes of JSON skipped (the first at byte 1, "
+              "1 record over 16777216 bytes of JSON skipped (the first at byte 3, "
                   + bigRecord
                   + " bytes, after 0 records read); the other records were read");
       assertThat(run.read().got()).hasSize(1);
@@ -229,6 +230,52 @@ class BombTest {
             gz);
     assertThat(run.read().result().status()).isEqualTo(Status.OVERSIZED_RECORDS);
     assertThat(run.read().result().records()).isEqualTo(1);
+  }
+
+  /**
+   * Over the limit without CloudTrail keys: as the first record, the object is foreign (as a short
+   * one would be); after a CloudTrail record, it is skipped and counted like any oversized record.
+   */
+  @Test
+  void anOversizedRecordWithoutCloudTrailKeys() {
+    String head = "{\"blob\":\"";
+    CloudTrailReader reader =
+        new CloudTrailReader(new ReadRequest(List.of("eventName"), new int[] {0}, 1, false));
+    byte[] first = bomb("[" + head, filled('a', 1 << 20), 17, "\"}," + event(1) + "]");
+    Fixtures.Read r = run(reader, first).read();
+    assertThat(r.status()).isEqualTo(Status.FOREIGN);
+    assertThat(r.count()).isZero();
+    byte[] second =
+        bomb("[" + event(1) + "," + head, filled('a', 1 << 20), 17, "\"}," + event(2) + "]");
+    r = run(reader, second).read();
+    assertThat(r.status()).isEqualTo(Status.OVERSIZED_RECORDS);
+    assertThat(r.column(0)).containsExactly("Event1", "Event2");
+  }
+
+  /**
+   * 40 MiB of small records with their messages: each record's text is let go after it is read
+   * (kept all, the buffer would grow past the record limit and the later messages be lost).
+   */
+  @Test
+  void everyMessageOfALongFileOfSmallRecords() {
+    String rec = event(1);
+    int perUnit = (1 << 20) / (utf8(rec).length + 1);
+    byte[] unit = utf8((rec + ",").repeat(perUnit));
+    byte[] gz = bomb("[", unit, 40, event(2) + "]");
+    CloudTrailReader reader =
+        new CloudTrailReader(new ReadRequest(List.of("eventName"), new int[] {0}, 1, true));
+    long[] count = {0};
+    ObjectResult r =
+        reader.read(
+            new ByteArrayInputStream(gz),
+            "long.json.gz",
+            (row, ts, message, index) -> {
+              assertThat(message).isEqualTo(index == 40 * perUnit ? event(2) : rec);
+              count[0]++;
+              return true;
+            });
+    assertThat(r.status()).isEqualTo(Status.OK);
+    assertThat(count[0]).isEqualTo(40L * perUnit + 1);
   }
 
   @Test

@@ -24,7 +24,13 @@ import org.junit.jupiter.api.Test;
  * value is worked out by hand from the small documents here.
  */
 class ReaderEdgesTest {
-  static final CloudTrailReader NAME = reader(false, "eventName");
+  /**
+   * A reader made inside each test (not once per class: PIT credits code that runs in a static
+   * initializer to one test only).
+   */
+  static CloudTrailReader name() {
+    return reader(false, "eventName");
+  }
 
   static List<Object> names(Fixtures.Read r) {
     return r.column(0);
@@ -34,11 +40,11 @@ class ReaderEdgesTest {
   void eachCloudTrailKeyAloneMakesTheFirstRecordAnEvent() {
     for (String key : List.of("eventVersion", "eventSource", "eventName", "eventTime")) {
       String doc = "{\"" + key + "\":\"2020-01-01T00:00:00Z\",\"x\":1}";
-      Fixtures.Read r = read(NAME, doc);
+      Fixtures.Read r = read(name(), doc);
       assertThat(r.status()).as(key).isEqualTo(Status.OK);
       assertThat(r.count()).isEqualTo(1);
     }
-    Fixtures.Read r = read(NAME, "{\"@timestamp\":\"2020-01-01T00:00:00Z\",\"x\":1}");
+    Fixtures.Read r = read(name(), "{\"@timestamp\":\"2020-01-01T00:00:00Z\",\"x\":1}");
     assertThat(r.status()).isEqualTo(Status.FOREIGN);
   }
 
@@ -46,7 +52,7 @@ class ReaderEdgesTest {
   void aTimestampKeyFirstIsNoDigestKey() {
     // @timestamp, then the CloudTrail keys: an event, not a digest
     String doc = "{\"@timestamp\":\"2021-01-01T00:00:00Z\",\"eventName\":\"A\"}";
-    Fixtures.Read r = read(NAME, doc);
+    Fixtures.Read r = read(name(), doc);
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(names(r)).containsExactly("A");
     assertThat(r.got().get(0).ts()).isEqualTo(Instant.parse("2021-01-01T00:00:00Z").toEpochMilli());
@@ -55,11 +61,25 @@ class ReaderEdgesTest {
   @Test
   void digestKeysCountOnlyInTheFirstRecord() {
     String doc = event(1) + "\n{\"digestStartTime\":\"x\",\"eventName\":\"D\"}\n";
-    Fixtures.Read r = read(NAME, doc);
+    Fixtures.Read r = read(name(), doc);
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(names(r)).containsExactly("Event1", "D");
-    Fixtures.Read digest = read(NAME, "{\"digestStartTime\":\"x\",\"eventName\":\"D\"}");
+    Fixtures.Read digest = read(name(), "{\"digestStartTime\":\"x\",\"eventName\":\"D\"}");
     assertThat(digest.status()).isEqualTo(Status.DIGEST);
+  }
+
+  @Test
+  void wrappersLookupsAndDigestKeys() {
+    assertThat(names(read(name(), "{\"Events\":[" + event(1) + "," + event(2) + "]}")))
+        .containsExactly("Event1", "Event2");
+    assertThat(names(read(name(), "{\"Records\":[" + event(3) + "]}"))).containsExactly("Event3");
+    assertThat(names(read(name(), "{\"CloudTrailEvent\":" + ShapesTest.quote(event(4)) + "}")))
+        .containsExactly("Event4");
+    for (String key : PathTrie.DIGEST_KEYS) {
+      Fixtures.Read r = read(name(), "{\"" + key + "\":\"x\",\"eventName\":\"D\"}");
+      assertThat(r.status()).as(key).isEqualTo(Status.DIGEST);
+      assertThat(r.count()).isZero();
+    }
   }
 
   @Test
@@ -69,12 +89,12 @@ class ReaderEdgesTest {
         "[{\"eventName\":\"A\",\"eventSource\":[{\"eventName\":\"inner\"}]},"
             + "{\"eventName\":\"B\",\"Records\":[{\"eventName\":\"nested\"}]},"
             + "{\"eventName\":\"C\",\"Events\":[{\"eventName\":\"nested\"}]}]";
-    Fixtures.Read r = read(NAME, doc);
+    Fixtures.Read r = read(name(), doc);
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(names(r)).containsExactly("A", "B", "C");
     // at document level, an array under a CloudTrail key is no wrapper either
     Fixtures.Read top =
-        read(NAME, "{\"eventName\":\"T\",\"eventVersion\":[{\"eventName\":\"inner\"}]}");
+        read(name(), "{\"eventName\":\"T\",\"eventVersion\":[{\"eventName\":\"inner\"}]}");
     assertThat(names(top)).containsExactly("T");
   }
 
@@ -83,7 +103,7 @@ class ReaderEdgesTest {
     String doc =
         "{\"eventVersion\":{\"x\":[1,{\"eventName\":\"no\"}]},\"eventSource\":[[2]],"
             + "\"eventName\":\"A\",\"@timestamp\":{\"t\":1}}";
-    Fixtures.Read r = read(NAME, doc);
+    Fixtures.Read r = read(name(), doc);
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(names(r)).containsExactly("A");
   }
@@ -118,10 +138,10 @@ class ReaderEdgesTest {
         "{\"EventId\":\"1\",\"CloudTrailEvent\":" + ShapesTest.quote(event(1)) + res + "}";
     String line2 =
         "{\"EventId\":\"2\",\"CloudTrailEvent\":" + ShapesTest.quote(event(2)) + res + "}";
-    Fixtures.Read r = read(NAME, line1 + "\n" + line2 + "\n");
+    Fixtures.Read r = read(name(), line1 + "\n" + line2 + "\n");
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(names(r)).containsExactly("Event1", "Event2");
-    Fixtures.Read inArray = read(NAME, "[" + line1 + "," + line2 + "]");
+    Fixtures.Read inArray = read(name(), "[" + line1 + "," + line2 + "]");
     assertThat(names(inArray)).containsExactly("Event1", "Event2");
   }
 
@@ -129,12 +149,12 @@ class ReaderEdgesTest {
   void arraysAmongTheRecordsAreSkippedWithTheirObjects() {
     String doc =
         "[" + event(0) + ",[{\"eventName\":\"no\"},[{\"eventName\":\"no\"}]]," + event(1) + "]";
-    assertThat(names(read(NAME, doc))).containsExactly("Event0", "Event1");
+    assertThat(names(read(name(), doc))).containsExactly("Event0", "Event1");
   }
 
   @Test
   void aScalarAfterAnEmptyArrayIsTheFirstRecord() {
-    Fixtures.Read r = read(NAME, "[]\n42\n" + event(1));
+    Fixtures.Read r = read(name(), "[]\n42\n" + event(1));
     assertThat(r.status()).isEqualTo(Status.FOREIGN);
     assertThat(r.result().error()).contains("the first record is a number");
     assertThat(r.count()).isZero();
@@ -184,7 +204,7 @@ class ReaderEdgesTest {
    */
   static Fixtures.Read straddling(String doc, String key) {
     int cut = doc.indexOf("\"" + key + "\":\"") + key.length() + 4 + 5;
-    return read(NAME, SkipFieldsTest.split(utf8(doc), cut), "x");
+    return read(name(), SkipFieldsTest.split(utf8(doc), cut), "x");
   }
 
   @Test
@@ -227,12 +247,12 @@ class ReaderEdgesTest {
     // the offset of the bad byte in the document alone, then with whitespace (and a byte-order
     // mark) before it: the same plus the bytes before the document
     String doc = "{\"eventName\":x}";
-    String alone = read(NAME, doc).result().error();
+    String alone = read(name(), doc).result().error();
     assertThat(alone).startsWith("invalid JSON at byte ");
     long at = Long.parseLong(alone.split(" ")[4]);
     assertThat(at).isBetween((long) doc.indexOf('x'), (long) doc.indexOf('x') + 1);
     for (String ws : List.of("\n\n\n  ", " ".repeat(40_000))) {
-      Fixtures.Read r = read(NAME, ws + doc);
+      Fixtures.Read r = read(name(), ws + doc);
       assertThat(r.status()).isEqualTo(Status.CORRUPT);
       assertThat(r.result().error())
           .startsWith("invalid JSON at byte " + (at + ws.length()) + " (record 0): ");
@@ -243,14 +263,14 @@ class ReaderEdgesTest {
     both[1] = (byte) 0xBB;
     both[2] = (byte) 0xBF;
     System.arraycopy(body, 0, both, 3, body.length);
-    assertThat(read(NAME, both, "x").result().error())
+    assertThat(read(name(), both, "x").result().error())
         .startsWith("invalid JSON at byte " + (at + 4) + " (record 0): ");
   }
 
   @Test
   void anErrorAtTheFirstByteOfALookupString() {
     String line = event(1) + "\n{\"CloudTrailEvent\":\"]\"}";
-    Fixtures.Read r = read(NAME, line);
+    Fixtures.Read r = read(name(), line);
     assertThat(r.status()).isEqualTo(Status.CORRUPT);
     assertThat(r.result().error())
         .startsWith("invalid JSON at byte 0 of the CloudTrailEvent string of record 1: ");
@@ -260,7 +280,7 @@ class ReaderEdgesTest {
   void aCapErrorNamesTheRecordWithoutLookupContext() {
     byte[] doc = utf8(event(0) + "\n" + event(1) + "\n" + event(2) + "\n");
     int two = utf8(event(0) + "\n" + event(1) + "\n").length;
-    CloudTrailReader capped = new CloudTrailReader(NAME.request(), two + 10);
+    CloudTrailReader capped = new CloudTrailReader(name().request(), two + 10);
     Fixtures.Read r = read(capped, doc, "x");
     assertThat(r.status()).isEqualTo(Status.TOO_LARGE);
     assertThat(r.result().error())
@@ -270,20 +290,20 @@ class ReaderEdgesTest {
   @Test
   void theCapIsInclusive() {
     byte[] doc = utf8(event(0) + "\n" + event(1));
-    Fixtures.Read exact = read(new CloudTrailReader(NAME.request(), doc.length), doc, "x");
+    Fixtures.Read exact = read(new CloudTrailReader(name().request(), doc.length), doc, "x");
     assertThat(exact.status()).isEqualTo(Status.OK);
     assertThat(exact.count()).isEqualTo(2);
-    Fixtures.Read over = read(new CloudTrailReader(NAME.request(), doc.length - 1), doc, "x");
+    Fixtures.Read over = read(new CloudTrailReader(name().request(), doc.length - 1), doc, "x");
     assertThat(over.status()).isEqualTo(Status.TOO_LARGE);
     assertThat(over.count()).isEqualTo(1);
-    Fixtures.Read gz = read(new CloudTrailReader(NAME.request(), doc.length), gzip(doc), "x");
+    Fixtures.Read gz = read(new CloudTrailReader(name().request(), doc.length), gzip(doc), "x");
     assertThat(gz.status()).isEqualTo(Status.OK);
   }
 
   // -- foreign signatures -------------------------------------------------------------------------
 
   static String foreign(byte... b) {
-    Fixtures.Read r = read(NAME, b, "x");
+    Fixtures.Read r = read(name(), b, "x");
     assertThat(r.status()).isEqualTo(Status.FOREIGN);
     return r.result().error();
   }
@@ -326,7 +346,7 @@ class ReaderEdgesTest {
             return super.read(b, off, Math.min(len, 1));
           }
         };
-    Fixtures.Read r = read(NAME, oneByOne, "x");
+    Fixtures.Read r = read(name(), oneByOne, "x");
     assertThat(r.result().error()).isEqualTo("not JSON: starts with 65 76 65 6e 74 4e 61 6d");
   }
 
@@ -340,9 +360,9 @@ class ReaderEdgesTest {
 
   @Test
   void aByteOrderMarkAloneIsEmpty() {
-    Fixtures.Read r = read(NAME, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "x");
+    Fixtures.Read r = read(name(), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "x");
     assertThat(r.status()).isEqualTo(Status.EMPTY);
-    Fixtures.Read ws = read(NAME, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, ' '}, "x");
+    Fixtures.Read ws = read(name(), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, ' '}, "x");
     assertThat(ws.status()).isEqualTo(Status.EMPTY);
   }
 
@@ -425,13 +445,14 @@ class ReaderEdgesTest {
 
   @Test
   void retainedBytesPastTheLimitAreLetGo() throws IOException {
-    // a record of 200 KB, retained from its start, with a retain limit of 1,000 bytes: once the
+    // a record of 3 MB, retained from its start, with a retain limit of 1,000 bytes: once the
     // buffer has moved on by more than the limit plus what the parser may still hold, the bytes
-    // are let go and its text reads as null; a short record's text is kept.
-    String big = "{\"a\":\"" + "x".repeat(200_000) + "\"}";
+    // are let go and its text reads as null; a short record's text is kept. (3 MB: more than the
+    // largest buffer a previous read on this thread may have left, 1 MiB.)
+    String big = "{\"a\":\"" + "x".repeat(3_000_000) + "\"}";
     String small = "{\"b\":[1, 2]}";
     byte[] doc = utf8(small + big);
-    try (DecodedInput in = new DecodedInput(new ByteArrayInputStream(doc), 1 << 20, 1000)) {
+    try (DecodedInput in = new DecodedInput(new ByteArrayInputStream(doc), 1 << 24, 1000)) {
       in.sniff();
       in.retain(0);
       byte[] sink = new byte[small.length()];

@@ -226,7 +226,9 @@ class SkipFieldsTest {
       "{\"a\" \n\t\r: \n\t\r1 \n\t\r, \n\t\r\"w\":0}",
       "{\n\"a\"\n:\n{\n\"b\"\n:\n[\n1\n]\n}\n,\n\"c\":\"x\"\n,\n\"w\":0}",
       "{\"a\":[1,\n2],\"c\":\n3,\n\n   \"w\":0}",
-      "{\"a\":\"\\n\",\"w\":0}" // an escaped newline is no line
+      "{\"a\":\"\\n\",\"w\":0}", // an escaped newline is no line
+      "{\"a\" \n :1,\"w\":0}", // the last line starts after the key
+      "{\"a\": \n 1,\"w\":0}" // or after the colon
     };
     for (String doc : docs) {
       assertThat(fromStart(doc)).as(doc).isEqualTo(at(doc, doc.indexOf("\"w\"")));
@@ -274,6 +276,31 @@ class SkipFieldsTest {
       assertThat(p.nextFieldName()).isEqualTo("w");
       assertThat(p.nextToken()).isEqualTo(JsonToken.VALUE_NUMBER_INT);
       assertThat(p.getIntValue()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void aLiteralEndingWithTheInputIsSteppedOver() throws IOException {
+    // after a value, each field stepped over moves the stopping point past it, up to the input's
+    // end (where Jackson then reports the missing end of the object)
+    for (String literal : List.of("true", "null", "false", "-12", "\"s\"", "[1]")) {
+      String doc = "{\"w\":0,\"a\":" + literal;
+      try (SkippingParser p = parser(doc)) {
+        p.nextToken();
+        p.nextFieldName();
+        p.nextToken();
+        p.skipFields(W);
+        // a number at the end may go on: it stays Jackson's
+        int stop = literal.equals("-12") ? doc.indexOf(",\"a\"") : doc.length();
+        assertThat(where(p)).as(doc).isEqualTo(at(doc, stop));
+        assertThatThrownBy(
+                () -> {
+                  while (p.nextToken() != null) {
+                    // to the end
+                  }
+                })
+            .hasMessageContaining("end-of-input");
+      }
     }
   }
 

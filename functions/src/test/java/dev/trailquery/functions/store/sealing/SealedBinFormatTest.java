@@ -101,4 +101,49 @@ class SealedBinFormatTest {
     d.end();
     return java.util.Arrays.copyOf(buf, n);
   }
+
+  @Test
+  void binsAreEqualWhenEveryFieldAndTheStatesBytesAre() {
+    SealedBin same =
+        new SealedBin(
+            "abc123def456",
+            1796112000000L,
+            1796115600000L,
+            1234,
+            56,
+            789012,
+            new byte[] {1, 2, 3, (byte) 0xff});
+    assertThat(same).isEqualTo(BIN).hasSameHashCodeAs(BIN);
+    java.util.List<SealedBin> others =
+        java.util.List.of(
+            new SealedBin(
+                "abc123def457", 1796112000000L, 1796115600000L, 1234, 56, 789012, same.state()),
+            new SealedBin(
+                "abc123def456", 1796112000001L, 1796115600000L, 1234, 56, 789012, same.state()),
+            new SealedBin(
+                "abc123def456", 1796112000000L, 1796115600001L, 1234, 56, 789012, same.state()),
+            new SealedBin(
+                "abc123def456", 1796112000000L, 1796115600000L, 1235, 56, 789012, same.state()),
+            new SealedBin(
+                "abc123def456", 1796112000000L, 1796115600000L, 1234, 57, 789012, same.state()),
+            new SealedBin(
+                "abc123def456", 1796112000000L, 1796115600000L, 1234, 56, 789013, same.state()),
+            new SealedBin(
+                "abc123def456",
+                1796112000000L,
+                1796115600000L,
+                1234,
+                56,
+                789012,
+                new byte[] {1, 2, 3}));
+    for (SealedBin o : others) {
+      assertThat(o).as(o.toString()).isNotEqualTo(BIN);
+    }
+    assertThat(BIN).isNotEqualTo("abc123def456");
+    // the bin start and the state decide the hash (these differ from BIN's)
+    assertThat(others.get(1).hashCode()).isNotEqualTo(BIN.hashCode());
+    assertThat(others.get(6).hashCode()).isNotEqualTo(BIN.hashCode());
+    assertThat(BIN.toString())
+        .isEqualTo("SealedBin[abc123def456 1796112000000 through 1796115600000]");
+  }
 }
