@@ -45,6 +45,7 @@ class JsonValueTest {
     assertThat(LIST.get(3)).isNull();
     assertThat(LIST.get(-1)).isNull();
     assertThat(LIST.get("1")).isEqualTo(JsonValue.parse("{\"b\":1}"));
+    assertThat(LIST.get("0")).isEqualTo("a");
     for (String notAnIndex : new String[] {"", "01", "-1", "1a", "b", "1234567890", "+1"}) {
       assertThat(LIST.get(notAnIndex)).as(notAnIndex).isNull();
     }

@@ -109,6 +109,19 @@ class ValueEdgesTest {
   }
 
   @Test
+  void textWithSurrogatesIsEncodedByHandAtEveryLengthBoundary() throws IOException {
+    // a surrogate pair in the text takes the hand-written encoder (WTF-8 capable)
+    String pair = new String(Character.toChars(0x1F600));
+    for (int cp : new int[] {0x7F, 0x80, 0x7FF, 0x800, 0xFFFF}) {
+      String s = new String(Character.toChars(cp)) + pair;
+      assertThat(ValueCodec.encode(s))
+          .as(Integer.toHexString(cp))
+          .isEqualTo(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(roundTrip(s)).isEqualTo(s);
+    }
+  }
+
+  @Test
   void mapsAndListsRoundTripAndForeignTextIsRefused() throws IOException {
     Object v = JsonValue.parse("{\"a\":[1,\"x\",null],\"b\":{}}");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
