@@ -2,7 +2,6 @@ package dev.trailquery.value;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -213,17 +212,6 @@ public final class JsonValue {
     };
   }
 
-  /** Whether a value is text of the given first structural character (after whitespace). */
-  static boolean startsWith(String s, char c) {
-    for (int i = 0; i < s.length(); i++) {
-      char x = s.charAt(i);
-      if (!Character.isWhitespace(x)) {
-        return x == c;
-      }
-    }
-    return false;
-  }
-
   /** A canonical non-negative decimal below 10^9 → its value; else -1. */
   static int index(String s) {
     int n = s.length();
@@ -239,12 +227,6 @@ public final class JsonValue {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  /** Reads a JSON token stream's next value as a value (used by tests and tools). */
-  static Object readValue(JsonParser p) throws IOException {
-    JsonToken t = p.nextToken();
-    return t == null ? null : toValue(MAPPER.readTree(p));
   }
 
   @Override

@@ -88,14 +88,8 @@ public final class Values {
         return null;
       }
     }
-    if (!digits) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    // what the loop accepts ([sign] digits and one dot, [e [sign] digits]) parseDouble reads
+    return digits ? Double.parseDouble(s) : null;
   }
 
   /** The value as text: what string functions see and what a table shows. Missing is null. */
@@ -120,8 +114,8 @@ public final class Values {
       return Long.toString((long) d);
     }
     if (Math.abs(d) >= 1e-6 && Math.abs(d) < 1e21) {
-      String s = new java.math.BigDecimal(Double.toString(d)).toPlainString();
-      return s;
+      // stripped: 1.0E-4 is "0.0001", not "0.00010"
+      return new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     }
     return Double.toString(d);
   }

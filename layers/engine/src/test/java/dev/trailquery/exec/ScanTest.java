@@ -172,6 +172,56 @@ class ScanTest {
   }
 
   @Test
+  void anInterruptedCallerStopsTheWorkersAndKeepsItsInterrupt() throws Exception {
+    java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+    ObjectSource blocking =
+        new ObjectSource() {
+          @Override
+          public List<ObjectRef> list() {
+            return List.of(new ObjectRef("box", "slow", -1));
+          }
+
+          @Override
+          public InputStream open(ObjectRef ref) throws IOException {
+            opened.countDown();
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              throw new IOException("interrupted");
+            }
+            throw new AssertionError("not interrupted");
+          }
+
+          @Override
+          public String location() {
+            return "box";
+          }
+        };
+    var plan = Trailquery.compile("stats count(*)", Planner.Options.defaults());
+    var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    var interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                new Scan(plan)
+                    .scanAll(
+                        inputs(blocking).iterator(), 2, Scan.Listener.NONE, () -> false, false);
+              } catch (Throwable e) {
+                thrown.set(e);
+                interrupted.set(Thread.currentThread().isInterrupted());
+              }
+            });
+    caller.start();
+    opened.await();
+    caller.interrupt();
+    caller.join(30_000);
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(interrupted.get()).isTrue();
+  }
+
+  @Test
   void aCancelledScanReadsNothingMore() throws IOException {
     var plan = Trailquery.compile("stats count(*)", Planner.Options.defaults());
     for (int threads : new int[] {1, 2}) {

@@ -71,4 +71,30 @@ class PatternLimitsTest {
     assertThat(brace.error().message()).startsWith("unexpected '}', expected ')'");
     assertThat(brace.error().span().end()).isEqualTo(12);
   }
+
+  @Test
+  void regexErrorsSpanTheWholeRegex() {
+    QueryException empty = fails("{ $.a = %% }");
+    assertThat(empty.error().message()).isEqualTo("empty regex");
+    assertThat(empty.error().span().start()).isEqualTo(8);
+    assertThat(empty.error().span().end()).isEqualTo(10);
+    String three = "{ $.a = %a% || $.b = %b% || $.c = %cd% }";
+    QueryException third = fails(three);
+    assertThat(third.error().message()).isEqualTo("a pattern may have at most 2 regexes");
+    assertThat(third.error().span().start()).isEqualTo(three.indexOf("%cd%"));
+    assertThat(third.error().span().end()).isEqualTo(three.indexOf("%cd%") + 4);
+    QueryException bad = fails("{ $.a = %a**% }");
+    assertThat(bad.error().message()).startsWith("bad regex: ");
+    assertThat(bad.error().span().start()).isEqualTo(8);
+    assertThat(bad.error().span().end()).isEqualTo(13);
+    // the first character past ASCII is named as non-ASCII too
+    assertThat(fails("{ $.a = %\u0080% }").error().message())
+        .isEqualTo("non-ASCII characters are not supported in metric-filter regexes");
+  }
+
+  @Test
+  void aBracketedNameMayStartWithABracket() {
+    assertThat(MetricPattern.compile("{ $[']x'] = 1 }").matches("{\"]x\":1}")).isTrue();
+    assertThat(MetricPattern.compile("{ $[']x'] = 1 }").matches("{\"x\":1}")).isFalse();
+  }
 }

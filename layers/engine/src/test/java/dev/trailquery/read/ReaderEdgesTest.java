@@ -96,6 +96,18 @@ class ReaderEdgesTest {
     Fixtures.Read top =
         read(name(), "{\"eventName\":\"T\",\"eventVersion\":[{\"eventName\":\"inner\"}]}");
     assertThat(names(top)).containsExactly("T");
+    // nor an array under CloudTrailEvent or a digest key
+    for (String key : List.of("CloudTrailEvent", "digestStartTime")) {
+      Fixtures.Read r2 =
+          read(name(), "{\"eventName\":\"T\",\"" + key + "\":[{\"eventName\":\"inner\"}]}");
+      assertThat(names(r2)).as(key).containsExactly("T");
+    }
+    // Records or CloudTrailEvent first, with a value that is no wrapper: no digest either
+    for (String first : List.of("\"Records\":\"x\"", "\"CloudTrailEvent\":5", "\"Events\":{}")) {
+      Fixtures.Read r3 = read(name(), "{" + first + ",\"eventName\":\"A\"}");
+      assertThat(r3.status()).as(first).isEqualTo(Status.OK);
+      assertThat(names(r3)).containsExactly("A");
+    }
   }
 
   @Test
@@ -130,9 +142,11 @@ class ReaderEdgesTest {
   void fieldsAfterTheLookupStringAreSkippedWhole() {
     // LookupEvents output has Resources after CloudTrailEvent: objects there are no events
     String res =
-        ",\"Resources\":[{\"ResourceType\":\"AWS::S3::Bucket\",\"eventName\":\"no\"},"
-            + "[1"
+        ",\"Extra\":{\"n\":1"
             + "0".repeat(150) // a number the byte scan leaves to Jackson
+            + ",\"eventName\":\"no\"},\"Resources\":[{\"ResourceType\":\"AWS::S3::Bucket\","
+            + "\"eventName\":\"no\"},[1"
+            + "0".repeat(150)
             + "],{\"eventName\":\"no\"}]";
     String line1 =
         "{\"EventId\":\"1\",\"CloudTrailEvent\":" + ShapesTest.quote(event(1)) + res + "}";
@@ -252,7 +266,8 @@ class ReaderEdgesTest {
     long at = Long.parseLong(alone.split(" ")[4]);
     assertThat(at).isBetween((long) doc.indexOf('x'), (long) doc.indexOf('x') + 1);
     for (String ws : List.of("\n\n\n  ", " ".repeat(40_000))) {
-      Fixtures.Read r = read(name(), ws + doc);
+      // (in pieces of 1,000 bytes: whitespace fills whole buffers, whatever their size)
+      Fixtures.Read r = read(name(), FastPathTest.pieces(utf8(ws + doc), 1000), "x");
       assertThat(r.status()).isEqualTo(Status.CORRUPT);
       assertThat(r.result().error())
           .startsWith("invalid JSON at byte " + (at + ws.length()) + " (record 0): ");
@@ -285,6 +300,16 @@ class ReaderEdgesTest {
     assertThat(r.status()).isEqualTo(Status.TOO_LARGE);
     assertThat(r.result().error())
         .isEqualTo("decoded more than " + (two + 10) + " bytes (the reader's cap) (record 2)");
+  }
+
+  @Test
+  void onlyOkIsNotSkipped() {
+    for (Status st : Status.values()) {
+      ObjectResult r = new ObjectResult(st, 0, 0, 0, new java.util.BitSet(), null);
+      assertThat(r.skipped()).as(st.name()).isEqualTo(st != Status.OK);
+    }
+    assertThat(new CloudTrailReader(name().request(), 12345).maxDecodedBytes()).isEqualTo(12345);
+    assertThat(name().maxDecodedBytes()).isEqualTo(CloudTrailReader.DEFAULT_MAX_DECODED_BYTES);
   }
 
   @Test
@@ -444,11 +469,33 @@ class ReaderEdgesTest {
   }
 
   @Test
-  void retainedBytesPastTheLimitAreLetGo() throws IOException {
+  void retainedBytesPastTheLimitAreLetGo() throws Exception {
+    // On a thread of its own: the per-thread buffers start at their initial size whatever other
+    // tests on the runner's thread read before (a 40 MiB file leaves a bigger one; PIT runs the
+    // engine's tests in one JVM, in an order of its own).
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    retainedBytesPastTheLimitAreLetGoOnThisThread();
+                  } catch (Throwable e) {
+                    failure.set(e);
+                  }
+                });
+    t.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+  }
+
+  private void retainedBytesPastTheLimitAreLetGoOnThisThread() throws IOException {
     // a record of 3 MB, retained from its start, with a retain limit of 1,000 bytes: once the
     // buffer has moved on by more than the limit plus what the parser may still hold, the bytes
     // are let go and its text reads as null; a short record's text is kept. (3 MB: more than the
-    // largest buffer a previous read on this thread may have left, 1 MiB.)
+    // largest buffer a fresh thread's first read may hold, 1 MiB.)
     String big = "{\"a\":\"" + "x".repeat(3_000_000) + "\"}";
     String small = "{\"b\":[1, 2]}";
     byte[] doc = utf8(small + big);

@@ -402,18 +402,12 @@ class SkipFieldsTest {
     }
   }
 
-  /** Delivers {@code first} bytes, then the rest. */
+  /** Delivers the bytes so that no read goes past byte {@code first}: a buffer ends there. */
   static InputStream split(byte[] b, int first) {
     return new ByteArrayInputStream(b) {
-      boolean once;
-
       @Override
       public synchronized int read(byte[] out, int off, int len) {
-        if (!once) {
-          once = true;
-          return super.read(out, off, Math.min(len, first));
-        }
-        return super.read(out, off, len);
+        return super.read(out, off, pos < first ? Math.min(len, first - pos) : len);
       }
     };
   }
