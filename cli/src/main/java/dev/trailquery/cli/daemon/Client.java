@@ -98,7 +98,7 @@ public final class Client {
       String flags = System.getProperty("trailquery.daemon.flags", "");
       String identity = Rendezvous.identity(jar, flags, env);
       Path dir = Rendezvous.dir(uid, env);
-      String javaHome = System.getProperty("trailquery.daemon.ticket"); // the launcher's JAVA_HOME
+      String javaHome = System.getProperty("trailquery.daemon.javaHome"); // set: leave a ticket
       code =
           new Client(
                   dir,
