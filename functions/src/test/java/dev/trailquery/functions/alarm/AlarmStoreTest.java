@@ -37,17 +37,7 @@ class AlarmStoreTest {
   }
 
   static Map<String, AttributeValue> item(String pk, String sk) {
-    return db.getItem(
-            b ->
-                b.tableName(table)
-                    .key(
-                        Map.of(
-                            Tables.PK,
-                            AttributeValue.fromS(pk),
-                            Tables.SK,
-                            AttributeValue.fromS(sk)))
-                    .consistentRead(true))
-        .item();
+    return Emulators.item(db, table, pk, sk);
   }
 
   @Test

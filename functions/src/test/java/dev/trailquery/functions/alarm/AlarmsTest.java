@@ -611,17 +611,6 @@ class AlarmsTest {
 
   static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item(
       String pk, String sk) {
-    return db.getItem(
-            b ->
-                b.tableName(resultsTable)
-                    .key(
-                        java.util.Map.of(
-                            Tables.PK,
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk),
-                            Tables.SK,
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                sk)))
-                    .consistentRead(true))
-        .item();
+    return Emulators.item(db, resultsTable, pk, sk);
   }
 }

@@ -163,17 +163,7 @@ class ResultStoreTest {
   }
 
   static Map<String, AttributeValue> get(String pk, String sk) {
-    return db.getItem(
-            b ->
-                b.tableName(table)
-                    .key(
-                        Map.of(
-                            Tables.PK,
-                            AttributeValue.fromS(pk),
-                            Tables.SK,
-                            AttributeValue.fromS(sk)))
-                    .consistentRead(true))
-        .item();
+    return Emulators.item(db, table, pk, sk);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.trailquery.functions.testing;
 
+import dev.trailquery.functions.store.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -103,6 +105,22 @@ public final class Emulators {
         "AWS_REGION", REGION,
         "AWS_ACCESS_KEY_ID", ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+  }
+
+  /** One item of a trailquery table by its keys, read consistently (empty map: none). */
+  public static Map<String, AttributeValue> item(
+      DynamoDbClient db, String table, String pk, String sk) {
+    return db.getItem(
+            b ->
+                b.tableName(table)
+                    .key(
+                        Map.of(
+                            Tables.PK,
+                            AttributeValue.fromS(pk),
+                            Tables.SK,
+                            AttributeValue.fromS(sk)))
+                    .consistentRead(true))
+        .item();
   }
 
   private static StaticCredentialsProvider credentials() {
